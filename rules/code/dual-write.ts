@@ -1,0 +1,96 @@
+// rules.md rule 1: a DB write and a broker publish committed independently in one region.
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { CallLike } from '../../src/code/ast.js';
+import type { CodeModel, Effect } from '../../src/code/model.js';
+import { compiledPatterns } from '../../src/config/patterns.js';
+import { createCodeRule } from '../../src/review/rule.js';
+
+type Variant = 'commit-then-publish' | 'publish-inside-transaction';
+
+export default createCodeRule({
+  meta: {
+    id: 'dual-write',
+    kind: 'code',
+    severity: 'Critical',
+    precision: 'High',
+    systemTag: false,
+    checklist: ['R8', 'R1', 'D2'],
+    antiPattern: 'dual-write',
+    failureModes: ['lost-publish'],
+    pattern: 'Transactional Outbox',
+    description: 'A database write and a broker publish commit separately; a crash between them loses or invents an event.',
+    messages: {
+      dualWrite:
+        'Dual-write: {write} (line {writeLine}) and {publish} commit to two systems with no shared transaction ({variant}). ' +
+        'A crash between them {consequence}. Pattern: Transactional Outbox; insert the event into the outbox table in the ' +
+        'same DB transaction and let a CDC connector or outbox relay publish it.',
+    },
+  },
+  create(context) {
+    const { model } = context;
+    const dlqChannel = compiledPatterns(context.config).dlqChannel;
+    return {
+      'Program:exit'() {
+        for (const region of model.regions()) {
+          const writes: Effect[] = [];
+          const publishes: Effect[] = [];
+          for (const call of model.callsIn(region)) {
+            for (const effect of model.effectsOf(call)) {
+              if (effect.kind === 'dbWrite' && !model.isOutboxTarget(effect.target)) writes.push(effect);
+              if (effect.kind === 'publish') publishes.push(effect);
+            }
+          }
+          if (writes.length === 0 || publishes.length === 0) continue;
+          for (const publish of publishes) {
+            if (publish.channel && dlqChannel.test(publish.channel) && isDeadLetterBranch(model, publish.call, writes)) continue;
+            const pairing = pairFor(model, publish, writes);
+            if (!pairing) continue;
+            const { write, variant } = pairing;
+            const precise = publish.via === 'binding' && write.via === 'binding';
+            context.report({
+              node: publish.call,
+              messageId: 'dualWrite',
+              data: {
+                write: write.description,
+                writeLine: model.line(write.call),
+                publish: publish.description,
+                variant,
+                consequence: variant === 'commit-then-publish' ? 'loses the event' : 'emits an event for a rolled-back write',
+              },
+              variant,
+              precision: precise ? 'High' : 'Medium',
+              ...(publish.channel ? { channel: publish.channel } : {}),
+              related: [
+                { path: context.path, line: model.line(write.call), note: 'DB write' },
+                ...write.related.map((r) => ({ path: context.path, line: r.line, note: r.note })),
+                ...publish.related.map((r) => ({ path: context.path, line: r.line, note: r.note })),
+              ],
+            });
+          }
+        }
+      },
+    };
+  },
+});
+
+/** The first write on a common path with the publish, and which way round they commit. */
+function pairFor(model: CodeModel, publish: Effect, writes: Effect[]): { write: Effect; variant: Variant } | null {
+  const publishTx = model.transactionOf(publish.call);
+  for (const write of writes) {
+    if (model.exclusive(write.call, publish.call)) continue;
+    const writeTx = model.transactionOf(write.call);
+    if (writeTx && publishTx && writeTx.opener === publishTx.opener) return { write, variant: 'publish-inside-transaction' };
+    if (model.precedes(write.call, publish.call)) return { write, variant: 'commit-then-publish' };
+    if (model.precedes(publish.call, write.call)) return { write, variant: 'publish-inside-transaction' };
+  }
+  return null;
+}
+
+/** rules.md rule 1 step 2: a dead-letter publish in a `catch` whose `try` holds every write. */
+function isDeadLetterBranch(model: CodeModel, publish: CallLike, writes: Effect[]): boolean {
+  return model.enclosingTries(publish).some(
+    (tryStatement: TSESTree.TryStatement) =>
+      model.tryPart(publish, tryStatement) === 'catch' &&
+      writes.every((write) => model.tryPart(write.call, tryStatement) === 'try'),
+  );
+}

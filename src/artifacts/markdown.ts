@@ -1,0 +1,605 @@
+// One parse per Markdown artifact (artifacts.md §4): the mdast tree plus the views every docs rule
+// needs (section tree, field lines, link targets, code blocks, HTML comments). Parsing never
+// throws: hostile or oversized input comes back as a failure the model turns into coverage.
+import type { Code, Definition, Heading, Html, InlineCode, Link, Nodes, Paragraph, Root } from 'mdast';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+
+export const DEFAULT_MAX_MARKDOWN_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_HEADINGS = 2000;
+
+export interface Section {
+  /** Heading text with inline markup removed (code span content kept). */
+  heading: string;
+  /** artifacts.md §4.1 key: lower-case, no code marks, no trailing parenthetical. */
+  key: string;
+  depth: number;
+  /** Line of the heading. */
+  line: number;
+  /** Last line of the section, subsections included. */
+  endLine: number;
+  parent: Section | null;
+  children: Section[];
+  /** Fields in this section's own body (not in its subsections). */
+  fields: Field[];
+}
+
+export interface Field {
+  /** As written, with emphasis marks removed (`Status`, `TL;DR`). */
+  name: string;
+  /** Trimmed value as written (HTML comments dropped, continuation lines joined with a space). */
+  value: string;
+  /** `value` with one enclosing pair of backticks removed, for comparisons. */
+  normalized: string;
+  line: number;
+  endLine: number;
+}
+
+export interface LinkTarget {
+  /** Destination as written (`../design.md#summary`). */
+  target: string;
+  /** Destination without `#fragment` and `?query`. */
+  path: string;
+  text: string;
+  kind: 'link' | 'definition' | 'code';
+  line: number;
+  column: number;
+  /** URI scheme or a bare `#anchor`: never resolved against the tree. */
+  external: boolean;
+  /** Followed on the same line, before the next link, by `(not yet written)` (§4.5). */
+  notYetWritten: boolean;
+}
+
+export interface CodeBlock {
+  line: number;
+  endLine: number;
+  lang: string | null;
+  /** False for indented code blocks. */
+  fenced: boolean;
+}
+
+export interface HtmlComment {
+  /** Content between `<!--` and `-->`, trimmed. */
+  text: string;
+  line: number;
+  endLine: number;
+}
+
+export interface MarkdownDoc {
+  text: string;
+  lines: readonly string[];
+  /** Number of lines; a trailing newline does not start another line. */
+  lineCount: number;
+  root: Root;
+  title: { text: string; line: number } | null;
+  /** Top-level sections (usually the H1, which holds every `##`). */
+  sections: Section[];
+  /** Every section in document order. */
+  headings: Section[];
+  /** Every field of the file, including those before the first heading. */
+  fields: Field[];
+  links: LinkTarget[];
+  codeBlocks: CodeBlock[];
+  comments: HtmlComment[];
+  /** True when the heading cap cut the section tree short. */
+  headingsTruncated: boolean;
+}
+
+export type MarkdownParseResult =
+  | { ok: true; doc: MarkdownDoc }
+  | { ok: false; reason: 'too-large' | 'unparseable'; detail: string };
+
+export interface MarkdownParseOptions {
+  maxBytes?: number;
+  maxHeadings?: number;
+}
+
+const processor = unified().use(remarkParse).use(remarkGfm);
+
+export function parseMarkdown(text: string, options: MarkdownParseOptions = {}): MarkdownParseResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MARKDOWN_BYTES;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    return { ok: false, reason: 'too-large', detail: `${bytes} bytes, over the Markdown limit of ${maxBytes}` };
+  }
+  try {
+    return { ok: true, doc: buildDoc(text, processor.parse(text), options.maxHeadings ?? DEFAULT_MAX_HEADINGS) };
+  } catch (error) {
+    return { ok: false, reason: 'unparseable', detail: `Markdown parser failed: ${describeError(error)}` };
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function buildDoc(text: string, root: Root, maxHeadings: number): MarkdownDoc {
+  const lines = text.split(/\r?\n/);
+  const lineCount = text.endsWith('\n') ? Math.max(lines.length - 1, 1) : lines.length;
+  const { sections, headings, truncated } = buildSections(root, lineCount, maxHeadings);
+  const fields: Field[] = [];
+  const linkDrafts: LinkDraft[] = [];
+  const codeBlocks: CodeBlock[] = [];
+  const comments: HtmlComment[] = [];
+
+  walk(root, (node, inQuote) => {
+    switch (node.type) {
+      case 'paragraph':
+        if (!inQuote) fields.push(...paragraphFields(text, node));
+        break;
+      case 'link':
+        linkDrafts.push(linkOf(node.url, plainText(node), 'link', node));
+        break;
+      case 'definition':
+        linkDrafts.push(linkOf(node.url, node.label ?? '', 'definition', node));
+        break;
+      case 'inlineCode':
+        if (isRelativePathSpan(node.value)) linkDrafts.push(linkOf(node.value.trim(), node.value, 'code', node));
+        break;
+      case 'code':
+        codeBlocks.push(codeBlockOf(text, node));
+        break;
+      case 'html':
+        comments.push(...commentsIn(node));
+        break;
+    }
+  });
+  const links = resolveAnnotations(linkDrafts, lines);
+  attachFields(fields, headings);
+  const h1 = headings.find((s) => s.depth === 1);
+  return {
+    text,
+    lines,
+    lineCount,
+    root,
+    title: h1 ? { text: h1.heading, line: h1.line } : null,
+    sections,
+    headings,
+    fields,
+    links,
+    codeBlocks,
+    comments,
+    headingsTruncated: truncated,
+  };
+}
+
+/** Depth-first, iterative so deeply nested input cannot overflow the stack. */
+function walk(root: Root, visit: (node: Nodes, inQuote: boolean) => void): void {
+  const stack: { node: Nodes; inQuote: boolean }[] = [{ node: root, inQuote: false }];
+  while (stack.length > 0) {
+    const { node, inQuote } = stack.pop()!;
+    visit(node, inQuote);
+    if ('children' in node) {
+      const quoted = inQuote || node.type === 'blockquote';
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, inQuote: quoted });
+    }
+  }
+}
+
+/** Text content of a node: inline code values kept, markup and HTML dropped. */
+export function plainText(node: Nodes): string {
+  let out = '';
+  const stack: Nodes[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (current.type === 'text' || current.type === 'inlineCode') out += current.value;
+    else if (current.type === 'break') out += ' ';
+    else if ('children' in current) {
+      for (let i = current.children.length - 1; i >= 0; i--) stack.push(current.children[i] as Nodes);
+    }
+  }
+  return out;
+}
+
+const startLine = (node: Nodes) => node.position?.start.line ?? 1;
+const endLineOf = (node: Nodes) => node.position?.end.line ?? startLine(node);
+
+// ---------------------------------------------------------------------------------------------
+// Sections
+
+function buildSections(root: Root, lineCount: number, maxHeadings: number) {
+  const all = root.children.filter((n): n is Heading => n.type === 'heading');
+  const truncated = all.length > maxHeadings;
+  const headings: Section[] = [];
+  const sections: Section[] = [];
+  const open: Section[] = [];
+  for (const node of all.slice(0, maxHeadings)) {
+    const heading = plainText(node).replace(/\s+/g, ' ').trim();
+    const section: Section = {
+      heading,
+      key: headingKey(heading),
+      depth: node.depth,
+      line: startLine(node),
+      endLine: lineCount,
+      parent: null,
+      children: [],
+      fields: [],
+    };
+    while (open.length > 0 && open[open.length - 1].depth >= section.depth) {
+      open.pop()!.endLine = Math.max(section.line - 1, 1);
+    }
+    const parent = open[open.length - 1] ?? null;
+    section.parent = parent;
+    (parent ? parent.children : sections).push(section);
+    open.push(section);
+    headings.push(section);
+  }
+  return { sections, headings, truncated };
+}
+
+/** artifacts.md §4.1. */
+export function headingKey(text: string): string {
+  return text
+    .replace(/`/g, '')
+    .toLowerCase()
+    .replace(/\s*\([^()]*\)\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The deepest section whose range holds `line`, or null before the first heading. */
+export function sectionAt(doc: MarkdownDoc, line: number): Section | null {
+  let found: Section | null = null;
+  let candidates = doc.sections;
+  for (;;) {
+    const next = candidates.find((s) => s.line <= line && line <= s.endLine);
+    if (!next) return found;
+    found = next;
+    candidates = next.children;
+  }
+}
+
+/** Heading keys from the top-level section down to the one holding `line`. */
+export function headingPath(doc: MarkdownDoc, line: number): string[] {
+  const path: string[] = [];
+  for (let s = sectionAt(doc, line); s; s = s.parent) path.unshift(s.key);
+  return path;
+}
+
+/** First section with this key (`summary`, `related artifacts`), optionally at one depth. */
+export function findSection(doc: MarkdownDoc, key: string, depth?: number): Section | undefined {
+  return doc.headings.find((s) => s.key === key && (depth === undefined || s.depth === depth));
+}
+
+/** Fields of a section, with those of its subsections when `deep`. */
+export function sectionFields(section: Section, deep = false): Field[] {
+  if (!deep) return section.fields;
+  const out: Field[] = [];
+  const stack = [section];
+  while (stack.length > 0) {
+    const s = stack.shift()!;
+    out.push(...s.fields);
+    stack.unshift(...s.children);
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
+
+/** Field names are matched case-insensitively after trimming (§4.2); first occurrence wins. */
+export function findField(fields: readonly Field[], ...names: string[]): Field | undefined {
+  const wanted = new Set(names.map(fieldKey));
+  return fields.find((f) => wanted.has(fieldKey(f.name)));
+}
+
+export function fieldKey(name: string): string {
+  return name.replace(/`/g, '').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** The top-level mdast nodes in a section's own body (between its heading and its first subsection). */
+export function sectionBody(doc: MarkdownDoc, section: Section): Root['children'] {
+  const bodyEnd = section.children.length > 0 ? section.children[0].line - 1 : section.endLine;
+  return doc.root.children.filter((n) => {
+    const line = startLine(n);
+    return line > section.line && line <= bodyEnd;
+  });
+}
+
+function attachFields(fields: Field[], headings: Section[]): void {
+  let i = 0;
+  for (const field of fields.sort((a, b) => a.line - b.line)) {
+    while (i + 1 < headings.length && headings[i + 1].line <= field.line) i++;
+    const section = headings[i];
+    if (section && section.line <= field.line) section.fields.push(field);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields (§4.2)
+
+const BOLD_COLON_OUTSIDE = /^\*\*([^*]+?)\*\*\s*:\s*(.*)$/;
+const BOLD_COLON_INSIDE = /^\*\*([^*]+?):\*\*\s*(.*)$/;
+const PLAIN = /^([^:\s][^:]{0,79}?)\s*:(?:\s+(.*)|$)/;
+
+function matchField(line: string): { name: string; value: string } | null {
+  const m = BOLD_COLON_OUTSIDE.exec(line) ?? BOLD_COLON_INSIDE.exec(line) ?? PLAIN.exec(line);
+  if (!m) return null;
+  const name = m[1].replace(/\*\*/g, '').trim();
+  return name ? { name, value: m[2] ?? '' } : null;
+}
+
+/**
+ * Each source line of a paragraph that has a field shape starts a field; the following lines that
+ * do not are its wrapped continuation. The paragraph's first line starts after any list marker,
+ * so `- **Name**: value`, `- Name: value` and `Name: value` reduce to the same shapes.
+ */
+function paragraphFields(text: string, node: Paragraph): Field[] {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return [];
+  const firstLine = startLine(node);
+  const rows = text.slice(start, end).split(/\r?\n/);
+  const fields: Field[] = [];
+  let current: { name: string; parts: string[]; line: number; endLine: number } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const value = current.parts.join(' ').replace(/<!--[\s\S]*?-->/g, '').replace(/\s+/g, ' ').trim();
+    fields.push({ name: current.name, value, normalized: unwrapBackticks(value), line: current.line, endLine: current.endLine });
+    current = null;
+  };
+  rows.forEach((raw, index) => {
+    const line = raw.trim();
+    const match = matchField(line);
+    if (match) {
+      flush();
+      current = { name: match.name, parts: [match.value], line: firstLine + index, endLine: firstLine + index };
+    } else if (current) {
+      current.parts.push(line);
+      current.endLine = firstLine + index;
+    }
+  });
+  flush();
+  return fields;
+}
+
+export function unwrapBackticks(value: string): string {
+  const v = value.trim();
+  const m = /^(`+)([^`][\s\S]*?)\1$/.exec(v);
+  return m ? m[2].trim() : v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links (§4.4, §4.5)
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+const LINKABLE_EXTENSION = /\.(md|json|avsc|proto|ya?ml)(#[^#]*)?$/i;
+
+/** A code span is a link target only when its whole content is a relative path (§4.4). */
+export function isRelativePathSpan(content: string): boolean {
+  const v = content.trim();
+  if (!v || /\s/.test(v) || SCHEME.test(v) || /[<>{}*$]/.test(v)) return false;
+  return v.startsWith('./') || v.startsWith('../') || LINKABLE_EXTENSION.test(v);
+}
+
+interface LinkDraft {
+  link: LinkTarget;
+  /** 1-based column just past the node on its first line; where the annotation scan starts. */
+  endColumn: number;
+}
+
+function linkOf(target: string, text: string, kind: LinkTarget['kind'], node: Link | Definition | InlineCode): LinkDraft {
+  const line = startLine(node);
+  const end = node.position?.end;
+  return {
+    link: {
+      target,
+      path: target.replace(/[?#].*$/, ''),
+      text,
+      kind,
+      line,
+      column: node.position?.start.column ?? 1,
+      external: target.startsWith('#') || SCHEME.test(target),
+      notYetWritten: false,
+    },
+    endColumn: end && end.line === line ? end.column : Number.MAX_SAFE_INTEGER,
+  };
+}
+
+function resolveAnnotations(drafts: LinkDraft[], lines: readonly string[]): LinkTarget[] {
+  const byLine = new Map<number, LinkDraft[]>();
+  for (const draft of drafts) {
+    const list = byLine.get(draft.link.line) ?? [];
+    list.push(draft);
+    byLine.set(draft.link.line, list);
+  }
+  for (const [line, list] of byLine) {
+    list.sort((a, b) => a.link.column - b.link.column);
+    const source = lines[line - 1] ?? '';
+    list.forEach((draft, i) => {
+      const from = Math.min(draft.endColumn - 1, source.length);
+      const to = i + 1 < list.length ? list[i + 1].link.column - 1 : source.length;
+      draft.link.notYetWritten = from < to && /\(not yet written\)/i.test(source.slice(from, to));
+    });
+  }
+  return drafts.map((d) => d.link);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Code blocks and comments
+
+function codeBlockOf(text: string, node: Code): CodeBlock {
+  const offset = node.position?.start.offset ?? 0;
+  const opening = text.slice(offset, offset + 3);
+  return { line: startLine(node), endLine: endLineOf(node), lang: node.lang ?? null, fenced: opening === '```' || opening === '~~~' };
+}
+
+function commentsIn(node: Html): HtmlComment[] {
+  const out: HtmlComment[] = [];
+  const first = startLine(node);
+  for (const m of node.value.matchAll(/<!--([\s\S]*?)-->/g)) {
+    const before = node.value.slice(0, m.index);
+    const line = first + countNewlines(before);
+    out.push({ text: m[1].trim(), line, endLine: line + countNewlines(m[0]) });
+  }
+  return out;
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (const ch of s) if (ch === '\n') n++;
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences (rules.md §3)
+
+/**
+ * Splits after `.`, `!` or `?` when whitespace and then an upper-case letter, a digit or a masked
+ * token (code span, link destination) follow, and at the end of the text. Nothing inside a masked
+ * token ends a sentence, so `v1.json`, `99.5%` and `e.g. the` stay in one sentence.
+ */
+export function splitSentences(text: string): string[] {
+  const masks = maskedRanges(text);
+  const maskStartAt = new Set(masks.map(([s]) => s));
+  const masked = new Uint8Array(text.length);
+  for (const [s, e] of masks) masked.fill(1, s, e);
+
+  const sentences: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (masked[i] || !'.!?'.includes(text[i])) continue;
+    let j = i + 1;
+    if (j >= text.length || !/\s/.test(text[j])) continue;
+    while (j < text.length && /\s/.test(text[j])) j++;
+    // Emphasis and link-text brackets are markup, not the first character of the next sentence.
+    let k = j;
+    while (k < text.length && !masked[k] && /[[*_"'“(]/.test(text[k])) k++;
+    const startsSentence = maskStartAt.has(k) || /[\p{Lu}\p{Nd}]/u.test(text[k] ?? '');
+    if (!startsSentence) continue;
+    pushSentence(sentences, text.slice(start, i + 1));
+    start = j;
+  }
+  pushSentence(sentences, text.slice(start));
+  return sentences;
+}
+
+function pushSentence(out: string[], s: string): void {
+  const trimmed = s.trim();
+  if (trimmed) out.push(trimmed);
+}
+
+/** [start, end) ranges of inline code spans and link destinations `](...)`. */
+function maskedRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  const re = /(`+)[\s\S]*?\1|\]\([^)\s]*(?:\s+"[^"]*")?\)/g;
+  for (const m of text.matchAll(re)) {
+    const index = m.index ?? 0;
+    // A destination is masked from its `(`, so the visible link text keeps its `]`.
+    ranges.push(m[0].startsWith(']') ? [index + 1, index + m[0].length] : [index, index + m[0].length]);
+  }
+  return ranges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value helpers (artifacts.md §1, §4.3, §7, §8)
+
+/** Template token or TBD / TODO / `?` (artifacts.md §1); `<TBD: reason>` is one too. */
+export function isPlaceholder(value: string): boolean {
+  const v = unwrapBackticks(value);
+  return /^<[^>]*>$/.test(v) || /^(TBD|TODO|\?)$/i.test(v);
+}
+
+/** Empty values are as unusable as template tokens, and rules treat both as "not filled in". */
+export function isEmptyOrPlaceholder(value: string): boolean {
+  return unwrapBackticks(value) === '' || isPlaceholder(value);
+}
+
+/** `<TBD: reason>`: a gap flagged for input with a reason. */
+export function isAnnotatedTbd(value: string): boolean {
+  return /^<TBD:\s*\S.*>$/.test(unwrapBackticks(value));
+}
+
+/** `YYYY-MM-DD` that is a real calendar date; returns the date string or null. */
+export function parseDate(value: string): string | null {
+  const v = unwrapBackticks(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return null;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real ? v : null;
+}
+
+const DURATION_UNITS: [RegExp, number][] = [
+  [/^ms$/, 1],
+  [/^(s|sec|seconds?)$/, 1000],
+  [/^(min|minutes?)$/, 60_000],
+  [/^(h|hours?)$/, 3_600_000],
+  [/^(d|days?)$/, 86_400_000],
+  [/^(w|weeks?)$/, 604_800_000],
+];
+
+/** First duration in the value, in milliseconds; `Infinity` for infinite/forever; null if none. */
+export function parseDuration(value: string): number | null {
+  const v = unwrapBackticks(value);
+  if (/\b(infinite|forever)\b/i.test(v)) return Infinity;
+  const iso = /\bP(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\b/.exec(v);
+  if (iso && iso[0].length > 1 && iso[0] !== 'PT') {
+    const n = (i: number) => Number(iso[i] ?? 0);
+    return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
+  }
+  const m = /(\d+(?:\.\d+)?)\s*(ms|sec|seconds?|s|min|minutes?|h|hours?|d|days?|w|weeks?)(?![A-Za-z0-9_])/i.exec(v);
+  if (!m) return null;
+  const unit = m[2].toLowerCase();
+  const factor = DURATION_UNITS.find(([re]) => re.test(unit))?.[1] ?? 1;
+  return Number(m[1]) * factor;
+}
+
+/** Field-name comparison form: `memberId`, `member_id` and `` `member_id` `` agree; `(a, b)` is `a,b`. */
+export function normKey(value: string): string {
+  let v = value.replace(/`/g, '').trim();
+  const tuple = /^\((.*)\)$/.exec(v);
+  if (tuple) v = tuple[1];
+  return v
+    .split(',')
+    .map((part) =>
+      part
+        .trim()
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .toLowerCase()
+        .replace(/\s+/g, ''),
+    )
+    .join(',');
+}
+
+/** The team part of an owner value: text before the first `(`, `,` or ` - `. */
+export function teamOf(value: string): string {
+  return value.split(/\(|,| - /)[0].trim().toLowerCase();
+}
+
+export const COMPLIANCE_CLASSES = ['none', 'PII', 'GDPR', 'SOC2', 'PCI', 'data residency'] as const;
+
+/** Compliance vocabulary items named in the value; a value that opens with `none` is just that. */
+export function complianceSet(value: string): Set<string> {
+  const v = unwrapBackticks(value);
+  if (/^none(?![A-Za-z0-9_-])/i.test(v)) return new Set(['none']);
+  const found = new Set<string>();
+  for (const item of COMPLIANCE_CLASSES) {
+    if (item === 'none') continue;
+    const re = new RegExp(`(?<![A-Za-z0-9_-])${item.replace(' ', '\\s+')}(?![A-Za-z0-9_-])`, 'i');
+    if (re.test(v)) found.add(item);
+  }
+  return found;
+}
+
+export const TIERS = ['Prototype', 'Service-ready', 'Production-ready', 'Enterprise-critical'] as const;
+export type TierName = (typeof TIERS)[number];
+
+/** The tier named by a value (case-insensitive, a trailing parenthetical ignored), or null. */
+export function parseTier(value: string): TierName | null {
+  const v = unwrapBackticks(value).replace(/\s*\([^()]*\)\s*$/, '').trim().toLowerCase();
+  return TIERS.find((t) => t.toLowerCase() === v) ?? null;
+}
+
+/** Comparison order of tiers (not a maturity level). */
+export function tierRank(tier: string): number | null {
+  const t = parseTier(tier);
+  return t === null ? null : TIERS.indexOf(t);
+}
+
+/** A field value holding several items (§4.3): split on `,`, `;`, `|` and ` and `. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[,;|]| and /)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

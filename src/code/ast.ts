@@ -1,0 +1,97 @@
+// Small AST helpers shared by the code model and code rules.
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+
+export type FunctionLike =
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression
+  | TSESTree.ArrowFunctionExpression;
+
+export type CallLike = TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.TaggedTemplateExpression;
+
+export function parentOf(node: TSESTree.Node): TSESTree.Node | undefined {
+  return (node as { parent?: TSESTree.Node }).parent;
+}
+
+export function isFunction(node: TSESTree.Node): node is FunctionLike {
+  return (
+    node.type === 'FunctionDeclaration' ||
+    node.type === 'FunctionExpression' ||
+    node.type === 'ArrowFunctionExpression'
+  );
+}
+
+/** Strips wrappers that do not change which value an expression denotes. */
+export function unwrap(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case 'AwaitExpression':
+        current = current.argument;
+        continue;
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSTypeAssertion':
+        current = current.expression;
+        continue;
+      case 'ChainExpression':
+        current = current.expression;
+        continue;
+      default:
+        return current;
+    }
+  }
+}
+
+export function propertyName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.property.type === 'PrivateIdentifier') return `#${node.property.name}`;
+  if (node.property.type === 'Literal' && typeof node.property.value === 'string') return node.property.value;
+  return null;
+}
+
+export function keyName(key: TSESTree.Node): string | null {
+  if (key.type === 'Identifier') return key.name;
+  if (key.type === 'Literal' && typeof key.value === 'string') return key.value;
+  if (key.type === 'PrivateIdentifier') return `#${key.name}`;
+  return null;
+}
+
+/** The object property `name` of an object literal, if the expression is one. */
+export function objectProperty(node: TSESTree.Node | undefined, name: string): TSESTree.Node | null {
+  if (!node) return null;
+  const target = unwrap(node);
+  if (target.type !== 'ObjectExpression') return null;
+  for (const prop of target.properties) {
+    if (prop.type === 'Property' && keyName(prop.key) === name) return prop.value;
+  }
+  return null;
+}
+
+export function calleeOf(call: CallLike): TSESTree.Node {
+  return call.type === 'TaggedTemplateExpression' ? call.tag : call.callee;
+}
+
+export function argumentsOf(call: CallLike): TSESTree.Node[] {
+  return call.type === 'TaggedTemplateExpression' ? [call.quasi] : (call.arguments as TSESTree.Node[]);
+}
+
+/** Source text with all whitespace removed: the line-independent part of a fingerprint anchor. */
+export function normalizedText(text: string, node: TSESTree.Node): string {
+  return text.slice(node.range[0], node.range[1]).replace(/\s+/g, '');
+}
+
+/** A short human name for a callee: `prisma.order.create`, `this.producer.send`. */
+export function calleeText(text: string, call: CallLike): string {
+  const callee = calleeOf(call);
+  const raw = text.slice(callee.range[0], callee.range[1]).replace(/\s+/g, '');
+  return raw.length > 80 ? `${raw.slice(0, 77)}...` : raw;
+}
+
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[-\s]+/g, '_')
+    .toLowerCase();
+}

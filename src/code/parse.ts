@@ -1,0 +1,62 @@
+// One typescript-estree parse per file and side. PR content is hostile: size-capped, and a parse
+// failure becomes a coverage note rather than an exception.
+import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
+
+export const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export function isCodePath(path: string): boolean {
+  return CODE_EXTENSIONS.some((ext) => path.endsWith(ext)) && !path.endsWith('.d.ts');
+}
+
+/** rules.md §1.4: test code is read as evidence only, never a finding location. */
+export function isTestPath(path: string): boolean {
+  return (
+    /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) ||
+    /(^|\/)(__tests__|test|tests)\//.test(path)
+  );
+}
+
+export type ParseOutcome =
+  | { ok: true; ast: TSESTree.Program }
+  | { ok: false; reason: 'unparseable' | 'too-large'; detail: string };
+
+export interface ParseLimits {
+  maxBytes: number;
+  /** Minified bundles have enormous lines; they are generated code, not architecture. */
+  maxLineLength: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 1024 * 1024, maxLineLength: 20_000 };
+
+export function parseCode(path: string, text: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseOutcome {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxBytes) {
+    return { ok: false, reason: 'too-large', detail: `${bytes} bytes > ${limits.maxBytes} byte limit` };
+  }
+  let longest = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    longest = Math.max(longest, stop - start);
+    start = stop + 1;
+  }
+  if (longest > limits.maxLineLength) {
+    return { ok: false, reason: 'too-large', detail: `a line of ${longest} characters looks minified (limit ${limits.maxLineLength})` };
+  }
+  try {
+    const ast = parse(text, {
+      loc: true,
+      range: true,
+      comment: true,
+      jsx: /\.[jt]sx$/.test(path),
+      // Parse JS files with the TS parser too; errors on TS-only syntax in .js files are not ours to report.
+      errorOnUnknownASTType: false,
+      allowInvalidAST: false,
+    });
+    return { ok: true, ast };
+  } catch (error) {
+    const e = error as { message?: string; lineNumber?: number };
+    const where = e.lineNumber ? ` at line ${e.lineNumber}` : '';
+    return { ok: false, reason: 'unparseable', detail: `${(e.message ?? String(error)).split('\n')[0]}${where}` };
+  }
+}

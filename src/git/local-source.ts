@@ -1,0 +1,218 @@
+// ReviewSource over a local repository, for the CLI. Both sides are read from commit objects, never
+// from the work tree, so uncommitted edits do not leak into a review.
+import type { ChangedFile, ReadResult, ReviewSource } from '../review/source.js';
+import type { Side } from '../review/types.js';
+import { changedFilesFromUnifiedDiff } from './diff.js';
+import { git, gitBuffer, GitError, isBinaryContent, type GitRunOptions } from './git.js';
+
+export interface LocalGitSourceOptions {
+  /** Any directory inside the repository (or a bare repository). */
+  repo: string;
+  base: string;
+  head: string;
+  timeoutMs?: number;
+}
+
+export interface LocalGitSource extends ReviewSource {
+  /** baseRef and headRef are the resolved commit SHAs; these keep what the caller asked for. */
+  readonly baseName: string;
+  readonly headName: string;
+  readonly repo: string;
+}
+
+/** Tried in order by resolveDefaultBase. */
+export const DEFAULT_BASE_CANDIDATES = [
+  'refs/remotes/origin/HEAD',
+  'main',
+  'master',
+  'origin/main',
+  'origin/master',
+] as const;
+
+const DIFF_MAX_BUFFER = 512 * 1024 * 1024;
+// The engine may ask for hundreds of files at once; unbounded parallel spawns only thrash.
+const MAX_CONCURRENT_GIT = 8;
+
+// Flags that pin what user config could otherwise change: prefixes (diff.noprefix,
+// diff.mnemonicPrefix), context size (diff.context), hunk merging (diff.interHunkContext), the
+// algorithm (diff.algorithm), cwd-relative paths (diff.relative) and textconv/external drivers.
+// Three context lines and Myers match the patches GitHub serves, so hunks agree across sources.
+const DIFF_ARGS = [
+  'diff',
+  '-M',
+  '--no-color',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-relative',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+  '--unified=3',
+  '--inter-hunk-context=0',
+  '--diff-algorithm=myers',
+];
+
+function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+async function ensureRepo(repo: string, timeoutMs?: number): Promise<void> {
+  try {
+    await git(['rev-parse', '--git-dir'], { cwd: repo, timeoutMs });
+  } catch (err) {
+    if (err instanceof GitError) throw new GitError(`Not a git repository: ${repo} (${err.message})`, err.args, err.exitCode, err.stderr);
+    throw err;
+  }
+}
+
+/** The commit SHA a ref names, or undefined when it names none. */
+async function tryResolveCommit(repo: string, ref: string, timeoutMs?: number): Promise<string | undefined> {
+  try {
+    // --end-of-options keeps a ref such as `--output=x` from being read as an option.
+    const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+      cwd: repo,
+      timeoutMs,
+    });
+    return out.trim() || undefined;
+  } catch (err) {
+    if (err instanceof GitError && err.exitCode !== null) return undefined;
+    throw err;
+  }
+}
+
+/** Resolves a ref (branch, tag, SHA, `HEAD~2`, ...) to a commit SHA, with a readable error. */
+export async function resolveCommit(repo: string, ref: string, timeoutMs?: number): Promise<string> {
+  if (ref.trim() === '') throw new Error(`Empty git ref given for repository ${repo}`);
+  const sha = await tryResolveCommit(repo, ref, timeoutMs);
+  if (sha === undefined) {
+    throw new GitError(
+      `Unknown git ref "${ref}" in ${repo}: it does not name a commit (git rev-parse --verify ${ref}^{commit})`,
+      ['rev-parse', '--verify', `${ref}^{commit}`],
+      1,
+      '',
+    );
+  }
+  return sha;
+}
+
+/**
+ * The merge-base of `head` with the repository's default branch: the commit a pull request from
+ * `head` would be compared against.
+ */
+export async function resolveDefaultBase(repo: string, head: string): Promise<string> {
+  await ensureRepo(repo);
+  const headSha = await resolveCommit(repo, head);
+  const tried: string[] = [];
+  for (const candidate of DEFAULT_BASE_CANDIDATES) {
+    const sha = await tryResolveCommit(repo, candidate);
+    if (sha === undefined) {
+      tried.push(`${candidate} (not found)`);
+      continue;
+    }
+    try {
+      const base = (await git(['merge-base', sha, headSha], { cwd: repo })).trim();
+      if (base) return base;
+    } catch (err) {
+      // Exit 1 with no output: the histories share no commit.
+      if (!(err instanceof GitError) || err.exitCode !== 1) throw err;
+    }
+    tried.push(`${candidate} (no common ancestor with ${head})`);
+  }
+  throw new Error(
+    `Could not find a default branch to compare ${head} against in ${repo}; tried ${tried.join(', ')}. ` +
+      'Pass the base ref explicitly.',
+  );
+}
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  oid: string;
+  /** Blob size in bytes; undefined for trees and submodule commits. */
+  size: number | undefined;
+  path: string;
+}
+
+/** Parses `git ls-tree -l -z` output: `<mode> <type> <oid> <size>\t<path>\0`. */
+function parseLsTree(out: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    entries.push({ mode, type, oid, size: size === '-' || size === undefined ? undefined : Number(size), path: record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+function normalizePath(path: string): string {
+  return path.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise<LocalGitSource> {
+  const { repo, timeoutMs } = opts;
+  await ensureRepo(repo, timeoutMs);
+  const [baseSha, headSha] = await Promise.all([
+    resolveCommit(repo, opts.base, timeoutMs),
+    resolveCommit(repo, opts.head, timeoutMs),
+  ]);
+  const run: GitRunOptions = { cwd: repo, timeoutMs };
+  const limit = limiter(MAX_CONCURRENT_GIT);
+  const shaOf = (side: Side): string => (side === 'base' ? baseSha : headSha);
+  let changed: Promise<ChangedFile[]> | undefined;
+
+  // ls-tree rather than `cat-file -s <sha>:<path>`: one call yields type and size, so a directory
+  // or a submodule at `path` reads as missing instead of as a tree object's bytes.
+  // --full-tree makes paths repository-relative even when `repo` is a subdirectory, and
+  // --literal-pathspecs keeps `*` or `:` in a name from being read as pathspec syntax.
+  const lsTree = (args: string[]): Promise<TreeEntry[]> =>
+    limit(() => git(['--literal-pathspecs', 'ls-tree', '-l', '-z', '--full-tree', ...args], run)).then(parseLsTree);
+
+  return {
+    baseRef: baseSha,
+    headRef: headSha,
+    baseName: opts.base,
+    headName: opts.head,
+    repo,
+
+    changedFiles(): Promise<ChangedFile[]> {
+      changed ??= limit(() => git([...DIFF_ARGS, baseSha, headSha, '--'], { ...run, maxBuffer: DIFF_MAX_BUFFER })).then(
+        changedFilesFromUnifiedDiff,
+      );
+      return changed;
+    },
+
+    async readFile(side: Side, path: string, maxBytes: number): Promise<ReadResult> {
+      const wanted = normalizePath(path);
+      if (wanted === '') return { ok: false, reason: 'missing' };
+      const entry = (await lsTree([shaOf(side), '--', wanted])).find((e) => e.path === wanted);
+      if (!entry || entry.type !== 'blob' || entry.size === undefined) return { ok: false, reason: 'missing' };
+      if (entry.size > maxBytes) return { ok: false, reason: 'too-large', bytes: entry.size };
+      const content = await limit(() =>
+        gitBuffer(['cat-file', 'blob', entry.oid], { ...run, maxBuffer: entry.size! + 1024 }),
+      );
+      if (isBinaryContent(content)) return { ok: false, reason: 'binary', bytes: content.length };
+      return { ok: true, text: content.toString('utf8'), bytes: content.length };
+    },
+
+    async listPaths(side: Side, prefix: string): Promise<string[]> {
+      const p = normalizePath(prefix);
+      const entries = await lsTree(['-r', shaOf(side), ...(p ? ['--', p] : [])]);
+      return entries
+        .filter((e) => e.type === 'blob' && (p === '' || e.path === p || e.path.startsWith(`${p}/`)))
+        .map((e) => e.path)
+        .sort();
+    },
+  };
+}

@@ -1,0 +1,238 @@
+// The `/review` Markdown of review-output.md §4: title, scope line and exactly six `##` sections.
+// The same text is the check-run summary and the sticky comment, so everything that came from a
+// repository (paths, messages, doc excerpts, accept reasons) is escaped: it must not open a heading,
+// split a table row, or inject HTML such as the bot's own `<!-- arch-review:... -->` markers.
+import type {
+  AntiPatternRow,
+  ChecklistRow,
+  Coverage,
+  CoverageReason,
+  FailureModeEntry,
+  Finding,
+  ReviewResult,
+  Severity,
+  Tier,
+  Verdict,
+} from '../review/types.js';
+import { compareInGroup, headFindings } from '../review/summary/facts.js';
+
+export const DEFAULT_MAX_PER_GROUP = 50;
+
+const GROUPS: readonly Severity[] = ['Critical', 'Important', 'Suggestion', 'System'];
+const TIER_ORDER: readonly Tier[] = ['Prototype', 'Service-ready', 'Production-ready', 'Enterprise-critical'];
+
+/** One line of inline text: no line breaks (they would end the bullet or row), no raw HTML. */
+export function escapeInline(text: string): string {
+  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/</g, '&lt;');
+}
+
+/** A GFM table cell: inline text whose pipes cannot split the row (this holds inside code spans too). */
+export function escapeCell(text: string): string {
+  return escapeInline(text).replace(/\|/g, '\\|');
+}
+
+/** A code span that survives backticks in its content (CommonMark: a longer fence, padded). */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function list(items: readonly string[]): string {
+  return items.length ? items.map(escapeInline).join(', ') : 'none';
+}
+
+function titleLine(result: ReviewResult, head: readonly Finding[]): string {
+  const counts = GROUPS.map((s) => `${head.filter((f) => f.severity === s).length} ${s}`).join(' · ');
+  return `**Architecture review** — ${counts} — Tier: ${result.verdict.tier}${claimNote(result.verdict)}`;
+}
+
+/** `(claimed X)` when some claim is above the computed tier; the highest such claim is shown. */
+function claimNote(v: Verdict): string {
+  const rank = (t: Tier) => TIER_ORDER.indexOf(t);
+  const above = v.claims.filter((c) => rank(c.tier) > rank(v.tier)).sort((a, b) => rank(b.tier) - rank(a.tier));
+  return above.length ? ` (claimed ${above[0].tier})` : '';
+}
+
+function scopeLine(result: ReviewResult): string {
+  const s = result.scope;
+  return (
+    `Scope: features ${list(s.features)}; channels ${list(s.channels)}; ` +
+    `${plural(s.codeFiles, 'code file')}, ${plural(s.artifacts, 'artifact')}; ` +
+    `patterns touched: ${list(s.patterns)}; contracts affected: ${list(s.contracts)}`
+  );
+}
+
+function findingBullet(f: Finding): string {
+  let suffix = '';
+  if (f.status === 'pre-existing') suffix += ' (pre-existing)';
+  if (f.accepted) {
+    const by = f.accepted.by.startsWith('@') ? f.accepted.by : `@${f.accepted.by}`;
+    suffix += ` (risk accepted by ${escapeInline(by)}: ${escapeInline(f.accepted.reason)})`;
+  }
+  return `- ${codeSpan(`${f.location.path}:${f.location.startLine}`)} — **${escapeInline(f.ruleId)}** — ${escapeInline(f.message)}${suffix}`;
+}
+
+function pointerBullet(f: Finding): string {
+  return `- see ${f.severity}: ${escapeInline(f.ruleId)} at ${escapeInline(`${f.location.path}:${f.location.startLine}`)}`;
+}
+
+function capped(bullets: string[], max: number): string[] {
+  if (bullets.length === 0) return ['- None.'];
+  if (bullets.length <= max) return bullets;
+  return [...bullets.slice(0, max), `- … and ${bullets.length - max} more (see check annotations).`];
+}
+
+function findingsSection(head: readonly Finding[], max: number): string[] {
+  const out = ['## Findings'];
+  for (const severity of GROUPS) {
+    const group = head.filter((f) => f.severity === severity).sort(compareInGroup);
+    const bullets = group.map(findingBullet);
+    if (severity === 'System') {
+      // System is a category in addition to the other three: tagged findings keep their own group
+      // and get a pointer here.
+      const tagged = head
+        .filter((f) => f.systemTag && f.severity !== 'System')
+        .sort((a, b) => GROUPS.indexOf(a.severity) - GROUPS.indexOf(b.severity) || compareInGroup(a, b));
+      bullets.push(...tagged.map(pointerBullet));
+    }
+    out.push(`### ${severity}`, ...capped(bullets, max));
+  }
+  return out;
+}
+
+function table(rows: readonly ChecklistRow[]): string[] {
+  return [
+    '| # | Question | Status | Evidence |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.id} | ${escapeCell(r.question)} | ${r.status} | ${escapeCell(r.evidence)} |`),
+  ];
+}
+
+function sentence(items: readonly string[]): string {
+  return items.length ? `${items.join('; ')}.` : 'none.';
+}
+
+function antiPatternsSection(rows: readonly AntiPatternRow[]): string[] {
+  const by = (state: AntiPatternRow['state']) => rows.filter((r) => r.state === state);
+  const named = (r: AntiPatternRow) => (r.detail ? `${escapeInline(r.name)}: ${escapeInline(r.detail)}` : escapeInline(r.name));
+  const notChecked = by('not-checked');
+  const noRule = notChecked.filter((r) => !r.detail.startsWith('n/a')).map((r) => escapeInline(r.name));
+  const na = notChecked
+    .filter((r) => r.detail.startsWith('n/a'))
+    .map((r) => `${escapeInline(r.name)} (${escapeInline(r.detail.replace(/^n\/a:\s*/, ''))})`);
+  let notCheckedText = noRule.join(', ') || 'none';
+  if (na.length) notCheckedText += `; n/a in scope: ${na.join(', ')}`;
+  return [
+    '## Anti-patterns',
+    `- **Fired:** ${sentence(by('fired').map(named))}`,
+    `- **Removed by this change:** ${sentence(by('removed').map(named))}`,
+    `- **Forward-looking risks:** ${sentence(by('forward-looking').map(named))}`,
+    `- **Checked, clean:** ${by('clean').map((r) => escapeInline(r.name)).join(', ') || 'none'}.`,
+    `- **Not checked (no deterministic rule):** ${notCheckedText}.`,
+  ];
+}
+
+function failureModesSection(entries: readonly FailureModeEntry[]): string[] {
+  const out = ['## Failure-mode walk'];
+  if (entries.length === 0) out.push('- None reachable from the findings and facts in scope.');
+  entries.forEach((e, i) => {
+    const test = e.testFound ? `found at ${codeSpan(e.testFound)}` : 'not found';
+    out.push(
+      `### ${i + 1}. ${escapeInline(e.name)} — likelihood ${e.likelihood}/3, impact ${e.impact}/3`,
+      `- **Root cause here:** ${escapeInline(e.rootCause)}`,
+      `- **Blast radius:** ${escapeInline(e.blastRadius)}`,
+      `- **Mitigation pattern:** ${escapeInline(e.mitigation)}`,
+      `- **Required test:** ${escapeInline(e.requiredTest)} — ${test}`,
+    );
+  });
+  return out;
+}
+
+function verdictSection(v: Verdict): string[] {
+  const out = ['## Readiness verdict', `Tier: ${v.tier} (maturity level ${v.level}${v.level === 1 ? ': basic' : ''})`];
+  if (v.downgrade) {
+    // One line per claimed tier (9.3 step 5); each line is escaped on its own.
+    for (const line of v.downgrade.split(/\r?\n/).filter(Boolean)) {
+      out.push(escapeInline(line.startsWith('Downgrade:') ? line : `Downgrade: ${line}`));
+    }
+  }
+  if (v.nextTier) {
+    out.push(`Gaps to next tier (${v.nextTier}):`);
+    if (v.gaps.length === 0) out.push('- None.');
+    for (const g of v.gaps) out.push(`- [${g.kind}] ${escapeInline(g.text)}`);
+  } else {
+    out.push(`Gaps to next tier: none (${v.tier} is the highest tier).`);
+  }
+  out.push(`README updates to consider: ${v.readmeUpdates.length ? v.readmeUpdates.map(escapeInline).join('; ') : 'none.'}`);
+  return out;
+}
+
+export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: number } = {}): string {
+  const max = Math.max(0, options.maxPerGroup ?? DEFAULT_MAX_PER_GROUP);
+  // Removed findings are positive notes: they show under Anti-patterns, never as findings.
+  const head = headFindings(result.findings);
+  const { reliability, distributed } = result.checklists;
+  const lines = [
+    titleLine(result, head),
+    scopeLine(result),
+    '',
+    ...findingsSection(head, max),
+    '',
+    '## Reliability checklist',
+    ...table(reliability),
+    '',
+    '## Distributed-systems checklist',
+    ...(distributed.applicable ? table(distributed.rows) : [`Not applicable: ${escapeInline(distributed.reason)}`]),
+    '',
+    ...antiPatternsSection(result.antiPatterns),
+    '',
+    ...failureModesSection(result.failureModes),
+    '',
+    ...verdictSection(result.verdict),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+const REASON_LABEL: Record<CoverageReason, string> = {
+  'too-large': 'too large',
+  binary: 'binary',
+  unparseable: 'unparseable',
+  'unsupported-language': 'unsupported language',
+  'time-budget': 'time budget exceeded',
+  'no-patch': 'no patch',
+  deleted: 'deleted',
+  'test-file': 'test file',
+  'not-reviewable': 'not reviewable',
+};
+
+/**
+ * The coverage footer for the check-run text and the CLI, e.g.
+ * `Coverage: 3 code files, 9 artifacts reviewed; skipped 2: big.min.js (too large, 5.2 MB > 1 MB), logo.png (binary).`
+ */
+export function renderCoverageLine(coverage: Coverage): string {
+  let line = `Coverage: ${plural(coverage.codeFiles.length, 'code file')}, ${plural(coverage.artifacts.length, 'artifact')} reviewed`;
+  if (coverage.skipped.length) {
+    const skipped = coverage.skipped.map((s) => {
+      const why = [s.side === 'base' ? 'base side' : null, REASON_LABEL[s.reason] ?? s.reason, s.detail || null]
+        .filter((x): x is string => x !== null)
+        .join(', ');
+      return `${s.path} (${why})`;
+    });
+    line += `; skipped ${coverage.skipped.length}: ${skipped.join(', ')}`;
+  }
+  const suppressed = Object.entries(coverage.suppressed)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (suppressed.length) {
+    const total = suppressed.reduce((sum, [, n]) => sum + n, 0);
+    line += `; suppressed ${total}: ${suppressed.map(([rule, n]) => `${rule} ×${n}`).join(', ')}`;
+  }
+  return escapeInline(`${line}.`);
+}

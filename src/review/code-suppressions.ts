@@ -1,0 +1,143 @@
+// Code suppressions (rules.md §1.5): `// arch-review-disable-next-line <rule-id> -- <reason>` covers
+// the next line; `/* arch-review-disable <rule-id> -- <reason> */` right before a function (or as
+// the first thing in its body) covers the whole function. The reason is mandatory: a suppression
+// without one still suppresses, but is itself reported, and so is one that matched nothing.
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { isFunction, parentOf, type FunctionLike } from '../code/ast.js';
+import type { CodeModel } from '../code/model.js';
+import type { RawFinding } from './types.js';
+
+interface Suppression {
+  path: string;
+  ruleIds: string[];
+  reason: string;
+  commentLine: number;
+  fromLine: number;
+  toLine: number;
+  used: boolean;
+}
+
+const NEXT_LINE = /^\s*arch-review-disable-next-line\s+([\w\-, ]+?)(?:\s+--\s*(.*))?\s*$/;
+const BLOCK = /^\s*\*?\s*arch-review-disable\s+([\w\-, ]+?)(?:\s+--\s*([\s\S]*?))?\s*$/;
+
+export function collectSuppressions(model: CodeModel): Suppression[] {
+  const out: Suppression[] = [];
+  for (const comment of model.comments) {
+    const text = comment.value;
+    const next = comment.type === 'Line' ? NEXT_LINE.exec(text) : null;
+    if (next) {
+      out.push({
+        path: model.path, ruleIds: splitIds(next[1]!), reason: (next[2] ?? '').trim(),
+        commentLine: comment.loc.start.line, fromLine: comment.loc.end.line + 1, toLine: comment.loc.end.line + 1, used: false,
+      });
+      continue;
+    }
+    const block = comment.type === 'Block' ? BLOCK.exec(text) : null;
+    if (block) {
+      const fn = functionCoveredBy(model, comment);
+      const fromLine = fn ? outerNode(fn).loc.start.line : comment.loc.end.line + 1;
+      const toLine = fn ? fn.loc.end.line : comment.loc.end.line + 1;
+      out.push({
+        path: model.path, ruleIds: splitIds(block[1]!), reason: (block[2] ?? '').trim(),
+        commentLine: comment.loc.start.line, fromLine, toLine, used: false,
+      });
+    }
+  }
+  return out;
+}
+
+function splitIds(raw: string): string[] {
+  return raw.split(/[\s,]+/).filter(Boolean);
+}
+
+/** The statement or member a function is declared by, which is where a comment above it sits. */
+function outerNode(fn: FunctionLike): TSESTree.Node {
+  let node: TSESTree.Node = fn;
+  for (;;) {
+    const parent = parentOf(node);
+    if (!parent) return node;
+    if (
+      parent.type === 'MethodDefinition' ||
+      parent.type === 'PropertyDefinition' ||
+      parent.type === 'VariableDeclarator' ||
+      parent.type === 'VariableDeclaration' ||
+      parent.type === 'ExportNamedDeclaration' ||
+      parent.type === 'ExportDefaultDeclaration' ||
+      parent.type === 'Property'
+    ) {
+      node = parent;
+      continue;
+    }
+    return node;
+  }
+}
+
+function functionCoveredBy(model: CodeModel, comment: TSESTree.Comment): FunctionLike | null {
+  let best: FunctionLike | null = null;
+  for (const fn of model.functions) {
+    const outer = outerNode(fn);
+    const decoratorStart = (outer as { decorators?: TSESTree.Decorator[] }).decorators?.[0]?.loc.start.line ?? outer.loc.start.line;
+    const above = comment.range[1] <= outer.range[0] && decoratorStart - comment.loc.end.line <= 1 && outer.loc.start.line - comment.loc.end.line <= 4;
+    const firstInBody = fn.body.type === 'BlockStatement' && comment.range[0] > fn.body.range[0] &&
+      (fn.body.body.length === 0 || comment.range[1] <= fn.body.body[0]!.range[0]);
+    if ((above || firstInBody) && (!best || fn.range[1] - fn.range[0] < best.range[1] - best.range[0] || above)) {
+      best = fn;
+      if (above) break;
+    }
+  }
+  return best && isFunction(best) ? best : null;
+}
+
+export function applyCodeSuppressions(
+  findings: RawFinding[],
+  models: Map<string, CodeModel>,
+  knownRuleIds: string[],
+): { findings: RawFinding[]; suppressed: Record<string, number> } {
+  const byPath = new Map<string, Suppression[]>();
+  for (const [path, model] of models) byPath.set(path, collectSuppressions(model));
+  const kept: RawFinding[] = [];
+  const suppressed: Record<string, number> = {};
+  for (const finding of findings) {
+    const candidates = byPath.get(finding.location.path) ?? [];
+    const match = candidates.find(
+      (s) => s.ruleIds.includes(finding.ruleId) && finding.location.startLine >= s.fromLine && finding.location.startLine <= s.toLine,
+    );
+    if (match) {
+      match.used = true;
+      suppressed[finding.ruleId] = (suppressed[finding.ruleId] ?? 0) + 1;
+    } else {
+      kept.push(finding);
+    }
+  }
+  const known = new Set(knownRuleIds);
+  for (const [path, list] of byPath) {
+    if (!models.has(path)) continue;
+    for (const s of list) {
+      for (const ruleId of s.ruleIds) {
+        if (!known.has(ruleId)) continue;
+        if (!s.reason) kept.push(suppressionFinding(path, s, ruleId, 'suppressionWithoutReason',
+          `Suppression of ${ruleId} has no reason. Write the reason after \`--\`: a reviewer must be able to see why the risk is acceptable.`));
+        else if (!s.used) kept.push(suppressionFinding(path, s, ruleId, 'unusedSuppression',
+          `Suppression of ${ruleId} matches no finding; remove it so it cannot hide a future one.`));
+      }
+    }
+  }
+  return { findings: kept, suppressed };
+}
+
+function suppressionFinding(path: string, s: Suppression, ruleId: string, messageId: string, message: string): RawFinding {
+  return {
+    ruleId,
+    kind: 'code',
+    severity: 'Suggestion',
+    systemTag: false,
+    precision: 'High',
+    messageId,
+    message,
+    location: { path, startLine: s.commentLine, endLine: s.commentLine },
+    anchor: `suppression|${messageId}|${s.ruleIds.join(',')}|${s.reason}`,
+    related: [],
+    checklist: [],
+    failureModes: [],
+  };
+}

@@ -1,0 +1,351 @@
+import rule from '../../rules/code/dual-write.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { testCodeRule } from '../harness/code-rule-tester.js';
+
+const prismaKafkaHeader = `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+`;
+
+testCodeRule(rule, {
+  valid: [
+    {
+      name: 'outbox row written in the same prisma transaction',
+      code: `import { randomUUID } from 'node:crypto';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function placeOrder(input: { id: string; totalCents: number }) {
+  return prisma.$transaction(async (tx) => {
+    const order = await tx.order.create({ data: input });
+    await tx.outboxEvent.create({
+      data: { id: randomUUID(), aggregateId: order.id, type: 'orders.placed.v1', payload: order },
+    });
+    return order;
+  });
+}
+`,
+    },
+    {
+      name: 'outbox relay: reads outbox rows, publishes, marks them published',
+      code: `import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+
+const pool = new Pool();
+const producer = new Kafka({ clientId: 'relay', brokers: ['kafka:9092'] }).producer();
+
+export async function relayOnce() {
+  const { rows } = await pool.query('SELECT id, topic, payload FROM outbox WHERE published_at IS NULL LIMIT 100');
+  for (const row of rows) {
+    await producer.send({ topic: row.topic, messages: [{ key: row.id, value: row.payload }] });
+    await pool.query('UPDATE outbox SET published_at = now() WHERE id = $1', [row.id]);
+  }
+}
+`,
+    },
+    {
+      name: 'kafkajs transactional consume-transform-produce with no DB write',
+      code: `import { Kafka } from 'kafkajs';
+
+const kafka = new Kafka({ clientId: 'enricher', brokers: ['kafka:9092'] });
+const producer = kafka.producer({ transactionalId: 'enricher-1', idempotent: true, maxInFlightRequests: 1 });
+
+export async function forward(value: string) {
+  const transaction = await producer.transaction();
+  await transaction.send({ topic: 'orders.enriched.v1', messages: [{ value }] });
+  await transaction.commit();
+}
+`,
+    },
+    {
+      name: 'write and publish on mutually exclusive branches',
+      code: `${prismaKafkaHeader}
+export async function handle(cmd: { kind: string; id: string }) {
+  if (cmd.kind === 'store') {
+    await prisma.order.create({ data: { id: cmd.id } });
+  } else {
+    await producer.send({ topic: 'orders.forwarded.v1', messages: [{ value: cmd.id }] });
+  }
+}
+`,
+    },
+    {
+      name: 'dead-letter publish in the catch of the write',
+      code: `${prismaKafkaHeader}
+export async function store(id: string) {
+  try {
+    await prisma.order.create({ data: { id } });
+  } catch (err) {
+    await producer.send({ topic: 'orders.placed.v1.dlq', messages: [{ value: id }] });
+  }
+}
+`,
+    },
+    {
+      name: 'write and publish in different functions',
+      code: `${prismaKafkaHeader}
+export async function save(id: string) {
+  await prisma.order.create({ data: { id } });
+}
+
+export async function announce(id: string) {
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+}
+`,
+    },
+    {
+      name: 'read-only queries do not count as writes',
+      code: `import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+const pool = new Pool();
+const producer = new Kafka({ clientId: 'x', brokers: [] }).producer();
+export async function report() {
+  const { rows } = await pool.query('SELECT count(*) FROM orders');
+  await producer.send({ topic: 'orders.counted.v1', messages: [{ value: String(rows[0].count) }] });
+}
+`,
+    },
+    {
+      name: 'an unrelated object with a send method is not a publish',
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function notify(mailer: { send(x: unknown): Promise<void> }, id: string) {
+  await prisma.order.update({ where: { id }, data: { notified: true } });
+  await mailer.send({ to: 'a@example.com' });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'prisma create then kafkajs send (spec example)',
+      code: `${prismaKafkaHeader}
+export async function placeOrder(input: { id: string; totalCents: number }) {
+  const order = await prisma.order.create({ data: input });
+  await producer.send({
+    topic: 'orders.placed.v1',
+    messages: [{ key: order.id, value: JSON.stringify(order) }],
+  });
+  return order;
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 9, endLine: 12, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'publish inside the prisma transaction callback',
+      code: `${prismaKafkaHeader}
+export async function placeOrder(id: string) {
+  await prisma.$transaction(async (tx) => {
+    await tx.order.create({ data: { id } });
+    await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+  });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 10, variant: 'publish-inside-transaction', precision: 'High' }],
+    },
+    {
+      name: 'publish before the write',
+      code: `${prismaKafkaHeader}
+export async function placeOrder(id: string) {
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+  await prisma.order.create({ data: { id } });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 8, variant: 'publish-inside-transaction' }],
+    },
+    {
+      name: 'typeorm repository save then amqplib publish (NestJS provider with typed injections)',
+      filename: 'services/orders/src/orders.service.ts',
+      code: `import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { Channel } from 'amqplib';
+import { Order } from './order.entity';
+
+@Injectable()
+export class OrdersService {
+  constructor(
+    @InjectRepository(Order) private readonly orders: Repository<Order>,
+    private readonly channel: Channel,
+  ) {}
+
+  async place(order: Order) {
+    const saved = await this.orders.save(order);
+    this.channel.publish('orders', 'orders.placed.v1', Buffer.from(JSON.stringify(saved)), { persistent: true });
+    return saved;
+  }
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 16, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'pg insert then SQS SendMessageCommand',
+      code: `import { Pool } from 'pg';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+
+const pool = new Pool();
+const sqs = new SQSClient({});
+
+export async function createInvoice(id: string) {
+  await pool.query('INSERT INTO invoices (id) VALUES ($1)', [id]);
+  await sqs.send(new SendMessageCommand({
+    QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123/billing-invoice-created',
+    MessageBody: JSON.stringify({ id }),
+  }));
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 9, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'pg BEGIN..COMMIT with the publish inside the transaction',
+      code: `import { Pool } from 'pg';
+import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+
+const pool = new Pool();
+const sns = new SNSClient({});
+
+export async function refund(id: string) {
+  const client = await pool.connect();
+  await client.query('BEGIN');
+  await client.query('UPDATE payments SET status = $1 WHERE id = $2', ['refunded', id]);
+  await sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:eu-west-1:123:payments-refunded', Message: id }));
+  await client.query('COMMIT');
+  client.release();
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 11, variant: 'publish-inside-transaction' }],
+    },
+    {
+      name: 'mongoose model create then kafkajs send via require()',
+      filename: 'src/users.js',
+      code: `const mongoose = require('mongoose');
+const { Kafka } = require('kafkajs');
+
+const User = mongoose.model('User', new mongoose.Schema({ email: String }));
+const kafka = new Kafka({ clientId: 'users', brokers: ['kafka:9092'] });
+const producer = kafka.producer();
+
+async function register(email) {
+  const user = await User.create({ email });
+  await producer.send({ topic: 'users.registered.v1', messages: [{ key: String(user._id), value: email }] });
+  return user;
+}
+
+module.exports = { register };
+`,
+      errors: [{ messageId: 'dualWrite', line: 10, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'amqplib channel from connect/createChannel, write in an awaited retry callback',
+      code: `import amqp from 'amqplib';
+import pRetry from 'p-retry';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function start() {
+  const conn = await amqp.connect('amqp://rabbit');
+  const ch = await conn.createChannel();
+  await ch.consume('orders', async (msg) => {
+    if (!msg) return;
+    const order = JSON.parse(msg.content.toString());
+    await pRetry(() => prisma.shipment.create({ data: { orderId: order.id } }), { retries: 3 });
+    ch.sendToQueue('shipments.created.v1', Buffer.from(order.id));
+    ch.ack(msg);
+  });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 14, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'name fallback only: Medium precision',
+      code: `export async function place(deps: { prisma: any; producer: any }, id: string) {
+  const { prisma, producer } = deps;
+  await prisma.order.create({ data: { id } });
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 4, precision: 'Medium' }],
+    },
+    {
+      name: 'write through a local helper (one-hop summary): Medium',
+      code: `${prismaKafkaHeader}
+async function saveOrder(id: string) {
+  return prisma.order.create({ data: { id } });
+}
+
+export async function placeOrder(id: string) {
+  await saveOrder(id);
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 13, precision: 'Medium' }],
+    },
+    {
+      name: 'event-bus class wrapping the producer, repository wrapping prisma (class summaries)',
+      code: `import { PrismaClient } from '@prisma/client';
+import { Kafka, Producer } from 'kafkajs';
+
+class EventBus {
+  constructor(private readonly producer: Producer) {}
+  async publish(topic: string, payload: unknown) {
+    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
+  }
+}
+
+class OrderRepository {
+  constructor(private readonly db: PrismaClient) {}
+  async save(order: { id: string }) {
+    return this.db.order.create({ data: order });
+  }
+}
+
+export class OrderService {
+  constructor(private readonly repo: OrderRepository, private readonly bus: EventBus) {}
+  async place(order: { id: string }) {
+    await this.repo.save(order);
+    await this.bus.publish('orders.placed.v1', order);
+  }
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 22, precision: 'Medium' }],
+    },
+    {
+      name: 'configured wrappers are sinks',
+      config: { wrappers: { ...defaultConfig.wrappers, publish: ['EventBus.publish'], dbWrite: ['OrderStore.put'] } },
+      code: `import type { EventBus } from '@acme/events';
+import type { OrderStore } from '@acme/store';
+
+export async function place(store: OrderStore, bus: EventBus, id: string) {
+  await store.put({ id });
+  await bus.publish('orders.placed.v1', { id });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, precision: 'Medium' }],
+    },
+    {
+      name: 'helper imported from another repository file (cross-file summary)',
+      filename: 'src/orders/place.ts',
+      context: {
+        'src/orders/repo.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function insertOrder(id: string) {
+  return prisma.order.create({ data: { id } });
+}
+`,
+      },
+      code: `import { Kafka } from 'kafkajs';
+import { insertOrder } from './repo.js';
+const producer = new Kafka({ clientId: 'x', brokers: [] }).producer();
+export async function place(id: string) {
+  await insertOrder(id);
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ value: id }] });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, precision: 'Medium' }],
+    },
+  ],
+});
