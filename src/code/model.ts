@@ -98,6 +98,8 @@ export interface CodeModelOptions {
   envPrefixPattern: RegExp;
   /** Effects of functions exported by other analysed files, for cross-file helper summaries. */
   importedEffects?: (module: string, fromPath: string, path: string[]) => ExternalEffect[];
+  /** Role of a value exported by another analysed file (`export const prisma = new PrismaClient()`). */
+  importedValue?: (module: string, fromPath: string, path: string[]) => RoleRef | null;
 }
 
 export interface ExternalEffect {
@@ -623,8 +625,9 @@ export class CodeModel {
     if (top) return this.resolveDeclarator(top, depth);
     const imported = this.moduleRefOfIdentifier(name);
     if (imported) {
-      const local = imported.module.startsWith('.') ? null : imported;
-      return local ?? this.nameFallback(name);
+      if (!imported.module.startsWith('.')) return imported;
+      const exported = this.options.importedValue?.(imported.module, this.path, imported.path.length ? imported.path : ['default']);
+      return exported ?? this.nameFallback(name);
     }
     const classRole = this.localClassValueRole(name);
     if (classRole) return classRole;
@@ -1164,6 +1167,28 @@ export class CodeModel {
 
   isOutboxTarget(target: string | null): boolean {
     return target !== null && this.options.outboxPattern.test(toSnakeCase(target));
+  }
+
+  /** The role of an exported top-level value, for files that import it. */
+  exportedValueRole(name: string): RoleRef | null {
+    for (const statement of this.program.body) {
+      const decl = statement.type === 'ExportNamedDeclaration' ? statement.declaration : null;
+      if (decl?.type !== 'VariableDeclaration') continue;
+      for (const d of decl.declarations) {
+        if (d.id.type === 'Identifier' && d.id.name === name) {
+          const value = this.resolveDeclarator(d, 0);
+          return value?.kind === 'role' ? value : null;
+        }
+      }
+    }
+    const local = this.declaratorIn(name, this.program);
+    const exportedLater = this.program.body.some((s) => s.type === 'ExportNamedDeclaration' && !s.declaration &&
+      s.specifiers.some((sp) => sp.local.type === 'Identifier' && sp.local.name === name));
+    if (local && exportedLater) {
+      const value = this.resolveDeclarator(local, 0);
+      return value?.kind === 'role' ? value : null;
+    }
+    return null;
   }
 
   /** Exported functions and class methods with their direct effects, for other files' summaries. */

@@ -3,7 +3,7 @@
 // traversed, so rules that reason at file level can use helper summaries from the other files.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { normalizedText, parentOf, isFunction } from '../code/ast.js';
-import { CodeModel, type ExternalEffect } from '../code/model.js';
+import { CodeModel, type ExternalEffect, type RoleRef } from '../code/model.js';
 import { parseCode, type ParseLimits, DEFAULT_PARSE_LIMITS } from '../code/parse.js';
 import { traverse, TraversalTooDeep, type ListenerMap } from '../code/traverse.js';
 import type { Config } from '../config/schema.js';
@@ -46,15 +46,19 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
   const reportPaths = new Set(files.map((f) => f.path));
 
-  const importedEffects = (module: string, fromPath: string, exportPath: string[]): ExternalEffect[] => {
+  const modelFor = (module: string, fromPath: string): CodeModel | null => {
     const base = posix.normalize(posix.join(posix.dirname(fromPath), module));
-    const candidates = [base, ...['.ts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'].map((ext) => base.replace(/\.(js|mjs|cjs)$/, '') + ext)];
-    for (const candidate of candidates) {
+    const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
+    for (const candidate of [base, ...['.ts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'].map((ext) => stem + ext)]) {
       const model = models.get(candidate);
-      if (model) return model.exportedEffects().get(exportPath.join('.')) ?? [];
+      if (model) return model;
     }
-    return [];
+    return null;
   };
+  const importedEffects = (module: string, fromPath: string, exportPath: string[]): ExternalEffect[] =>
+    modelFor(module, fromPath)?.exportedEffects().get(exportPath.join('.')) ?? [];
+  const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null =>
+    exportPath.length === 1 ? modelFor(module, fromPath)?.exportedValueRole(exportPath[0]!) ?? null : null;
 
   for (const file of [...files, ...(options.contextFiles ?? [])]) {
     const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
@@ -67,6 +71,7 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
       outboxPattern: patterns.outboxTable,
       envPrefixPattern: patterns.envPrefix,
       importedEffects,
+      importedValue,
     });
     const listeners: ListenerMap[] = [model.collector()];
     const exits: (() => void)[] = [];

@@ -9,7 +9,9 @@ export interface RuleSettings {
 }
 
 export function resolveRuleSettings(config: Config, ruleId: string): RuleSettings {
-  const entry = (config.rules as Record<string, unknown> | undefined)?.[ruleId];
+  const rules = config.rules as Record<string, unknown> | undefined;
+  // hasOwn: a rule id such as `constructor` must not read Object.prototype.
+  const entry = rules && Object.hasOwn(rules, ruleId) ? rules[ruleId] : undefined;
   if (entry === undefined || entry === 'on') return { enabled: true, ignore: [] };
   if (entry === 'off') return { enabled: false, ignore: [] };
   const object = entry as { enabled?: boolean; severity?: Severity; ignore?: string[] };

@@ -28,6 +28,7 @@ const consumers = (f: ReviewFacts): Checked => count(f.consumers.length, 'consum
 const retries = (f: ReviewFacts): Checked => count(f.retries.length, 'retry construct', 'retry constructs');
 const publishes = (f: ReviewFacts): Checked => count(f.publishes.length, 'publish', 'publishes');
 
+// Names avoid commas: the rendered lists are comma-separated.
 export const ANTI_PATTERNS: readonly AntiPattern[] = [
   {
     name: 'dual-write',
@@ -37,14 +38,14 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
       any(count(f.regionsWithWriteAndPublish, 'region with both a DB write and a publish', ''), f.hasDesign ? true : 'n/a: no design'),
   },
   {
-    name: 'ack / commit before processing, auto-commit',
+    name: 'ack / commit before processing or auto-commit',
     rules: ['ack-before-commit', 'auto-commit-consumer', 'consumer-error-swallowed'],
     scan: ['ack before commit'],
     checked: consumers,
   },
   { name: 'unbounded retry', rules: ['unbounded-retry'], scan: ['unbounded retry'], checked: (f) => any(retries(f), consumers(f)) },
   {
-    name: 'no jitter, retrying permanent errors',
+    name: 'no jitter or retrying permanent errors',
     rules: ['retry-without-jitter', 'retry-permanent-errors'],
     checked: retries,
   },
@@ -55,12 +56,12 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
     checked: (f) => count(f.consumers.filter((c) => c.atLeastOnce).length, 'at-least-once consumer', ''),
   },
   {
-    name: 'DLQ missing or without owner, alert, dashboard, redrive',
+    name: 'DLQ missing or without owner / alert / dashboard / redrive',
     rules: ['missing-dlq', 'dlq-ownership', 'runbook-quality-bar'],
     checked: (f) => any(consumers(f), count(f.contracts, 'contract', 'contracts')),
   },
   {
-    name: 'missing correlation id, causation id, traceparent',
+    name: 'missing trace context (traceparent, correlation / causation id)',
     rules: ['missing-trace-context', 'asyncapi-trace-headers'],
     checked: (f) => any(publishes(f), count(f.asyncApiFiles, 'AsyncAPI file', 'AsyncAPI files')),
   },
@@ -72,7 +73,7 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
     checked: (f) => count(f.writeHandlers, 'write handler', 'write handlers'),
   },
   {
-    name: 'unbounded queues, workers, prefetch, buffers',
+    name: 'unbounded queues / workers / prefetch / buffers',
     rules: ['unbounded-prefetch-concurrency'],
     checked: (f) => any(consumers(f), count(f.streamWrites, 'stream write', 'stream writes')),
   },
@@ -92,7 +93,7 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
     },
   },
   {
-    name: 'one channel, many event types',
+    name: 'one channel with many event types',
     rules: ['multi-type-channel', 'channel-naming-convention'],
     checked: (f) => any(publishes(f), consumers(f), count(f.asyncApiFiles, 'AsyncAPI file', 'AsyncAPI files')),
   },

@@ -112,6 +112,8 @@ interface Criterion {
   id: string;
   level: number;
   criterion: string;
+  /** The next move for this gap; the level's recommended moves (9.4) when unset. */
+  move?: string;
   evaluate(ctx: Ctx): Outcome;
 }
 
@@ -134,6 +136,7 @@ export const CRITERIA: readonly Criterion[] = [
     id: 'C1.1',
     level: 1,
     criterion: 'no dual-writes',
+    move: 'write the event to an outbox in the same transaction (or record an inbox row on the consumer side)',
     evaluate: (c) =>
       codeCriterion(
         c,
@@ -149,6 +152,7 @@ export const CRITERIA: readonly Criterion[] = [
     id: 'C1.2',
     level: 1,
     criterion: 'every consumer side effect is keyed for idempotency',
+    move: 'guard each side effect with an inbox row, unique constraint or upsert, and declare the contract `Idempotency key`',
     evaluate: (c) =>
       codeCriterion(
         c,
@@ -165,6 +169,7 @@ export const CRITERIA: readonly Criterion[] = [
     id: 'C1.3',
     level: 1,
     criterion: 'retries are bounded and back off explicitly',
+    move: 'bound attempts, back off with jitter, and state the bound in the design `Retry` answer',
     evaluate: (c) =>
       codeCriterion(
         c,
@@ -177,6 +182,7 @@ export const CRITERIA: readonly Criterion[] = [
     id: 'C1.4',
     level: 1,
     criterion: 'a working dead-letter queue',
+    move: 'route failed messages to a dead-letter channel before acknowledging, and declare the DLQ in the contract',
     evaluate: (c) =>
       codeCriterion(
         c,
@@ -189,6 +195,7 @@ export const CRITERIA: readonly Criterion[] = [
     id: 'C1.5',
     level: 1,
     criterion: 'every channel has a documented owner and purpose',
+    move: 'give every produced and consumed channel a contract with `Owner` and `TL;DR`',
     evaluate: (c) => docsOnly(c, 'channel contracts (`Owner`, `TL;DR`)', ['undeclared-channel']),
   },
   {
@@ -371,7 +378,8 @@ export function computeVerdict(findings: readonly Finding[], facts: ReviewFacts,
     for (const c of criteria) {
       if (c.level <= level || c.level > CLAIM_LEVEL[next] || c.state === 'met') continue;
       const what = c.state === 'failed' ? c.evidence : `not demonstrated: ${c.evidence}`;
-      gaps.push({ kind: 'technical', text: `${c.id} ${c.criterion} — ${what}; next move: ${NEXT_MOVE[c.level]}.` });
+      const move = CRITERIA.find((k) => k.id === c.id)?.move ?? NEXT_MOVE[c.level];
+      gaps.push({ kind: 'technical', text: `${c.id} ${c.criterion} — ${what}; next move: ${move}.` });
     }
     const drift = headFindings(findings)
       .filter((f) => f.ruleId === 'system-concerns-complete')

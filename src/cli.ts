@@ -1,0 +1,134 @@
+// The `arch-review` command: the same engine as the App, over a local git repository.
+// Exit codes are an interface other tools rely on: 0 gate passes, 1 gate fails, 2 usage, config or
+// runtime error (one line on stderr).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { codeRules, docsRules, allRules } from '../rules/index.js';
+import { loadConfigFile, parseConfig, CONFIG_PATH } from './config/load.js';
+import type { Config } from './config/schema.js';
+import { createLocalGitSource, resolveDefaultBase } from './git/local-source.js';
+import { renderJson } from './render/json.js';
+import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
+import { renderSarif } from './render/sarif.js';
+import { runReview } from './review/engine.js';
+
+export const USAGE = `Usage: arch-review review [options]
+
+Review the changes between two commits of a git repository.
+
+Options:
+  --repo DIR        repository to review (default: current directory)
+  --base REF        base commit (default: merge-base of HEAD with the default branch)
+  --head REF        head commit (default: HEAD)
+  --format FORMAT   markdown | json | sarif (default: markdown)
+  --config FILE     config file to use (default: .github/arch-review.yml as committed at the base)
+  --fail-on LEVEL   critical | important | never (default: the config's gate.failOn)
+  -h, --help        show this help
+  -v, --version     print the version
+
+Exit codes: 0 gate passes, 1 gate fails, 2 usage, config or runtime error.`;
+
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+class UsageError extends Error {}
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`arch-review: ${message.split('\n')[0]}${error instanceof UsageError ? ' (see arch-review --help)' : ''}`);
+    return 2;
+  }
+}
+
+async function run(argv: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout(version());
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== 'review') {
+    throw new UsageError(positionals.length === 0 ? 'missing command "review"' : `unknown command "${positionals.join(' ')}"`);
+  }
+  const format = values.format ?? 'markdown';
+  if (!['markdown', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be markdown, json or sarif, got "${format}"`);
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && !['critical', 'important', 'never'].includes(failOn)) {
+    throw new UsageError(`--fail-on must be critical, important or never, got "${failOn}"`);
+  }
+
+  const repo = resolve(io.cwd, values.repo ?? '.');
+  const head = values.head ?? 'HEAD';
+  const base = values.base ?? (await resolveDefaultBase(repo, head));
+  const source = await createLocalGitSource({ repo, base, head });
+  const knownRuleIds = allRules.map((r) => r.meta.id);
+
+  let config: Config;
+  if (values.config) {
+    const loaded = await loadConfigFile(resolve(io.cwd, values.config), { knownRuleIds });
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    config = loaded.config;
+    for (const warning of loaded.warnings) io.stderr(`arch-review: warning: ${warning}`);
+  } else {
+    // Like the App: the gate's config comes from the base, so a change cannot switch off its own gate.
+    const read = await source.readFile('base', CONFIG_PATH, 64 * 1024 + 1);
+    const parsedConfig = parseConfig(read.ok ? read.text : '', CONFIG_PATH, { knownRuleIds });
+    if (!parsedConfig.ok) throw new Error(parsedConfig.error.message);
+    config = parsedConfig.config;
+    for (const warning of parsedConfig.warnings) io.stderr(`arch-review: warning: ${warning}`);
+  }
+
+  const result = await runReview({
+    source,
+    config,
+    codeRules,
+    docsRules,
+    ...(failOn ? { failOn: failOn as 'critical' | 'important' | 'never' } : {}),
+  });
+
+  if (format === 'json') io.stdout(renderJson(result));
+  else if (format === 'sarif') {
+    io.stdout(renderSarif(result, allRules.map((r) => ({
+      id: r.meta.id, description: r.meta.description, docsUrl: r.meta.docsUrl, severity: r.meta.severity, precision: r.meta.precision,
+    })), version()));
+  } else {
+    io.stdout(`${renderMarkdown(result)}\n\n${renderCoverageLine(result.coverage)}`);
+  }
+  for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
+  return result.gate.conclusion === 'failure' ? 1 : 0;
+}

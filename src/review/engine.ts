@@ -1,0 +1,338 @@
+// The review engine (review-output.md §1): scope → load → code and artifact models → rules on base
+// and head → statuses → suppressions and accepted risks → gate → computed sections. Pure over a
+// ReviewSource: it never imports Probot or Octokit, and reads nothing but what the source gives it.
+import { posix } from 'node:path';
+import { classifyPath } from '../artifacts/classify.js';
+import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
+import { isCodePath, isTestPath } from '../code/parse.js';
+import type { CodeModel } from '../code/model.js';
+import type { Config } from '../config/schema.js';
+import { runCodeRules, type CodeFileInput } from './code-runner.js';
+import { runDocsRules } from './docs-runner.js';
+import { assignStatuses } from './fingerprint.js';
+import { decideGate, gatePolicy, isGating } from './gate.js';
+import { matchesGlob } from './glob.js';
+import type { CodeRule, DocsRule } from './rule.js';
+import type { ChangedFile, ReviewSource } from './source.js';
+import { computeAntiPatterns } from './summary/anti-patterns.js';
+import { computeChecklists } from './summary/checklists.js';
+import type { ReviewFacts } from './summary/facts.js';
+import { computeFailureModes } from './summary/failure-modes.js';
+import { computeVerdict } from './summary/verdict.js';
+import type { AcceptedRisk, CoverageSkip, RawFinding, ReviewResult, Side } from './types.js';
+
+export interface ReviewLimits {
+  maxCodeBytes: number;
+  maxArtifactBytes: number;
+  /** Files past this count are listed in coverage, not read. */
+  maxFiles: number;
+  /** Wall-clock budget for reading and analysing; the rest is listed as skipped. */
+  timeBudgetMs: number;
+  /** Repository files imported by changed files, read for helper summaries. */
+  maxContextFiles: number;
+}
+
+export const DEFAULT_LIMITS: ReviewLimits = {
+  maxCodeBytes: 1024 * 1024,
+  maxArtifactBytes: 1024 * 1024,
+  maxFiles: 3000,
+  timeBudgetMs: 120_000,
+  maxContextFiles: 200,
+};
+
+export interface ReviewOptions {
+  source: ReviewSource;
+  config: Config;
+  codeRules: CodeRule[];
+  docsRules: DocsRule[];
+  limits?: Partial<ReviewLimits>;
+  failOn?: 'critical' | 'important' | 'never';
+  accepted?: ReadonlyMap<string, AcceptedRisk>;
+  now?: () => number;
+}
+
+interface SideLoad {
+  code: CodeFileInput[];
+  context: CodeFileInput[];
+  skipped: CoverageSkip[];
+}
+
+export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
+  const { source, config } = options;
+  const limits = { ...DEFAULT_LIMITS, ...(options.limits ?? {}) };
+  const now = options.now ?? Date.now;
+  const deadline = now() + limits.timeBudgetMs;
+  const skipped: CoverageSkip[] = [];
+
+  const changed = await source.changedFiles();
+  const reviewable = changed.slice(0, limits.maxFiles);
+  for (const file of changed.slice(limits.maxFiles)) {
+    skipped.push({ path: file.path, reason: 'too-large', detail: `the pull request has more than ${limits.maxFiles} changed files` });
+  }
+  const changedPaths = new Set(reviewable.map((f) => f.path));
+  const headToBase = new Map<string, string>();
+  for (const file of reviewable) if (file.previousPath) headToBase.set(file.path, file.previousPath);
+  const baseToHead = new Map([...headToBase].map(([head, base]) => [base, head] as const));
+
+  const codeChanges = reviewable.filter((f) => isCodePath(f.path) && !isTestPath(f.path));
+  const testFiles = reviewable.filter((f) => isCodePath(f.path) && isTestPath(f.path) && f.status !== 'removed').map((f) => f.path);
+  for (const file of reviewable) {
+    if (file.binary && !isCodePath(file.path)) continue;
+    if (!file.hasPatch && isCodePath(file.path)) {
+      skipped.push({ path: file.path, reason: 'no-patch', detail: 'the diff carries no textual patch' });
+    }
+  }
+
+  const head = await loadCode(source, 'head', codeChanges.filter((f) => f.status !== 'removed').map((f) => f.path), limits, deadline, now);
+  const base = await loadCode(
+    source,
+    'base',
+    codeChanges.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path),
+    limits,
+    deadline,
+    now,
+  );
+  skipped.push(...head.skipped, ...base.skipped.filter((s) => s.reason !== 'deleted'));
+
+  const headCode = runCodeRules(head.code, options.codeRules, { side: 'head', config, contextFiles: head.context });
+  const baseCode = runCodeRules(base.code, options.codeRules, { side: 'base', config, contextFiles: base.context });
+  skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
+
+  // Scope (review-output.md §3): features touched by docs, by the config's path mapping, by channels.
+  const headContracts = await contractOwners(source, 'head');
+  const features = new Set<string>();
+  for (const file of reviewable) {
+    const slug = /^docs\/features\/([^/]+)\//.exec(file.path)?.[1];
+    if (slug) features.add(slug);
+    for (const [feature, globs] of Object.entries(config.features)) {
+      if (globs.some((glob) => matchesGlob(file.path, glob))) features.add(feature);
+    }
+  }
+  const codeChannels = new Set<string>();
+  for (const model of headCode.models.values()) {
+    if (!head.code.some((f) => f.path === model.path)) continue;
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) if (effect.kind === 'publish' && effect.channel) codeChannels.add(effect.channel);
+    }
+  }
+  for (const channel of codeChannels) {
+    const owner = headContracts.get(channel);
+    if (owner) features.add(owner);
+  }
+  const platformChanged = reviewable.some((f) => f.path.startsWith('docs/system/'));
+  const platformInScope = platformChanged || features.size > 0;
+
+  const headArtifacts = await loadArtifacts(source, 'head', [...features], platformInScope, limits);
+  const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits);
+  skipped.push(...headArtifacts.skipped);
+
+  const headDocs = runDocsRules(options.docsRules, { side: 'head', model: headArtifacts.model, other: baseArtifacts.model, config });
+  const baseDocs = runDocsRules(options.docsRules, { side: 'base', model: baseArtifacts.model, other: headArtifacts.model, config });
+
+  const headRaw: RawFinding[] = [...headCode.findings, ...headDocs.findings, ...headDocs.suppressionProblems];
+  const baseRaw: RawFinding[] = [...baseCode.findings, ...baseDocs.findings, ...baseDocs.suppressionProblems];
+  const findings = assignStatuses({
+    head: headRaw,
+    base: baseRaw,
+    baseToHead: (path) => baseToHead.get(path) ?? path,
+    ...(options.accepted ? { accepted: options.accepted } : {}),
+  });
+  const policy = gatePolicy(config, options.failOn);
+  for (const finding of findings) finding.gating = isGating(finding, policy, changedPaths);
+
+  const facts = collectFacts(headCode.models, new Set(head.code.map((f) => f.path)), testFiles, features, headArtifacts.model);
+  const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
+    features.size > 0 || platformChanged;
+  const gate = decideGate(findings, relevant);
+
+  const suppressed: Record<string, number> = {};
+  for (const map of [headCode.suppressed, headDocs.suppressed]) {
+    for (const [id, n] of Object.entries(map)) suppressed[id] = (suppressed[id] ?? 0) + n;
+  }
+  const errors = [...headCode.errors, ...baseCode.errors, ...headDocs.errors, ...baseDocs.errors];
+
+  const contractsAffected = new Set<string>();
+  for (const file of reviewable) {
+    const c = classifyPath(file.path);
+    if (c?.channel && (c.type === 'contract' || c.type === 'schema' || c.type === 'asyncapi')) contractsAffected.add(c.channel);
+  }
+  for (const channel of codeChannels) contractsAffected.add(channel);
+  const patterns = new Set<string>();
+  for (const model of headCode.models.values()) {
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) {
+        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) patterns.add('Transactional Outbox (code)');
+      }
+    }
+  }
+
+  return {
+    base: source.baseRef,
+    head: source.headRef,
+    findings,
+    scope: {
+      features: [...features].sort(),
+      channels: [...new Set([...codeChannels, ...contractsAffected])].sort(),
+      codeFiles: head.code.length,
+      artifacts: headArtifacts.model.artifacts.size,
+      patterns: [...patterns].sort(),
+      contracts: [...contractsAffected].sort(),
+    },
+    checklists: computeChecklists(findings, facts),
+    antiPatterns: computeAntiPatterns(findings, facts),
+    failureModes: computeFailureModes(findings, facts),
+    verdict: computeVerdict(findings, facts),
+    coverage: {
+      codeFiles: head.code.map((f) => f.path).filter((p) => !headCode.skipped.some((s) => s.path === p)).sort(),
+      artifacts: [...headArtifacts.model.artifacts.keys()].sort(),
+      skipped: dedupeSkips(skipped),
+      suppressed,
+      notes: errors.map((e) => `rule error: ${e}`),
+    },
+    gate,
+  };
+}
+
+async function loadCode(
+  source: ReviewSource,
+  side: Side,
+  paths: string[],
+  limits: ReviewLimits,
+  deadline: number,
+  now: () => number,
+): Promise<SideLoad> {
+  const out: SideLoad = { code: [], context: [], skipped: [] };
+  for (const path of paths) {
+    if (now() > deadline) {
+      out.skipped.push({ path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file' });
+      continue;
+    }
+    const read = await source.readFile(side, path, limits.maxCodeBytes);
+    if (read.ok) out.code.push({ path, text: read.text });
+    else if (read.reason === 'missing') out.skipped.push({ path, side, reason: 'deleted', detail: `not present at ${side}` });
+    else out.skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxCodeBytes}` : 'binary content' });
+  }
+  // One level of relative imports, read only for helper summaries (rules.md §1.4).
+  const wanted = new Set<string>();
+  for (const file of out.code) {
+    for (const spec of relativeImports(file.text)) wanted.add(posix.normalize(posix.join(posix.dirname(file.path), spec)));
+  }
+  const have = new Set(out.code.map((f) => f.path));
+  for (const base of [...wanted].slice(0, limits.maxContextFiles)) {
+    if (now() > deadline) break;
+    const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
+    for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.js`, `${stem}/index.ts`, `${stem}/index.js`]) {
+      if (have.has(candidate) || !isCodePath(candidate)) continue;
+      const read = await source.readFile(side, candidate, limits.maxCodeBytes);
+      if (read.ok) {
+        out.context.push({ path: candidate, text: read.text });
+        have.add(candidate);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]{1,300})['"]/g;
+
+function relativeImports(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
+  return out;
+}
+
+/** Channel → owning feature, from contract and AsyncAPI basenames at one side. */
+async function contractOwners(source: ReviewSource, side: Side): Promise<Map<string, string>> {
+  const owners = new Map<string, string>();
+  for (const path of await source.listPaths(side, 'docs/features')) {
+    const c = classifyPath(path);
+    if (c?.slug && c.channel && (c.type === 'contract' || c.type === 'asyncapi')) owners.set(c.channel, c.slug);
+  }
+  return owners;
+}
+
+async function loadArtifacts(
+  source: ReviewSource,
+  side: Side,
+  features: string[],
+  platform: boolean,
+  limits: ReviewLimits,
+): Promise<{ model: ArtifactModel; skipped: CoverageSkip[] }> {
+  const allPaths = await source.listPaths(side, 'docs');
+  const wanted = allPaths.filter((path) => {
+    if (platform && path.startsWith('docs/system/')) return true;
+    return features.some((slug) => path.startsWith(`docs/features/${slug}/`));
+  });
+  const files: { path: string; text: string }[] = [];
+  const skipped: CoverageSkip[] = [];
+  for (const path of wanted) {
+    const c = classifyPath(path);
+    if (!c || c.type === 'unclassified') continue;
+    const read = await source.readFile(side, path, limits.maxArtifactBytes);
+    if (read.ok) files.push({ path, text: read.text });
+    else if (read.reason !== 'missing') {
+      skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxArtifactBytes}` : 'binary content' });
+    }
+  }
+  const model = buildArtifactModel(files, { allPaths, side, maxMarkdownBytes: limits.maxArtifactBytes });
+  return { model, skipped: [...skipped, ...model.skipped] };
+}
+
+function collectFacts(
+  models: Map<string, CodeModel>,
+  reported: Set<string>,
+  testFiles: string[],
+  features: Set<string>,
+  artifacts: ArtifactModel,
+): ReviewFacts {
+  const facts: ReviewFacts = {
+    consumers: [],
+    publishes: [],
+    dbWrites: [],
+    retries: [],
+    regionsWithWriteAndPublish: 0,
+    codeFiles: reported.size,
+    testFiles,
+    features: [...features].sort(),
+    hasDesign: [...artifacts.features.values()].some((f) => f.design !== undefined),
+    contracts: [...artifacts.features.values()].reduce((n, f) => n + f.contracts.size, 0),
+    asyncApiFiles: [...artifacts.features.values()].reduce((n, f) => n + f.asyncapi.size, 0),
+    schemaFiles: [...artifacts.features.values()].reduce((n, f) => n + f.schemas.size, 0),
+  };
+  for (const [path, model] of models) {
+    if (!reported.has(path)) continue;
+    for (const region of model.regions()) {
+      let write = false;
+      let publish = false;
+      for (const call of model.callsIn(region)) {
+        for (const effect of model.effectsOf(call)) {
+          const site = { path, line: model.line(call), library: effect.library };
+          if (effect.kind === 'publish') {
+            publish = true;
+            facts.publishes.push({ ...site, channel: effect.channel });
+          } else {
+            write = true;
+            facts.dbWrites.push(site);
+          }
+        }
+      }
+      if (write && publish) facts.regionsWithWriteAndPublish += 1;
+    }
+  }
+  return facts;
+}
+
+function dedupeSkips(skips: CoverageSkip[]): CoverageSkip[] {
+  const seen = new Set<string>();
+  const out: CoverageSkip[] = [];
+  for (const skip of skips) {
+    const key = `${skip.path}|${skip.reason}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(skip);
+  }
+  return out.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export type { ChangedFile };

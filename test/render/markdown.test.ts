@@ -1,0 +1,371 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { codeSpan, escapeCell, renderCoverageLine, renderMarkdown } from '../../src/render/markdown.js';
+import type { Finding, ReviewResult } from '../../src/review/types.js';
+import { buildResult, exampleFacts, exampleFindings, facts, FILE, finding } from './fixture.js';
+
+function section(md: string, heading: string): string {
+  const start = md.indexOf(`\n## ${heading}\n`);
+  assert.ok(start >= 0, `missing section ${heading}`);
+  const rest = md.slice(start + 1);
+  const end = rest.indexOf('\n## ', 1);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+function group(md: string, severity: string): string[] {
+  const findings = section(md, 'Findings');
+  const start = findings.indexOf(`### ${severity}\n`);
+  const lines = findings.slice(start).split('\n').slice(1);
+  const end = lines.findIndex((l) => !l.startsWith('- '));
+  return end < 0 ? lines : lines.slice(0, end);
+}
+
+function example(): ReviewResult {
+  return buildResult(exampleFindings(), exampleFacts());
+}
+
+describe('renderMarkdown structure', () => {
+  it('has the title, the scope line and exactly six ## sections in order', () => {
+    const md = renderMarkdown(example());
+    const lines = md.split('\n');
+    assert.match(lines[0], /^\*\*Architecture review\*\* — 2 Critical · 4 Important · 1 Suggestion · 1 System — Tier: Prototype$/);
+    assert.match(lines[1], /^Scope: features loyalty-points; channels orders\.placed\.v1, loyalty\.points-awarded\.v1; 1 code file, 9 artifacts; patterns touched: Retry; contracts affected: /);
+    assert.deepEqual(
+      lines.filter((l) => l.startsWith('## ')),
+      [
+        '## Findings',
+        '## Reliability checklist',
+        '## Distributed-systems checklist',
+        '## Anti-patterns',
+        '## Failure-mode walk',
+        '## Readiness verdict',
+      ],
+    );
+    assert.deepEqual(
+      section(md, 'Findings').split('\n').filter((l) => l.startsWith('### ')),
+      ['### Critical', '### Important', '### Suggestion', '### System'],
+    );
+    assert.ok(!/^#\s|^#{4,}/m.test(md), 'no other heading levels');
+  });
+
+  it('adds the claim note when a claim is above the computed tier', () => {
+    const r = example();
+    r.verdict.claims = [
+      { location: 'README.md:6', tier: 'Service-ready' },
+      { location: 'docs/system/catalog.md:7', tier: 'Prototype' },
+    ];
+    assert.match(renderMarkdown(r).split('\n')[0], /— Tier: Prototype \(claimed Service-ready\)$/);
+  });
+
+  it('renders eight reliability rows and the not-applicable line', () => {
+    const r = buildResult([], facts());
+    const md = renderMarkdown(r);
+    assert.equal(section(md, 'Reliability checklist').split('\n').filter((l) => /^\| R\d /.test(l)).length, 8);
+    const dist = section(md, 'Distributed-systems checklist').trim().split('\n');
+    assert.equal(dist.length, 2);
+    assert.match(dist[1], /^Not applicable: the change does not touch scale, resilience, multi-region or service boundaries/);
+  });
+
+  it('renders six distributed rows when applicable', () => {
+    const md = renderMarkdown(example());
+    assert.equal(section(md, 'Distributed-systems checklist').split('\n').filter((l) => /^\| D\d /.test(l)).length, 6);
+  });
+
+  it('renders the anti-pattern bullets in order', () => {
+    const bullets = section(renderMarkdown(example()), 'Anti-patterns')
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .map((l) => l.replace(/:\*\*.*$/, ''));
+    assert.deepEqual(bullets, [
+      '- **Fired',
+      '- **Removed by this change',
+      '- **Forward-looking risks',
+      '- **Checked, clean',
+      '- **Not checked (no deterministic rule)',
+    ]);
+  });
+
+  it('renders failure-mode entries with the four bullets', () => {
+    const walk = section(renderMarkdown(example()), 'Failure-mode walk');
+    const headings = walk.split('\n').filter((l) => l.startsWith('### '));
+    assert.ok(headings.length >= 3 && headings.length <= 5);
+    assert.equal(headings[0], '### 1. Lost publish — likelihood 3/3, impact 3/3');
+    headings.forEach((h, i) => assert.match(h, new RegExp(`^### ${i + 1}\\. .+ — likelihood [1-3]/3, impact [1-3]/3$`)));
+    for (const label of ['Root cause here', 'Blast radius', 'Mitigation pattern', 'Required test']) {
+      assert.equal(walk.split('\n').filter((l) => l.startsWith(`- **${label}:** `)).length, headings.length);
+    }
+    assert.match(walk, /- \*\*Required test:\*\* kill the process between DB commit and publish — not found/);
+  });
+
+  it('renders the readiness verdict', () => {
+    const r = example();
+    r.verdict.downgrade = 'Downgrade: README.md:6 claims Service-ready; evidence supports Prototype.';
+    const verdict = section(renderMarkdown(r), 'Readiness verdict').trimEnd().split('\n');
+    assert.equal(verdict[1], 'Tier: Prototype (maturity level 0)');
+    assert.equal(verdict[2], r.verdict.downgrade);
+    assert.equal(verdict[3], 'Gaps to next tier (Service-ready):');
+    assert.ok(verdict.some((l) => l.startsWith('- [technical] C1.1 no dual-writes — services/loyalty/src/award-consumer.ts:20 (dual-write)')));
+    assert.ok(verdict.some((l) => l.startsWith('- [system] Owner team filled')));
+    assert.match(verdict[verdict.length - 1], /^README updates to consider: docs\/features\/loyalty-points\/README\.md:12 — /);
+  });
+
+  it('shows level 1 as basic', () => {
+    const r = example();
+    r.verdict = { ...r.verdict, tier: 'Service-ready', level: 1, nextTier: 'Production-ready' };
+    assert.match(renderMarkdown(r), /\nTier: Service-ready \(maturity level 1: basic\)\n/);
+  });
+
+  it('ends with the verdict section: the coverage line is not part of the document', () => {
+    const md = renderMarkdown(example());
+    assert.ok(!md.includes('Coverage:'));
+    assert.match(md, /README updates to consider: [^\n]*\n$/);
+  });
+});
+
+describe('renderMarkdown findings rules', () => {
+  it('orders by status, then path, then line, then rule id', () => {
+    const findings: Finding[] = [
+      finding({ ruleId: 'b-rule', path: 'b.ts', line: 3, status: 'pre-existing' }),
+      finding({ ruleId: 'z-rule', path: 'b.ts', line: 3 }),
+      finding({ ruleId: 'a-rule', path: 'b.ts', line: 3 }),
+      finding({ ruleId: 'a-rule', path: 'b.ts', line: 10 }),
+      finding({ ruleId: 'a-rule', path: 'b.ts', line: 2 }),
+      finding({ ruleId: 'a-rule', path: 'a.ts', line: 99 }),
+    ];
+    const bullets = group(renderMarkdown(buildResult(findings, facts())), 'Important');
+    assert.deepEqual(
+      bullets.map((b) => b.replace(/ — [^—]*$/, '')),
+      [
+        '- `a.ts:99` — **a-rule**',
+        '- `b.ts:2` — **a-rule**',
+        '- `b.ts:3` — **a-rule**',
+        '- `b.ts:3` — **z-rule**',
+        '- `b.ts:10` — **a-rule**',
+        '- `b.ts:3` — **b-rule**',
+      ],
+    );
+  });
+
+  it('writes the bullet as `path:line` — **rule** — message with the status and acceptance suffixes', () => {
+    const findings = [
+      finding({ ruleId: 'dual-write', severity: 'Critical', line: 20, message: 'Dual-write.', status: 'pre-existing' }),
+      finding({
+        ruleId: 'non-idempotent-consumer',
+        severity: 'Critical',
+        line: 17,
+        message: 'No dedup guard.',
+        accepted: { by: 'alice', reason: 'backfill job, replays are disabled' },
+      }),
+    ];
+    const bullets = group(renderMarkdown(buildResult(findings, facts())), 'Critical');
+    assert.deepEqual(bullets, [
+      `- \`${FILE}:17\` — **non-idempotent-consumer** — No dedup guard. (risk accepted by @alice: backfill job, replays are disabled)`,
+      `- \`${FILE}:20\` — **dual-write** — Dual-write. (pre-existing)`,
+    ]);
+  });
+
+  it('writes - None. for an empty group', () => {
+    const md = renderMarkdown(buildResult([finding({ ruleId: 'x', severity: 'Critical' })], facts()));
+    assert.deepEqual(group(md, 'Important'), ['- None.']);
+    assert.deepEqual(group(md, 'Suggestion'), ['- None.']);
+    assert.deepEqual(group(md, 'System'), ['- None.']);
+  });
+
+  it('caps a group at 50 bullets and summarises the rest', () => {
+    const many = Array.from({ length: 53 }, (_, i) => finding({ ruleId: 'missing-dlq', line: i + 1 }));
+    const bullets = group(renderMarkdown(buildResult(many, facts())), 'Important');
+    assert.equal(bullets.length, 51);
+    assert.equal(bullets[49], `- \`${FILE}:50\` — **missing-dlq** — missing-dlq message`);
+    assert.equal(bullets[50], '- … and 3 more (see check annotations).');
+    const small = group(renderMarkdown(buildResult(many, facts()), { maxPerGroup: 5 }), 'Important');
+    assert.equal(small.length, 6);
+    assert.equal(small[5], '- … and 48 more (see check annotations).');
+    const exact = Array.from({ length: 50 }, (_, i) => finding({ ruleId: 'missing-dlq', line: i + 1 }));
+    assert.equal(group(renderMarkdown(buildResult(exact, facts())), 'Important').length, 50);
+  });
+
+  it('points from the System group to System-tagged findings of other severities', () => {
+    const findings = [
+      finding({ ruleId: 'shared-oltp-write', systemTag: true, path: 'services/billing/src/repo.ts', line: 14 }),
+      finding({ ruleId: 'system-concerns-drift', severity: 'System', systemTag: true, path: 'README.md', line: 12 }),
+    ];
+    const md = renderMarkdown(buildResult(findings, facts()));
+    assert.deepEqual(group(md, 'System'), [
+      '- `README.md:12` — **system-concerns-drift** — system-concerns-drift message',
+      '- see Important: shared-oltp-write at services/billing/src/repo.ts:14',
+    ]);
+    assert.equal(group(md, 'Important').length, 1);
+    assert.match(md.split('\n')[0], /0 Critical · 1 Important · 0 Suggestion · 1 System/);
+  });
+
+  it('lists removed findings only under Anti-patterns', () => {
+    const findings = [finding({ ruleId: 'dual-write', severity: 'Critical', status: 'removed', line: 20 })];
+    const md = renderMarkdown(buildResult(findings, exampleFacts()));
+    assert.match(md.split('\n')[0], /— 0 Critical ·/);
+    assert.deepEqual(group(md, 'Critical'), ['- None.']);
+    assert.match(section(md, 'Anti-patterns'), new RegExp(`\\*\\*Removed by this change:\\*\\* dual-write: 1 removed \\(was at ${FILE}:20\\)\\.`));
+  });
+});
+
+describe('renderMarkdown escaping', () => {
+  it('escapes pipes in table cells so rows keep four cells', () => {
+    const r = buildResult([], facts());
+    r.checklists.reliability[0] = { ...r.checklists.reliability[0], evidence: 'design says `a|b` | and more' };
+    const row = renderMarkdown(r).split('\n').find((l) => l.startsWith('| R1 '))!;
+    assert.equal(row, '| R1 | Delivery guarantee | Open | design says `a\\|b` \\| and more |');
+    assert.equal(row.split(/(?<!\\)\|/).length - 2, 4);
+  });
+
+  it('keeps user text on one line and neutralises HTML', () => {
+    const findings = [
+      finding({
+        ruleId: 'tier-claim-unsupported',
+        path: 'docs/README.md',
+        line: 6,
+        message: 'excerpt:\n## Fake section\n<!-- arch-review:summary -->\r\nend',
+        accepted: { by: '@bob', reason: 'line one\nline two' },
+      }),
+    ];
+    const md = renderMarkdown(buildResult(findings, facts()));
+    assert.equal(md.split('\n').filter((l) => l.startsWith('## ')).length, 6);
+    assert.ok(!md.includes('<!--'));
+    assert.deepEqual(group(md, 'Important'), [
+      '- `docs/README.md:6` — **tier-claim-unsupported** — excerpt: ## Fake section &lt;!-- arch-review:summary --> end (risk accepted by @bob: line one line two)',
+    ]);
+  });
+
+  it('fences code spans around paths with backticks', () => {
+    assert.equal(codeSpan('a`b.ts:1'), '``a`b.ts:1``');
+    assert.equal(codeSpan('`x`'), '`` `x` ``');
+    assert.equal(escapeCell('a\nb|c'), 'a b\\|c');
+  });
+});
+
+describe('renderCoverageLine', () => {
+  it('renders the reviewed counts and the skipped files', () => {
+    const line = renderCoverageLine({
+      codeFiles: ['a.ts', 'b.ts', 'c.ts'],
+      artifacts: Array.from({ length: 9 }, (_, i) => `docs/${i}.md`),
+      skipped: [
+        { path: 'big.min.js', reason: 'too-large', detail: '5.2 MB > 1 MB' },
+        { path: 'logo.png', reason: 'binary', detail: '' },
+      ],
+      suppressed: {},
+      notes: [],
+    });
+    assert.equal(line, 'Coverage: 3 code files, 9 artifacts reviewed; skipped 2: big.min.js (too large, 5.2 MB > 1 MB), logo.png (binary).');
+  });
+
+  it('uses singulars, omits empty parts and lists suppressions', () => {
+    const line = renderCoverageLine({
+      codeFiles: ['a.ts'],
+      artifacts: ['docs/x.md'],
+      skipped: [],
+      suppressed: { 'missing-dlq': 1, 'dual-write': 2, unused: 0 },
+      notes: [],
+    });
+    assert.equal(line, 'Coverage: 1 code file, 1 artifact reviewed; suppressed 3: dual-write ×2, missing-dlq ×1.');
+  });
+});
+
+describe('renderMarkdown golden', () => {
+  it('renders a small review exactly', () => {
+    const findings = [
+      finding({
+        ruleId: 'dual-write',
+        severity: 'Critical',
+        line: 20,
+        message: 'Dual-write: save then send.',
+        failureModes: ['lost-publish'],
+      }),
+    ];
+    const f = facts({
+      publishes: [{ path: FILE, line: 20, library: 'kafkajs', channel: 'loyalty.points-awarded.v1' }],
+      dbWrites: [{ path: FILE, line: 17, library: '@prisma/client' }],
+      regionsWithWriteAndPublish: 1,
+      testFiles: ['services/loyalty/test/outbox.test.ts'],
+      contracts: 0,
+      asyncApiFiles: 0,
+      schemaFiles: 0,
+      writeHandlers: 0,
+      streamWrites: 0,
+      lockSites: 0,
+      services: 1,
+    });
+    const r = buildResult(findings, f, {
+      scope: { features: [], channels: [], codeFiles: 1, artifacts: 0, patterns: [], contracts: [] },
+    });
+    const pending = 'doc evidence not evaluated yet (design checklist parsing arrives with the docs rules)';
+    const expected = [
+      '**Architecture review** — 1 Critical · 0 Important · 0 Suggestion · 0 System — Tier: Prototype',
+      'Scope: features none; channels none; 1 code file, 0 artifacts; patterns touched: none; contracts affected: none',
+      '',
+      '## Findings',
+      '### Critical',
+      `- \`${FILE}:20\` — **dual-write** — Dual-write: save then send.`,
+      '### Important',
+      '- None.',
+      '### Suggestion',
+      '- None.',
+      '### System',
+      '- None.',
+      '',
+      '## Reliability checklist',
+      '| # | Question | Status | Evidence |',
+      '| --- | --- | --- | --- |',
+      `| R1 | Delivery guarantee | Open | no negative finding; ${pending} |`,
+      `| R2 | Idempotency strategy | Open | no negative finding; ${pending} |`,
+      `| R3 | Bad-message strategy | Open | no negative finding; ${pending} |`,
+      `| R4 | Retry policy | Open | no negative finding; ${pending} |`,
+      `| R5 | Ordering requirement | Open | no negative finding; ${pending} |`,
+      `| R6 | Schema evolution | Open | no negative finding; ${pending} |`,
+      `| R7 | Observability | Open | no negative finding; ${pending} |`,
+      `| R8 | Failure boundary | Regressed | dual-write introduced at ${FILE}:20 |`,
+      '',
+      '## Distributed-systems checklist',
+      '| # | Question | Status | Evidence |',
+      '| --- | --- | --- | --- |',
+      `| D1 | Boundary and ownership | Open | no negative finding; ${pending} |`,
+      `| D2 | Consistency model | Regressed | dual-write introduced at ${FILE}:20 |`,
+      `| D3 | Scaling axis | Open | no negative rule exists; ${pending} |`,
+      `| D4 | Failure mode | Open | no negative finding; ${pending} |`,
+      `| D5 | Backpressure | Open | no negative finding; ${pending} |`,
+      `| D6 | Operations | Open | no negative finding; ${pending} |`,
+      '',
+      '## Anti-patterns',
+      `- **Fired:** dual-write: 1 introduced, 0 pre-existing (first at ${FILE}:20).`,
+      '- **Removed by this change:** none.',
+      '- **Forward-looking risks:** none.',
+      '- **Checked, clean:** missing trace context (traceparent, correlation / causation id), oversized broker payloads, distributed 2PC / XA, one channel with many event types.',
+      '- **Not checked (no deterministic rule):** distributed monolith, autoscaling on the wrong signal, business rules in routers, cache as source of truth, active-active without conflict policy, "eventually consistent" skipping a Process Manager; ' +
+        'n/a in scope: ack / commit before processing or auto-commit (no consumer in scope), unbounded retry (no retry construct in scope, no consumer in scope), ' +
+        'no jitter or retrying permanent errors (no retry construct in scope), retry storm (stacked retries) (no retry construct in scope), ' +
+        'non-idempotent consumer under at-least-once (no at-least-once consumer in scope), DLQ missing or without owner / alert / dashboard / redrive (no consumer in scope, no contract in scope), ' +
+        'synchronous RPC chain on a write path (no write handler in scope), unbounded queues / workers / prefetch / buffers (no consumer in scope, no stream write in scope), ' +
+        'distributed locks without fencing (no lock code in scope), shared OLTP between services (single service), ' +
+        'schema change without compatibility check and consumer audit (no schema in scope, no contract in scope).',
+      '',
+      '## Failure-mode walk',
+      '### 1. Lost publish — likelihood 3/3, impact 3/3',
+      `- **Root cause here:** ${FILE}:20 — dual-write (Critical, High): Dual-write: save then send.`,
+      '- **Blast radius:** tenants: not evaluated; compliance: not evaluated; cost: not evaluated; consumers: not evaluated (System concerns and contracts are read by the docs rules, which have not landed yet)',
+      '- **Mitigation pattern:** Transactional Outbox plus CDC',
+      '- **Required test:** kill the process between DB commit and publish — found at `services/loyalty/test/outbox.test.ts`',
+      '### 2. Lost trace context — likelihood 1/3, impact 1/3',
+      `- **Root cause here:** Exposure: producer at ${FILE}:20; no mitigation evidence found.`,
+      '- **Blast radius:** tenants: not evaluated; compliance: not evaluated; cost: not evaluated; consumers: not evaluated (System concerns and contracts are read by the docs rules, which have not landed yet)',
+      '- **Mitigation pattern:** Message History, W3C Trace Context',
+      '- **Required test:** one trace spans producer, broker and consumer — not found',
+      '',
+      '## Readiness verdict',
+      'Tier: Prototype (maturity level 0)',
+      'Gaps to next tier (Service-ready):',
+      `- [technical] C1.1 no dual-writes — ${FILE}:20 (dual-write); next move: write the event to an outbox in the same transaction (or record an inbox row on the consumer side).`,
+      '- [technical] C1.5 every channel has a documented owner and purpose — not demonstrated: channel contracts (`Owner`, `TL;DR`) not evaluated yet (arrives with the docs rules); next move: give every produced and consumed channel a contract with `Owner` and `TL;DR`.',
+      '- [system] Owner team filled — System concerns not evaluated yet (arrives with the docs rules).',
+      'README updates to consider: none.',
+      '',
+    ].join('\n');
+    assert.equal(renderMarkdown(r), expected);
+  });
+});

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { computeAntiPatterns, NO_DETERMINISTIC_RULE, UNCHECKABLE_ANTI_PATTERNS } from '../../src/review/summary/anti-patterns.js';
+import { exampleFacts, facts, FILE, finding } from '../render/fixture.js';
+
+const rows = (...args: Parameters<typeof computeAntiPatterns>) => computeAntiPatterns(...args);
+const find = (r: ReturnType<typeof rows>, name: string, state?: string) =>
+  r.filter((x) => x.name === name && (state === undefined || x.state === state));
+
+describe('computeAntiPatterns', () => {
+  it('reports fired anti-patterns with counts and the first location', () => {
+    const r = rows(
+      [
+        finding({ ruleId: 'dual-write', severity: 'Critical', line: 20 }),
+        finding({ ruleId: 'dual-write', severity: 'Critical', status: 'pre-existing', path: 'a.ts', line: 2 }),
+      ],
+      exampleFacts(),
+    );
+    assert.deepEqual(find(r, 'dual-write'), [
+      { name: 'dual-write', state: 'fired', detail: `1 introduced, 1 pre-existing (first at ${FILE}:20)` },
+    ]);
+  });
+
+  it('is clean when checked and nothing fired', () => {
+    const r = rows([], exampleFacts());
+    assert.deepEqual(find(r, 'dual-write'), [{ name: 'dual-write', state: 'clean', detail: '' }]);
+    assert.equal(find(r, 'unbounded retry')[0].state, 'clean');
+    assert.equal(find(r, 'non-idempotent consumer under at-least-once')[0].state, 'clean');
+  });
+
+  it('is not checked with an n/a reason when the construct is absent', () => {
+    const r = rows([], facts({ hasDesign: false }));
+    assert.deepEqual(find(r, 'ack / commit before processing or auto-commit'), [
+      { name: 'ack / commit before processing or auto-commit', state: 'not-checked', detail: 'n/a: no consumer in scope' },
+    ]);
+    assert.equal(
+      find(r, 'dual-write')[0].detail,
+      'n/a: no region with both a DB write and a publish in scope, no design',
+    );
+  });
+
+  it('says "not evaluated" instead of claiming absence for facts the model does not report', () => {
+    const r = rows([], exampleFacts());
+    assert.deepEqual(find(r, 'distributed locks without fencing'), [
+      { name: 'distributed locks without fencing', state: 'not-checked', detail: 'n/a: lock code not evaluated yet' },
+    ]);
+    const withLocks = rows([], exampleFacts({ lockSites: 2 }));
+    assert.equal(find(withLocks, 'distributed locks without fencing')[0].state, 'clean');
+    const noLocks = rows([], exampleFacts({ lockSites: 0 }));
+    assert.equal(find(noLocks, 'distributed locks without fencing')[0].detail, 'n/a: no lock code in scope');
+  });
+
+  it('lists removed findings as removed and the anti-pattern as clean at head', () => {
+    const r = rows([finding({ ruleId: 'unbounded-retry', status: 'removed', line: 30 })], exampleFacts());
+    assert.deepEqual(find(r, 'unbounded retry'), [
+      { name: 'unbounded retry', state: 'removed', detail: `1 removed (was at ${FILE}:30)` },
+      { name: 'unbounded retry', state: 'clean', detail: '' },
+    ]);
+  });
+
+  it('treats Heuristic findings and phrase-scan hits as forward-looking risks', () => {
+    const r = rows(
+      [
+        finding({ ruleId: 'oversized-payload', severity: 'Suggestion', precision: 'Heuristic', line: 22 }),
+        finding({ ruleId: 'artifact-anti-pattern-scan', precision: 'Heuristic', antiPattern: 'distributed monolith', path: 'docs/design.md', line: 9 }),
+        finding({ ruleId: 'artifact-anti-pattern-scan', precision: 'Heuristic', antiPattern: 'dual-write', path: 'docs/design.md', line: 4 }),
+      ],
+      exampleFacts(),
+    );
+    assert.deepEqual(find(r, 'oversized broker payloads'), [
+      { name: 'oversized broker payloads', state: 'forward-looking', detail: `watch: oversized-payload (Heuristic) at ${FILE}:22` },
+    ]);
+    assert.deepEqual(find(r, 'dual-write').map((x) => x.state), ['forward-looking']);
+    assert.deepEqual(find(r, 'distributed monolith').map((x) => x.state), ['forward-looking', 'not-checked']);
+  });
+
+  it('always ends with the anti-patterns no rule can decide', () => {
+    const r = rows([finding({ ruleId: 'dual-write', severity: 'Critical' })], exampleFacts());
+    const tail = r.slice(-UNCHECKABLE_ANTI_PATTERNS.length);
+    assert.deepEqual(tail.map((x) => x.name), [...UNCHECKABLE_ANTI_PATTERNS]);
+    assert.ok(tail.every((x) => x.state === 'not-checked' && x.detail === NO_DETERMINISTIC_RULE));
+  });
+});
