@@ -1,13 +1,16 @@
 import { parseMarkdown } from './src/artifacts/markdown.ts';
-for (const [name, text] of [
-  ['quotes', '>'.repeat(100000) + ' x\n'],
-  ['lists', Array.from({length: 3000}, (_, i) => ' '.repeat(i*2) + '- x').join('\n')],
-  ['brackets', '['.repeat(200000)],
-  ['emph', '*a '.repeat(100000)],
-  ['headings', '# h\n'.repeat(50000)],
-  ['random', Array.from({length: 200000}, () => String.fromCharCode(Math.floor(Math.random()*65536))).join('')],
-] as const) {
+const cases: [string, string][] = [
+  ['quotes200', '>'.repeat(200) + ' x\n'],
+  ['quotes1000', '>'.repeat(1000) + ' x\n'],
+  ['quotes-lines', Array.from({length: 2000}, (_, i) => '>'.repeat(Math.min(i, 300)) + ' x').join('\n')],
+  ['lists1000', Array.from({length: 1000}, (_, i) => ' '.repeat(i*2) + '- x').join('\n')],
+  ['listmarkers', '- '.repeat(5000) + 'x\n'],
+  ['headings', '#\n'.repeat(500000)],
+  ['links', '[a](b) '.repeat(140000)],
+  ['table', '| a | b |\n| - | - |\n' + '| x | y |\n'.repeat(100000)],
+];
+for (const [name, text] of cases) {
   const t = Date.now();
   const r = parseMarkdown(text);
-  console.log(name, Date.now() - t, 'ms', r.ok ? `ok headings=${r.doc.headings.length} trunc=${r.doc.headingsTruncated}` : r.detail);
+  console.log(name, text.length, Date.now() - t, 'ms', r.ok ? `ok headings=${r.doc.headings.length}` : r.detail);
 }

@@ -381,11 +381,11 @@ export function computeVerdict(findings: readonly Finding[], facts: ReviewFacts,
       const move = CRITERIA.find((k) => k.id === c.id)?.move ?? NEXT_MOVE[c.level];
       gaps.push({ kind: 'technical', text: `${c.id} ${c.criterion} — ${what}; next move: ${move}.` });
     }
-    const drift = headFindings(findings)
+    const incomplete = headFindings(findings)
       .filter((f) => f.ruleId === 'system-concerns-complete')
       .sort(compareInGroup)[0];
     for (const concern of SYSTEM_CONCERNS[next]) {
-      const why = drift ? `see ${at(drift)} (system-concerns-complete)` : `System concerns ${DOCS_PENDING}`;
+      const why = incomplete ? `see ${at(incomplete)} (system-concerns-complete)` : `System concerns ${DOCS_PENDING}`;
       gaps.push({ kind: 'system', text: `${concern} filled — ${why}.` });
     }
   }
@@ -417,7 +417,7 @@ export function computeVerdict(findings: readonly Finding[], facts: ReviewFacts,
     facts.features.length > 1 ? `one verdict for features ${facts.features.join(', ')}` : null,
     failed.length ? `failed: ${failed.join(', ')}` : null,
     `${notShown} of ${criteria.length} criteria not demonstrated; criteria that need docs evidence count as not demonstrated until the docs rules land`,
-    levelZero.length ? `level-0 criteria ${levelZero.join(', ')} not demonstrated (below the Prototype gate)` : null,
+    levelZero.length ? `level-0 criteria ${levelZero.join(', ')} not met (below the Prototype gate)` : null,
     tier !== tierOfLevel(technicalLevel)
       ? `technical level ${technicalLevel}, tier capped at ${tier} because System concerns are not evaluated yet`
       : null,

@@ -1,0 +1,229 @@
+// End to end: real git repositories built from snapshots, the real CLI, its exit codes and outputs.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { main } from '../../src/cli.js';
+import { createRepoFromSnapshots } from '../../src/git/snapshot-repo.js';
+import type { ReviewJson } from '../../src/render/json.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'arch-review-e2e-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let counter = 0;
+
+function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(root, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+}
+
+async function repoFrom(base: Record<string, string | Buffer>, head: Record<string, string | Buffer>) {
+  const id = counter++;
+  const baseDir = join(scratch, `${id}-base`);
+  const headDir = join(scratch, `${id}-head`);
+  mkdirSync(baseDir, { recursive: true });
+  mkdirSync(headDir, { recursive: true });
+  writeTree(baseDir, base);
+  writeTree(headDir, head);
+  return createRepoFromSnapshots(baseDir, headDir, { dir: join(scratch, `${id}-repo`) });
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: scratch });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+async function reviewJson(repo: { dir: string; base: string; head: string }, extra: string[] = []) {
+  const result = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'json', ...extra]);
+  return { ...result, json: result.code === 2 ? null : (JSON.parse(result.stdout) as ReviewJson) };
+}
+
+const README = '# shop\n';
+
+const dualWriteHandler = `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function placeOrder(input: { id: string; totalCents: number }) {
+  const order = await prisma.order.create({ data: input });
+  await producer.send({
+    topic: 'orders.placed.v1',
+    messages: [{ key: order.id, value: JSON.stringify(order) }],
+  });
+  return order;
+}
+`;
+
+const outboxHandler = `import { randomUUID } from 'node:crypto';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+
+export async function placeOrder(input: { id: string; totalCents: number }) {
+  // Pattern: Transactional Outbox - order row and event row commit together.
+  return prisma.$transaction(async (tx) => {
+    const order = await tx.order.create({ data: input });
+    await tx.outboxEvent.create({
+      data: { id: randomUUID(), aggregateId: order.id, type: 'orders.placed.v1', payload: order },
+    });
+    return order;
+  });
+}
+`;
+
+describe('arch-review review (CLI end to end)', () => {
+  it('fails the gate with a dual-write finding at the publish call', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const { code, json, stderr } = await reviewJson(repo);
+    assert.equal(code, 1, stderr);
+    const finding = json!.findings.find((f) => f.ruleId === 'dual-write');
+    assert.ok(finding, 'dual-write finding expected');
+    assert.equal(finding.path, 'src/orders/place-order.ts');
+    assert.equal(finding.line, 9);
+    assert.equal(finding.endLine, 12);
+    assert.equal(finding.status, 'introduced');
+    assert.equal(finding.severity, 'Critical');
+    assert.equal(finding.gates, true);
+    assert.match(finding.fingerprint, /^[0-9a-f]{40}$/);
+    assert.equal(json!.gate.conclusion, 'failure');
+  });
+
+  it('passes when the same handler writes the event to an outbox inside $transaction', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': outboxHandler });
+    const { code, json, stderr } = await reviewJson(repo);
+    assert.equal(code, 0, stderr);
+    assert.equal(json!.findings.filter((f) => f.ruleId === 'dual-write').length, 0);
+    assert.notEqual(json!.gate.conclusion, 'failure');
+  });
+
+  it('keeps the fingerprint when unrelated lines are inserted above, so the finding is pre-existing', async () => {
+    const shifted = dualWriteHandler.replace(
+      'export async function placeOrder',
+      '// Orders are placed from the checkout service.\nconst MAX_ITEMS = 50;\nexport const limits = { MAX_ITEMS };\n\nexport async function placeOrder',
+    );
+    const before = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const introduced = (await reviewJson(before)).json!.findings.find((f) => f.ruleId === 'dual-write')!;
+    const repo = await repoFrom({ 'src/orders/place-order.ts': dualWriteHandler }, { 'src/orders/place-order.ts': shifted });
+    const { code, json } = await reviewJson(repo);
+    const finding = json!.findings.find((f) => f.ruleId === 'dual-write')!;
+    assert.equal(finding.line, introduced.line + 4, 'the finding moved down four lines');
+    assert.equal(finding.fingerprint, introduced.fingerprint);
+    assert.equal(finding.status, 'pre-existing');
+    assert.equal(finding.gates, false, 'pre-existing findings do not gate with the default scope');
+    assert.equal(code, 0);
+  });
+
+  it('reports a fixed dual-write as removed and passes', async () => {
+    const repo = await repoFrom({ 'src/orders/place-order.ts': dualWriteHandler }, { 'src/orders/place-order.ts': outboxHandler });
+    const { code, json } = await reviewJson(repo);
+    assert.equal(code, 0);
+    const removed = json!.findings.filter((f) => f.ruleId === 'dual-write');
+    assert.deepEqual(removed.map((f) => f.status), ['removed']);
+  });
+
+  it('exits 2 naming the key and line of a typo in the config file', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const config = join(scratch, 'typo.yml');
+    writeFileSync(config, 'features:\n  orders: ["src/orders/**"]\ngate:\n  failon: [Critical]\n');
+    const { code, stderr, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--config', config]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.equal(stderr.split('\n').length, 1, 'one line on stderr');
+    assert.match(stderr, /:4:\d+/, 'names line 4');
+    assert.match(stderr, /failon/);
+    assert.match(stderr, /did you mean "failOn"/);
+  });
+
+  it('reads the gate config from the base, so a change cannot switch off its own gate', async () => {
+    const relaxed = 'gate:\n  failOn: []\n';
+    const repo = await repoFrom(
+      { 'README.md': README },
+      { 'README.md': README, '.github/arch-review.yml': relaxed, 'src/orders/place-order.ts': dualWriteHandler },
+    );
+    const { code } = await reviewJson(repo);
+    assert.equal(code, 1);
+  });
+
+  it('honours --fail-on never and --fail-on important', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    assert.equal((await reviewJson(repo, ['--fail-on', 'never'])).code, 0);
+    assert.equal((await reviewJson(repo, ['--fail-on', 'important'])).code, 1);
+  });
+
+  it('lists binary, oversized and unparseable files in coverage instead of failing', async () => {
+    const repo = await repoFrom(
+      { 'README.md': README },
+      {
+        'README.md': README,
+        'src/broken.ts': 'export function (((\n',
+        'src/bundle.min.js': `var a=${'1+'.repeat(30_000)}1;\n`,
+        'src/blob.js': Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00]),
+        'src/orders/place-order.ts': dualWriteHandler,
+      },
+    );
+    const { code, json } = await reviewJson(repo);
+    assert.equal(code, 1, 'the reviewable file still gates');
+    const reasons = Object.fromEntries(json!.coverage.skipped.map((s) => [s.path, s.reason]));
+    assert.equal(reasons['src/broken.ts'], 'unparseable');
+    assert.equal(reasons['src/bundle.min.js'], 'too-large');
+    assert.equal(reasons['src/blob.js'], 'binary');
+    assert.deepEqual(json!.coverage.codeFiles, ['src/orders/place-order.ts']);
+  });
+
+  it('prints the /review Markdown and a coverage line by default', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const { code, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
+    assert.equal(code, 1);
+    assert.match(stdout, /^\*\*Architecture review\*\* — 1 Critical/);
+    const sections = stdout.split('\n').filter((l) => l.startsWith('## '));
+    assert.deepEqual(sections, [
+      '## Findings', '## Reliability checklist', '## Distributed-systems checklist', '## Anti-patterns', '## Failure-mode walk', '## Readiness verdict',
+    ]);
+    assert.match(stdout, /`src\/orders\/place-order\.ts:9` — \*\*dual-write\*\*/);
+    assert.match(stdout, /\nCoverage: 1 code file/);
+  });
+
+  it('emits SARIF with partial fingerprints', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const { code, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'sarif']);
+    assert.equal(code, 1);
+    const log = JSON.parse(stdout) as { version: string; runs: { results: { ruleId: string; partialFingerprints: Record<string, string> }[] }[] };
+    assert.equal(log.version, '2.1.0');
+    const result = log.runs[0]!.results.find((r) => r.ruleId === 'dual-write')!;
+    assert.match(Object.values(result.partialFingerprints)[0]!, /^[0-9a-f]{40}$/);
+  });
+
+  it('exits 2 with a one-line reason on usage errors and unknown refs', async () => {
+    const bad = await cli(['review', '--format', 'xml']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be markdown, json or sarif/);
+    const unknown = await cli(['lint']);
+    assert.equal(unknown.code, 2);
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README });
+    const ref = await cli(['review', '--repo', repo.dir, '--base', 'no-such-ref', '--head', repo.head]);
+    assert.equal(ref.code, 2);
+    assert.equal(ref.stderr.split('\n').length, 1);
+    assert.match(ref.stderr, /no-such-ref/);
+  });
+
+  it('runs through the installed bin script', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const bin = fileURLToPath(new URL('../../bin/arch-review.js', import.meta.url));
+    const run = promisify(execFile);
+    const outcome = await run(process.execPath, [bin, 'review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'json'])
+      .then(() => ({ code: 0, stdout: '' }))
+      .catch((error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
+    assert.equal(outcome.code, 1);
+    assert.equal((JSON.parse(outcome.stdout) as ReviewJson).findings[0]!.ruleId, 'dual-write');
+  });
+});
