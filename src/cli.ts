@@ -37,9 +37,17 @@ export interface CliIO {
 
 class UsageError extends Error {}
 
+/** From the package's own package.json, found upwards so it works from src/ and from dist/src/. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version: string };
+      if (pkg.name === 'arch-review') return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return '0.0.0';
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
