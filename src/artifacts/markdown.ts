@@ -8,6 +8,12 @@ import { unified } from 'unified';
 
 export const DEFAULT_MAX_MARKDOWN_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_HEADINGS = 2000;
+/**
+ * The parser's cost grows with the square of block-quote and list nesting (a 1 MiB file of nested
+ * lists takes about a minute, a long run of `- - - -` overflows the stack); real documents stay
+ * far below this depth.
+ */
+export const DEFAULT_MAX_NESTING = 64;
 
 export interface Section {
   /** Heading text with inline markup removed (code span content kept). */
@@ -93,6 +99,7 @@ export type MarkdownParseResult =
 export interface MarkdownParseOptions {
   maxBytes?: number;
   maxHeadings?: number;
+  maxNesting?: number;
 }
 
 const processor = unified().use(remarkParse).use(remarkGfm);
@@ -103,11 +110,30 @@ export function parseMarkdown(text: string, options: MarkdownParseOptions = {}):
   if (bytes > maxBytes) {
     return { ok: false, reason: 'too-large', detail: `${bytes} bytes, over the Markdown limit of ${maxBytes}` };
   }
+  const deep = deepNesting(text, options.maxNesting ?? DEFAULT_MAX_NESTING);
+  if (deep) return { ok: false, reason: 'unparseable', detail: `refused: ${deep}` };
   try {
     return { ok: true, doc: buildDoc(text, processor.parse(text), options.maxHeadings ?? DEFAULT_MAX_HEADINGS) };
   } catch (error) {
     return { ok: false, reason: 'unparseable', detail: `Markdown parser failed: ${describeError(error)}` };
   }
+}
+
+const CONTAINER_MARKER = '(?:>|[-*+](?=[ \\t]|$)|\\d{1,9}[.)](?=[ \\t]|$))';
+const CONTAINER_PREFIX = new RegExp(`^(?:[ \\t]*${CONTAINER_MARKER})+`);
+const CONTAINER_MARKERS = new RegExp(CONTAINER_MARKER, 'g');
+
+/** The first line whose block-quote / list nesting (markers plus indentation) exceeds the limit. */
+function deepNesting(text: string, max: number): string | null {
+  let line = 0;
+  for (const row of text.split('\n')) {
+    line++;
+    const indent = /^[ \t]*/.exec(row)![0].replace(/\t/g, '    ').length;
+    const markers = CONTAINER_PREFIX.exec(row)?.[0].match(CONTAINER_MARKERS)?.length ?? 0;
+    const depth = markers + Math.floor(indent / 2);
+    if (depth > max) return `block nesting of about ${depth} levels at line ${line}, over the limit of ${max}`;
+  }
+  return null;
 }
 
 function describeError(error: unknown): string {
@@ -337,7 +363,7 @@ function paragraphFields(text: string, node: Paragraph): Field[] {
     current = null;
   };
   rows.forEach((raw, index) => {
-    const line = raw.trim();
+    const line = raw.replace(/<!--[\s\S]*?-->/g, ' ').trim();
     const match = matchField(line);
     if (match) {
       flush();

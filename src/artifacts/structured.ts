@@ -5,6 +5,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Docum
 export const DEFAULT_MAX_STRUCTURED_BYTES = 1024 * 1024;
 /** Real AsyncAPI files use a handful of anchors; hundreds of alias expansions mean a "billion laughs" file. */
 export const DEFAULT_MAX_ALIAS_COUNT = 50;
+/** Schemas and AsyncAPI files nest a few dozen levels; rules walk values recursively. */
+export const DEFAULT_MAX_DEPTH = 128;
 
 export type KeyPath = readonly (string | number)[];
 
@@ -15,6 +17,7 @@ export type StructuredResult =
 export interface StructuredOptions {
   maxBytes?: number;
   maxAliasCount?: number;
+  maxDepth?: number;
 }
 
 function sizeError(text: string, maxBytes: number, what: string): StructuredResult | null {
@@ -39,6 +42,8 @@ export function parseYaml(text: string, options: StructuredOptions = {}): Struct
       return { ok: false, error: `YAML ${first.code}: ${first.message}`, line: counter.linePos(offset).line };
     }
     const value: unknown = doc.toJS({ maxAliasCount: options.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT });
+    const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    if (depthExceeds(value, maxDepth)) return { ok: false, error: `YAML: nesting deeper than ${maxDepth} levels`, line: null };
     return { ok: true, value, lineOf: (path) => yamlLineOf(doc, counter, path) };
   } catch (error) {
     return { ok: false, error: `YAML: ${error instanceof Error ? error.message : String(error)}`, line: null };
@@ -46,6 +51,20 @@ export function parseYaml(text: string, options: StructuredOptions = {}): Struct
 }
 
 /** Line of the key that holds `path` (or of the item, for sequence indexes). */
+/** Iterative, so the check itself cannot overflow on the input it guards against. */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
+    if (depth >= max) return true;
+    seen.add(current);
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 function yamlLineOf(doc: Document, counter: LineCounter, path: KeyPath): number | null {
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : null);
   let node: unknown = doc.contents;
@@ -76,7 +95,7 @@ export function parseJson(text: string, options: StructuredOptions = {}): Struct
   const tooLarge = sizeError(text, options.maxBytes ?? DEFAULT_MAX_STRUCTURED_BYTES, 'JSON');
   if (tooLarge) return tooLarge;
   // The scan gives the error line (Node 20's JSON.parse does not) and the key lines.
-  const scan = scanJson(text);
+  const scan = scanJson(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   if (!scan.ok) return { ok: false, error: `JSON: ${scan.message}`, line: scan.line };
   try {
     const value: unknown = JSON.parse(text);
@@ -105,10 +124,10 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 
 /**
- * A strict, iterative JSON grammar walk (no recursion, so deep nesting cannot overflow the stack)
- * that records the line of every key and array item by path.
+ * A strict JSON grammar walk with a nesting limit that records the line of every key and array
+ * item by path.
  */
-function scanJson(text: string): ScanResult {
+function scanJson(text: string, maxDepth: number): ScanResult {
   const lines = new Map<string, number>();
   const stack: Frame[] = [];
   let line = 1;
@@ -183,6 +202,7 @@ function scanJson(text: string): ScanResult {
     const path = !top ? [] : top.kind === 'object' ? [...top.path, top.key] : [...top.path, top.index];
     if (!top || top.kind === 'array') lines.set(pathKey(path), line);
     if (c === '{' || c === '[') {
+      if (stack.length >= maxDepth) return fail(`Nesting deeper than ${maxDepth} levels`);
       i++;
       stack.push({ kind: c === '{' ? 'object' : 'array', path, state: c === '{' ? 'key' : 'value', empty: true, key: '', index: 0 });
       continue;

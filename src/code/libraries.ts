@@ -5,12 +5,12 @@
 
 export type Role =
   | 'kafka.client' | 'kafka.producer' | 'kafka.consumer' | 'kafka.transaction'
-  | 'rdkafka.producer'
+  | 'rdkafka.producer' | 'rdkafka.consumer'
   | 'amqp.module' | 'amqp.connection' | 'amqp.channel'
   | 'sqs.client' | 'sns.client' | 'eventbridge.client' | 'sqs.v2' | 'sns.v2'
-  | 'pubsub.client' | 'pubsub.topic'
-  | 'nats.conn' | 'nats.js'
-  | 'bullmq.queue' | 'bullmq.flow'
+  | 'pubsub.client' | 'pubsub.topic' | 'pubsub.subscription'
+  | 'nats.conn' | 'nats.js' | 'nats.jsm' | 'nats.sub' | 'nats.consumers' | 'nats.jsconsumer' | 'nats.messages'
+  | 'bullmq.queue' | 'bullmq.flow' | 'bullmq.worker'
   | 'redis'
   | 'prisma' | 'prisma.tx' | 'prisma.delegate'
   | 'typeorm.ds' | 'typeorm.manager' | 'typeorm.repo' | 'typeorm.qr'
@@ -29,6 +29,8 @@ export const CONSTRUCTORS: Record<string, Role> = {
   'node-rdkafka#HighLevelProducer': 'rdkafka.producer',
   '@confluentinc/kafka-javascript#Producer': 'rdkafka.producer',
   '@confluentinc/kafka-javascript#HighLevelProducer': 'rdkafka.producer',
+  'node-rdkafka#KafkaConsumer': 'rdkafka.consumer',
+  '@confluentinc/kafka-javascript#KafkaConsumer': 'rdkafka.consumer',
   '@aws-sdk/client-sqs#SQSClient': 'sqs.client',
   '@aws-sdk/client-sqs#SQS': 'sqs.client',
   '@aws-sdk/client-sns#SNSClient': 'sns.client',
@@ -41,6 +43,7 @@ export const CONSTRUCTORS: Record<string, Role> = {
   '@google-cloud/pubsub#PubSub': 'pubsub.client',
   'bullmq#Queue': 'bullmq.queue',
   'bullmq#FlowProducer': 'bullmq.flow',
+  'bullmq#Worker': 'bullmq.worker',
   'ioredis#': 'redis',
   'ioredis#Redis': 'redis',
   'ioredis#Cluster': 'redis',
@@ -58,6 +61,9 @@ export const FACTORY_CALLS: Record<string, Role> = {
   'amqplib#connect': 'amqp.connection',
   'amqplib/callback_api#connect': 'amqp.connection',
   'nats#connect': 'nats.conn',
+  '@nats-io/transport-node#connect': 'nats.conn',
+  '@nats-io/jetstream#jetstream': 'nats.js',
+  '@nats-io/jetstream#jetstreamManager': 'nats.jsm',
   'redis#createClient': 'redis',
   'redis#createCluster': 'redis',
   'mysql2#createPool': 'mysql',
@@ -95,7 +101,16 @@ export const DERIVED_CALLS: Record<string, Role> = {
   'amqp.connection.createChannel': 'amqp.channel',
   'amqp.connection.createConfirmChannel': 'amqp.channel',
   'pubsub.client.topic': 'pubsub.topic',
+  'pubsub.client.subscription': 'pubsub.subscription',
+  'pubsub.topic.subscription': 'pubsub.subscription',
   'nats.conn.jetstream': 'nats.js',
+  'nats.conn.jetstreamManager': 'nats.jsm',
+  'nats.conn.subscribe': 'nats.sub',
+  'nats.js.subscribe': 'nats.sub',
+  'nats.js.pullSubscribe': 'nats.sub',
+  'nats.consumers.get': 'nats.jsconsumer',
+  'nats.jsconsumer.consume': 'nats.messages',
+  'nats.jsconsumer.fetch': 'nats.messages',
   'pg.pool.connect': 'pg.client',
   'mysql.getConnection': 'mysql',
   'mysql.promise': 'mysql',
@@ -115,6 +130,7 @@ export const DERIVED_PROPERTIES: Record<string, Role> = {
   'typeorm.ds.manager': 'typeorm.manager',
   'typeorm.qr.manager': 'typeorm.manager',
   'mongoose.model.db': 'mongoose.conn',
+  'nats.js.consumers': 'nats.consumers',
 };
 
 /** Type annotations naming a library type (rules.md §2.1 item 3). */
@@ -132,8 +148,12 @@ export const TYPE_ROLES: Record<string, Role> = {
   '@aws-sdk/client-eventbridge#EventBridgeClient': 'eventbridge.client',
   '@google-cloud/pubsub#PubSub': 'pubsub.client',
   '@google-cloud/pubsub#Topic': 'pubsub.topic',
+  '@google-cloud/pubsub#Subscription': 'pubsub.subscription',
   'nats#NatsConnection': 'nats.conn',
   'nats#JetStreamClient': 'nats.js',
+  'nats#Consumer': 'nats.jsconsumer',
+  'node-rdkafka#KafkaConsumer': 'rdkafka.consumer',
+  'bullmq#Worker': 'bullmq.worker',
   'bullmq#Queue': 'bullmq.queue',
   'bullmq#FlowProducer': 'bullmq.flow',
   'ioredis#': 'redis',

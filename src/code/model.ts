@@ -129,6 +129,11 @@ export class CodeModel {
   readonly calls: CallLike[] = [];
   readonly functions: FunctionLike[] = [];
   readonly classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[] = [];
+  /** Every loop, for rules that look at loops (retry loops, receive loops, stream loops). */
+  readonly loops: (TSESTree.ForOfStatement | TSESTree.ForStatement | TSESTree.ForInStatement | TSESTree.WhileStatement | TSESTree.DoWhileStatement)[] = [];
+  /** Declarators whose id is a pattern (`const { Messages } = await sqs.send(...)`). */
+  readonly patternDeclarators: TSESTree.VariableDeclarator[] = [];
+  readonly throws: TSESTree.ThrowStatement[] = [];
   private readonly declarators = new Map<string, TSESTree.VariableDeclarator[]>();
   private readonly thisAssignments = new Map<string, TSESTree.AssignmentExpression[]>();
   readonly comments: TSESTree.Comment[];
@@ -172,7 +177,9 @@ export class CodeModel {
           const list = this.declarators.get(decl.id.name) ?? [];
           list.push(decl);
           this.declarators.set(decl.id.name, list);
-        } else if (decl.id.type === 'ObjectPattern' && required !== null) {
+        } else if (required === null) {
+          this.patternDeclarators.push(decl);
+        } else if (decl.id.type === 'ObjectPattern') {
           for (const prop of decl.id.properties) {
             if (prop.type !== 'Property') continue;
             const imported = keyName(prop.key);
@@ -198,6 +205,12 @@ export class CodeModel {
       FunctionDeclaration: (node) => void this.functions.push(node as FunctionLike),
       FunctionExpression: (node) => void this.functions.push(node as FunctionLike),
       ArrowFunctionExpression: (node) => void this.functions.push(node as FunctionLike),
+      ForOfStatement: (node) => void this.loops.push(node as TSESTree.ForOfStatement),
+      ForStatement: (node) => void this.loops.push(node as TSESTree.ForStatement),
+      ForInStatement: (node) => void this.loops.push(node as TSESTree.ForInStatement),
+      WhileStatement: (node) => void this.loops.push(node as TSESTree.WhileStatement),
+      DoWhileStatement: (node) => void this.loops.push(node as TSESTree.DoWhileStatement),
+      ThrowStatement: (node) => void this.throws.push(node as TSESTree.ThrowStatement),
       ClassDeclaration: (node) => void this.classes.push(node as TSESTree.ClassDeclaration),
       ClassExpression: (node) => void this.classes.push(node as TSESTree.ClassExpression),
     };
@@ -325,7 +338,7 @@ export class CodeModel {
     return null;
   }
 
-  private enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
+  enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
     let current = parentOf(node);
     while (current) {
       if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
@@ -635,7 +648,7 @@ export class CodeModel {
   }
 
   /** The declarator of `name` whose nearest enclosing function is `scope`. */
-  private declaratorIn(name: string, scope: FunctionLike | TSESTree.Program): TSESTree.VariableDeclarator | null {
+  declaratorIn(name: string, scope: FunctionLike | TSESTree.Program): TSESTree.VariableDeclarator | null {
     for (const decl of this.declarators.get(name) ?? []) {
       let owner = parentOf(decl);
       while (owner && !isFunction(owner) && owner.type !== 'Program') owner = parentOf(owner);
@@ -791,7 +804,7 @@ export class CodeModel {
     return null;
   }
 
-  private nearestDeclarator(node: TSESTree.Identifier): TSESTree.VariableDeclarator | null {
+  nearestDeclarator(node: TSESTree.Identifier): TSESTree.VariableDeclarator | null {
     let current = parentOf(node);
     while (current) {
       if (isFunction(current)) {
@@ -933,7 +946,7 @@ export class CodeModel {
     return null;
   }
 
-  private commandOf(node: TSESTree.Node): TSESTree.NewExpression | null {
+  commandOf(node: TSESTree.Node): TSESTree.NewExpression | null {
     const target = unwrap(node);
     if (target.type === 'NewExpression') return target;
     if (target.type === 'Identifier') {
