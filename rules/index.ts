@@ -1,9 +1,10 @@
 // The rule registry: every rule the engine runs, in the catalog's value order (rules.md §4).
 import type { CodeRule, DocsRule, Rule } from '../src/review/rule.js';
 import dualWrite from './code/dual-write.js';
+import nonIdempotentConsumer from './code/non-idempotent-consumer.js';
 import summaryMetadata from './docs/summary-metadata.js';
 
-export const codeRules: CodeRule[] = [dualWrite as CodeRule];
+export const codeRules: CodeRule[] = [dualWrite, nonIdempotentConsumer] as CodeRule[];
 export const docsRules: DocsRule[] = [summaryMetadata as DocsRule];
 export const allRules: Rule[] = [...codeRules, ...docsRules];
 
