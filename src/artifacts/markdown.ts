@@ -123,14 +123,15 @@ const CONTAINER_MARKER = '(?:>|[-*+](?=[ \\t]|$)|\\d{1,9}[.)](?=[ \\t]|$))';
 const CONTAINER_PREFIX = new RegExp(`^(?:[ \\t]*${CONTAINER_MARKER})+`);
 const CONTAINER_MARKERS = new RegExp(CONTAINER_MARKER, 'g');
 
-/** The first line whose block-quote / list nesting (markers plus indentation) exceeds the limit. */
+/** The first line whose block-quote / list nesting (markers plus their indentation) exceeds the limit. */
 function deepNesting(text: string, max: number): string | null {
   let line = 0;
   for (const row of text.split('\n')) {
     line++;
     const indent = /^[ \t]*/.exec(row)![0].replace(/\t/g, '    ').length;
     const markers = CONTAINER_PREFIX.exec(row)?.[0].match(CONTAINER_MARKERS)?.length ?? 0;
-    const depth = markers + Math.floor(indent / 2);
+    // Indentation nests only where a marker opens a container; an indented code line opens none.
+    const depth = markers === 0 ? 0 : markers + Math.floor(indent / 2);
     if (depth > max) return `block nesting of about ${depth} levels at line ${line}, over the limit of ${max}`;
   }
   return null;

@@ -5,6 +5,7 @@ import { headingPath, sectionAt, type MarkdownDoc } from '../artifacts/markdown.
 import type { ArtifactModel } from '../artifacts/model.js';
 import type { Config } from '../config/schema.js';
 import { formatMessage, type DocsRule, type ReportDescriptor } from './rule.js';
+import { resolveRuleSettings } from './rule-settings.js';
 import type { RawFinding, Severity, Side } from './types.js';
 
 export interface DocsRunInput {
@@ -36,21 +37,14 @@ export function runDocsRules(rules: readonly DocsRule[], input: DocsRunInput): D
   const errors: string[] = [];
   const active: string[] = [];
   for (const rule of rules) {
-    const override = ruleOverride(input.config, rule.meta.id);
-    if (override.off) continue;
+    const settings = resolveRuleSettings(input.config, rule.meta.id);
+    if (!settings.enabled) continue;
     active.push(rule.meta.id);
-    const result = runOne(rule, input, override.severity);
+    const result = runOne(rule, input, settings.severity);
     if (result.ok) findings.push(...result.findings);
     else errors.push(`${rule.meta.id}: ${result.error}`);
   }
   return applySuppressions(findings, collectSuppressions(input.model), new Set(active), errors);
-}
-
-function ruleOverride(config: Config, id: string): { off: boolean; severity?: Severity } {
-  const entry = config.rules?.[id];
-  if (entry === undefined || entry === 'on') return { off: false };
-  if (entry === 'off') return { off: true };
-  return { off: entry.enabled === false, ...(entry.severity ? { severity: entry.severity } : {}) };
 }
 
 type RunOutcome = { ok: true; findings: RawFinding[] } | { ok: false; error: string };
@@ -123,9 +117,10 @@ function toFinding(rule: DocsRule, d: LocatedDescriptor, model: ArtifactModel, s
 /** rules.md §1.4: heading path plus the normalised offending text, never a line number. */
 function defaultAnchor(model: ArtifactModel, path: string, line: number): string {
   const artifact = model.artifacts.get(path);
-  const lineText = normalizeText(artifact?.text.split(/\r?\n/)[line - 1] ?? '');
-  const headings = artifact?.syntax === 'markdown' ? headingPath(artifact.doc, line).join(' > ') : '';
-  return `${headings} | ${lineText}`;
+  if (artifact?.syntax === 'markdown') {
+    return `${headingPath(artifact.doc, line).join(' > ')} | ${normalizeText(artifact.doc.lines[line - 1] ?? '')}`;
+  }
+  return ` | ${normalizeText(artifact?.text.split(/\r?\n/)[line - 1] ?? '')}`;
 }
 
 const normalizeText = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -187,7 +182,10 @@ function applySuppressions(
   const suppressed: Record<string, number> = {};
   for (const finding of findings) {
     const { path, startLine } = finding.location;
-    const match = suppressions.find((s) => s.ruleId === finding.ruleId && s.path === path && s.from <= startLine && startLine <= s.to);
+    // The narrowest covering comment gets the credit, so a file-wide one never makes a section one "unused".
+    const match = suppressions
+      .filter((s) => s.ruleId === finding.ruleId && s.path === path && s.from <= startLine && startLine <= s.to)
+      .sort((a, b) => a.to - a.from - (b.to - b.from))[0];
     if (!match) {
       kept.push(finding);
       continue;

@@ -312,6 +312,11 @@ describe('parse budget and hostile input', () => {
     }
   });
 
+  it('accepts deeply indented code, which opens no container', () => {
+    const result = parseMarkdown(md('# T', '', '```json', `${' '.repeat(300)}"deep": 1`, '```'));
+    assert.ok(result.ok);
+  });
+
   it('never throws on odd input', () => {
     for (const text of ['', '\u0000\u0001\uFFFF', '['.repeat(10_000), '*a '.repeat(5000), '<!--', '\r\n\r\n# T\r\n- a: b\r\n']) {
       assert.doesNotThrow(() => parseMarkdown(text));

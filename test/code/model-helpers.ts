@@ -21,28 +21,26 @@ export function build(text: string, path = 'src/service.ts', options: Partial<Co
   return model;
 }
 
-/** Every call whose callee text is exactly `callee`, in source order. */
+/** Callee text, not node identity, so tests stay readable; source order makes `nth` stable. */
 export function callsNamed(model: CodeModel, callee: string): CallLike[] {
   return model.calls
     .filter((c) => calleeText(model.text, c) === callee)
     .sort((a, b) => a.range[0] - b.range[0]);
 }
 
-/** The nth (default first) call with this callee text; fails the test when absent. */
 export function call(model: CodeModel, callee: string, nth = 0): CallLike {
   const found = callsNamed(model, callee)[nth];
   assert.ok(found, `no call #${nth} of ${callee}; calls: ${model.calls.map((c) => calleeText(model.text, c)).join(', ')}`);
   return found;
 }
 
-/** The receiver of a member call: `producer` in `producer.send(...)`. */
 export function receiver(c: CallLike): TSESTree.Node {
   const callee = c.type === 'TaggedTemplateExpression' ? c.tag : c.callee;
   assert.equal(callee.type, 'MemberExpression', 'call has no receiver');
   return (callee as TSESTree.MemberExpression).object;
 }
 
-/** The first identifier node named `name` in source order (a use site to resolve). */
+/** Roles are asked of use sites, so tests pick the nth occurrence of a name rather than its declaration. */
 export function identifier(model: CodeModel, name: string, nth = 0): TSESTree.Identifier {
   const found: TSESTree.Identifier[] = [];
   const visit = (node: unknown): void => {
@@ -63,8 +61,4 @@ export function identifier(model: CodeModel, name: string, nth = 0): TSESTree.Id
 
 export function effectsAt(model: CodeModel, callee: string, nth = 0) {
   return model.effectsOf(call(model, callee, nth));
-}
-
-export function line(model: CodeModel, c: TSESTree.Node): number {
-  return model.line(c);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { calleeOf } from '../../src/code/ast.js';
 import type { CodeModel, RoleRef } from '../../src/code/model.js';
 import { build, call, identifier, receiver } from './model-helpers.js';
 
@@ -258,7 +259,8 @@ export async function typed(db: Prisma.TransactionClient) { await db.payment.upd
 const prisma = new PrismaClient();
 export async function f() { await prisma.$connect(); await prisma.$queryRaw\`SELECT 1\`; }
 `);
-    assert.equal(model.roleOf(call(model, 'prisma.$connect').callee), null);
+    assert.equal(model.roleOf(calleeOf(call(model, 'prisma.$connect'))), null);
+    assert.deepEqual(model.effectsOf(call(model, 'prisma.$queryRaw')), []);
   });
 
   it('prisma: a NestJS PrismaService extending PrismaClient, injected by type', () => {

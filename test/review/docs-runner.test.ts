@@ -90,7 +90,7 @@ describe('runDocsRules: findings', () => {
   it('lets the descriptor override meta defaults and keeps its own anchor', () => {
     const related = [{ path: 'docs/features/refunds/README.md', line: 3, note: 'index' }];
     const { findings } = run([
-      probe('probe', () => [
+      probe('check', () => [
         at(8, {
           loc: { path: DESIGN, startLine: 8, endLine: 9 },
           anchor: 'rollback | rto',
@@ -114,8 +114,8 @@ describe('runDocsRules: findings', () => {
 
   it('gives anchors without line numbers, stable when lines move', () => {
     const shifted = model({ [DESIGN]: `\n\n${DOC}` });
-    const before = run([probe('probe', () => [at(9)])]).findings[0];
-    const after = run([probe('probe', () => [at(11)])], {}, shifted).findings[0];
+    const before = run([probe('check', () => [at(9)])]).findings[0];
+    const after = run([probe('check', () => [at(11)])], {}, shifted).findings[0];
     assert.equal(before.anchor, 'refund saga design > launch decision > rollback plan | - **RTO**: 15 minutes');
     assert.equal(after.anchor, before.anchor);
   });
@@ -143,8 +143,8 @@ describe('runDocsRules: configuration', () => {
   });
 
   it('overrides the severity of every finding of the rule', () => {
-    const rule = probe('probe', () => [at(4), at(9, { severity: 'Critical' })]);
-    const { findings } = run([rule], { rules: { probe: { severity: 'Suggestion' } } });
+    const rule = probe('check', () => [at(4), at(9, { severity: 'Critical' })]);
+    const { findings } = run([rule], { rules: { check: { severity: 'Suggestion' } } });
     assert.deepEqual(
       findings.map((f) => f.severity),
       ['Suggestion', 'Suggestion'],
@@ -191,9 +191,9 @@ describe('runDocsRules: suppressions (rules.md §1.5)', () => {
 
   it('covers the whole file when placed before the first heading, and can name several rules', () => {
     const doc = md('<!-- arch-review-disable probe, other: generated from the wiki -->', DOC);
-    const result = run([probe('probe', () => [at(5), at(13)]), probe('other', () => [at(2)])], {}, model({ [DESIGN]: doc }));
+    const result = run([probe('probe', () => [at(5), at(10), at(13)]), probe('other', () => [at(2)])], {}, model({ [DESIGN]: doc }));
     assert.deepEqual(result.findings, []);
-    assert.deepEqual(result.suppressed, { probe: 2, other: 1 });
+    assert.deepEqual(result.suppressed, { probe: 3, other: 1 });
     assert.deepEqual(result.suppressionProblems, []);
   });
 

@@ -354,6 +354,25 @@ testDocsRule(rule, {
       errors: [{ messageId: 'launchDateMismatch', path: 'docs/launches/refunds-2026-06-02.md', line: 3 }],
     },
     {
+      name: 'docs page bad launch example',
+      files: {
+        'docs/features/refund-saga/launches/2026-06-02.md': md(
+          '## Summary',
+          '- **Status**: GO with conditions',
+          '- **Date**: 2026-06-01',
+          '- **Feature**: refund-saga',
+          '- **Tier achieved**: Gold',
+          '- **TL;DR**: <TBD>',
+        ),
+      },
+      errors: [
+        { messageId: 'invalidStatus', path: 'docs/features/refund-saga/launches/2026-06-02.md', line: 2 },
+        { messageId: 'launchDateMismatch', path: 'docs/features/refund-saga/launches/2026-06-02.md', line: 3 },
+        { messageId: 'invalidTier', path: 'docs/features/refund-saga/launches/2026-06-02.md', line: 5 },
+        { messageId: 'placeholderTldr', path: 'docs/features/refund-saga/launches/2026-06-02.md', line: 6 },
+      ],
+    },
+    {
       name: 'a suppression without a reason still suppresses, and is reported',
       files: {
         [DESIGN]: md('# Refund Saga Design', '<!-- arch-review-disable summary-metadata -->', '', '## Patterns'),
