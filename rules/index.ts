@@ -1,10 +1,17 @@
 // The rule registry: every rule the engine runs, in the catalog's value order (rules.md §4).
 import type { CodeRule, DocsRule, Rule } from '../src/review/rule.js';
 import dualWrite from './code/dual-write.js';
+import consumerGracefulShutdown from './code/consumer-graceful-shutdown.js';
 import nonIdempotentConsumer from './code/non-idempotent-consumer.js';
+import unboundedPrefetchConcurrency from './code/unbounded-prefetch-concurrency.js';
 import summaryMetadata from './docs/summary-metadata.js';
 
-export const codeRules: CodeRule[] = [dualWrite, nonIdempotentConsumer] as CodeRule[];
+export const codeRules: CodeRule[] = [
+  dualWrite,
+  nonIdempotentConsumer,
+  unboundedPrefetchConcurrency,
+  consumerGracefulShutdown,
+] as CodeRule[];
 export const docsRules: DocsRule[] = [summaryMetadata as DocsRule];
 export const allRules: Rule[] = [...codeRules, ...docsRules];
 

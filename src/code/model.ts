@@ -80,7 +80,7 @@ export interface Effect {
 
 export interface Region {
   id: number;
-  node: FunctionLike | TSESTree.Program;
+  node: FunctionLike | TSESTree.StaticBlock | TSESTree.Program;
   name: string;
 }
 
@@ -145,6 +145,7 @@ export class CodeModel {
   private readonly branchCache = new Map<TSESTree.Node, Map<TSESTree.Node, string>>();
   private resolving = new Set<TSESTree.Node>();
   private summaryDepth = 0;
+  private readonly inProgress = new Set<CallLike>();
 
   constructor(program: TSESTree.Program, path: string, text: string, options: CodeModelOptions) {
     this.program = program;
@@ -273,9 +274,9 @@ export class CodeModel {
     const cached = this.regionCache.get(node);
     if (cached) return cached;
     let current = parentOf(node);
-    let root: FunctionLike | TSESTree.Program = this.program;
+    let root: FunctionLike | TSESTree.StaticBlock | TSESTree.Program = this.program;
     while (current) {
-      if (isFunction(current) && !this.isInlineCallback(current)) {
+      if ((isFunction(current) && !this.isInlineCallback(current)) || current.type === 'StaticBlock') {
         root = current;
         break;
       }
@@ -301,8 +302,9 @@ export class CodeModel {
   }
 
   /** The enclosing function's name, qualified by its enclosing named functions: `start>eachMessage`. */
-  functionName(fn: FunctionLike | TSESTree.Program): string {
+  functionName(fn: FunctionLike | TSESTree.StaticBlock | TSESTree.Program): string {
     if (fn.type === 'Program') return '<module>';
+    if (fn.type === 'StaticBlock') return `${this.enclosingClassName(fn) ?? '<class>'}.<static>`;
     const own = this.ownName(fn);
     let current = parentOf(fn);
     while (current) {
@@ -420,11 +422,9 @@ export class CodeModel {
     if (parent.type === 'AwaitExpression' || parent.type === 'ReturnStatement' || parent.type === 'YieldExpression') return true;
     if (parent.type === 'ArrowFunctionExpression' && parent.body === node) return true;
     if (parent.type === 'MemberExpression' && parent.object === node) {
+      // `await db.insert(t).values(v)`, `await sqs.sendMessage(p).promise()`, `.then(...)`: the chain settles the call.
       const chained = parentOf(parent);
-      const method = propertyName(parent);
-      if (chained?.type === 'CallExpression' && method && ['then', 'catch', 'finally'].includes(method)) {
-        return this.isSettled(chained);
-      }
+      if (chained?.type === 'CallExpression' && chained.callee === parent) return this.isSettled(chained);
       return false;
     }
     if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier') {
@@ -475,6 +475,12 @@ export class CodeModel {
   transactionOf(node: TSESTree.Node): TransactionScope | null {
     let current = parentOf(node);
     while (current) {
+      if (current.type === 'ArrayExpression') {
+        const holder = parentOf(current);
+        if (holder?.type === 'CallExpression' && holder.callee.type === 'MemberExpression' && propertyName(holder.callee) === '$transaction') {
+          return { opener: holder, commit: null };
+        }
+      }
       if (isFunction(current)) {
         const parent = parentOf(current);
         if (parent?.type === 'CallExpression' && parent.callee.type === 'MemberExpression') {
@@ -490,10 +496,26 @@ export class CodeModel {
 
   private manualTransactionOf(node: TSESTree.Node): TransactionScope | null {
     const region = this.regionOf(node);
+    const receiver = (call: TSESTree.Node) => {
+      const callee = call.type === 'CallExpression' ? call.callee : call.type === 'TaggedTemplateExpression' ? call.tag : null;
+      return callee?.type === 'MemberExpression' ? this.text.slice(callee.object.range[0], callee.object.range[1]) : null;
+    };
+    const own = receiver(node);
+    const callee = node.type === 'CallExpression' ? node.callee : null;
+    const ownRole = callee?.type === 'MemberExpression' ? this.roleOf(callee.object)?.role : undefined;
+    const ownIsDb = ownRole !== undefined && /^(pg|mysql|typeorm|knex|sequelize|mongoose|prisma|drizzle)/.test(ownRole);
+    // BEGIN..COMMIT scopes one connection (§2.6): a DB call on another receiver is outside it,
+    // while any other call (a publish) is inside when it sits between BEGIN and COMMIT.
+    const sameConnection = (call: CallLike) => {
+      if (!ownIsDb) return true;
+      const other = receiver(call);
+      return own === null || other === null || own === other || own.startsWith(`${other}.`);
+    };
     let open: CallLike | null = null;
     let scope: TransactionScope | null = null;
     for (const call of this.callsIn(region)) {
       const marker = this.transactionMarker(call);
+      if (marker && !sameConnection(call)) continue;
       if (marker === 'begin' && call.range[1] <= node.range[0]) open = call;
       if (marker === 'commit' && open && call.range[0] >= node.range[1]) {
         scope = { opener: open, commit: call };
@@ -596,7 +618,9 @@ export class CodeModel {
           if (!derived) return null;
           if (derived === 'pubsub.topic') return { kind: 'role', role: derived, via: object.via, channelNode: node.arguments[0] ?? null };
           if (derived === 'typeorm.repo') return { kind: 'role', role: derived, via: object.via, target: entityName(node.arguments[0]) };
-          if (derived === 'mongoose.model') return { kind: 'role', role: derived, via: object.via, target: stringLiteral(node.arguments[0]) };
+          if (derived === 'mongoose.model' || derived === 'sequelize.model') {
+            return { kind: 'role', role: derived, via: object.via, target: stringLiteral(node.arguments[0]) };
+          }
           return { kind: 'role', role: derived, via: object.via };
         }
         const fn = this.valueOf(callee, depth);
@@ -667,8 +691,22 @@ export class CodeModel {
       if (required) return { kind: 'module', module: required, path: [] };
       const value = this.valueOf(decl.init, depth);
       if (value) return value;
+      const init = unwrap(decl.init);
+      if (init.type === 'NewExpression' && init.callee.type === 'Identifier') return this.typedFallback(init.callee.name);
     }
+    if (decl.id.type === 'Identifier' && decl.id.typeAnnotation?.typeAnnotation.type === 'TSTypeReference') return this.typedFallback(typeName(decl.id.typeAnnotation.typeAnnotation));
     return decl.id.type === 'Identifier' ? this.nameFallback(decl.id.name) : null;
+  }
+
+  /**
+   * A value whose class or type is known but is not a library type: a local class is analysed
+   * through its method summaries, so no guess; otherwise only the type's own name may hint
+   * (`PrismaService`, `OrderRepository`, `KafkaProducerService`), never the variable's name.
+   */
+  private typedFallback(name: string | null): RoleRef | null {
+    if (name === null) return null;
+    if (this.classes.some((c) => c.id?.name === name)) return null;
+    return this.nameFallback(name.replace(/(Service|Client|Provider|Adapter|Impl)$/, '')) ?? this.nameFallback(name);
   }
 
   private resolveParam(fn: FunctionLike, index: number, depth: number): ValueRef | null {
@@ -687,6 +725,7 @@ export class CodeModel {
         if (role) return { kind: 'role', role, via: owner.via };
       }
     }
+    if (annotated?.type === 'TSTypeReference') return this.typedFallback(typeName(annotated));
     const name = paramName(param);
     return name ? this.nameFallback(name) : null;
   }
@@ -703,7 +742,10 @@ export class CodeModel {
           if (member.value) {
             const value = this.valueOf(member.value, depth);
             if (value) return value;
+            const init = unwrap(member.value);
+            if (init.type === 'NewExpression' && init.callee.type === 'Identifier') return this.typedFallback(init.callee.name);
           }
+          if (member.typeAnnotation?.typeAnnotation.type === 'TSTypeReference') return this.typedFallback(typeName(member.typeAnnotation.typeAnnotation));
         }
         if (member.type === 'MethodDefinition' && member.kind === 'constructor') {
           for (const param of member.value.params) {
@@ -711,6 +753,7 @@ export class CodeModel {
               const annotated = paramTypeAnnotation(param.parameter);
               const typed = annotated ? this.roleFromType(annotated) : null;
               if (typed) return typed;
+              if (annotated?.type === 'TSTypeReference') return this.typedFallback(typeName(annotated));
             }
           }
         }
@@ -719,6 +762,8 @@ export class CodeModel {
         if (this.enclosingClass(assign) !== cls) continue;
         const value = this.valueOf(assign.right, depth);
         if (value) return value;
+        const init = unwrap(assign.right);
+        if (init.type === 'NewExpression' && init.callee.type === 'Identifier') return this.typedFallback(init.callee.name);
       }
     }
     return this.nameFallback(name);
@@ -838,10 +883,16 @@ export class CodeModel {
   effectsOf(call: CallLike): Effect[] {
     const cached = this.effectCache.get(call);
     if (cached) return cached;
-    this.effectCache.set(call, []);
-    const effects = this.computeEffects(call);
-    this.effectCache.set(call, effects);
-    return effects;
+    if (this.inProgress.has(call)) return [];
+    this.inProgress.add(call);
+    try {
+      const effects = this.computeEffects(call);
+      // A result cut short by the summary depth limit is only valid for that depth: cache top-level results only.
+      if (this.summaryDepth === 0) this.effectCache.set(call, effects);
+      return effects;
+    } finally {
+      this.inProgress.delete(call);
+    }
   }
 
   private computeEffects(call: CallLike): Effect[] {
@@ -1254,6 +1305,12 @@ function qualifiedName(name: TSESTree.EntityName): string[] | null {
     return left ? [...left, name.right.name] : null;
   }
   return null;
+}
+
+function typeName(type: TSESTree.TypeNode): string | null {
+  if (type.type !== 'TSTypeReference') return null;
+  const names = qualifiedName(type.typeName);
+  return names ? names[names.length - 1]! : null;
 }
 
 function paramName(param: TSESTree.Parameter | TSESTree.Node): string | null {

