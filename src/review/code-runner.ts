@@ -8,7 +8,7 @@ import { parseCode, type ParseLimits, DEFAULT_PARSE_LIMITS } from '../code/parse
 import { traverse, TraversalTooDeep, type ListenerMap } from '../code/traverse.js';
 import type { Config } from '../config/schema.js';
 import { compiledPatterns } from '../config/patterns.js';
-import { formatMessage, type CodeRule, type ReportDescriptor } from './rule.js';
+import { formatMessage, type CodeRule, type DeclaredChannels, type ReportDescriptor } from './rule.js';
 import { applyCodeSuppressions } from './code-suppressions.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CoverageSkip, RawFinding, Side } from './types.js';
@@ -33,6 +33,7 @@ export interface CodeRunOptions {
   limits?: ParseLimits;
   /** Files read only for helper summaries (imports of changed files): analysed, never reported on. */
   contextFiles?: CodeFileInput[];
+  declaredChannels?: DeclaredChannels | null;
 }
 
 export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions): CodeRunResult {
@@ -84,6 +85,7 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
           sourceText: file.text,
           model,
           config,
+          declaredChannels: options.declaredChannels ?? null,
           report: (descriptor: ReportDescriptor) => {
             findings.push(toRawFinding(rule, descriptor, model, settings.severity));
           },

@@ -94,12 +94,13 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   );
   skipped.push(...head.skipped, ...base.skipped.filter((s) => s.reason !== 'deleted'));
 
-  const headCode = runCodeRules(head.code, options.codeRules, { side: 'head', config, contextFiles: head.context });
-  const baseCode = runCodeRules(base.code, options.codeRules, { side: 'base', config, contextFiles: base.context });
+  const headDeclared = await declaredChannels(source, 'head');
+  const baseDeclared = await declaredChannels(source, 'base');
+  const headCode = runCodeRules(head.code, options.codeRules, { side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared });
+  const baseCode = runCodeRules(base.code, options.codeRules, { side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
   // Scope (review-output.md §3): features touched by docs, by the config's path mapping, by channels.
-  const headContracts = await contractOwners(source, 'head');
   const features = new Set<string>();
   for (const file of reviewable) {
     const slug = /^docs\/features\/([^/]+)\//.exec(file.path)?.[1];
@@ -116,8 +117,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
   for (const channel of codeChannels) {
-    const owner = headContracts.get(channel);
-    if (owner) features.add(owner);
+    const owner = headDeclared.get(channel);
+    if (owner) features.add(owner.feature);
   }
   const platformChanged = reviewable.some((f) => f.path.startsWith('docs/system/'));
   const platformInScope = platformChanged || features.size > 0;
@@ -242,12 +243,14 @@ function relativeImports(text: string): string[] {
   return out;
 }
 
-/** Channel → owning feature, from contract and AsyncAPI basenames at one side. */
-async function contractOwners(source: ReviewSource, side: Side): Promise<Map<string, string>> {
-  const owners = new Map<string, string>();
+/** Channel → owning feature and file, from contract and AsyncAPI basenames at one side. */
+async function declaredChannels(source: ReviewSource, side: Side): Promise<Map<string, { feature: string; path: string }>> {
+  const owners = new Map<string, { feature: string; path: string }>();
   for (const path of await source.listPaths(side, 'docs/features')) {
     const c = classifyPath(path);
-    if (c?.slug && c.channel && (c.type === 'contract' || c.type === 'asyncapi')) owners.set(c.channel, c.slug);
+    if (c?.slug && c.channel && (c.type === 'contract' || c.type === 'asyncapi') && !owners.has(c.channel)) {
+      owners.set(c.channel, { feature: c.slug, path });
+    }
   }
   return owners;
 }

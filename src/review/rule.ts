@@ -57,12 +57,17 @@ export interface ReportDescriptor<MessageIds extends string = string> {
 export type Visitor = (node: TSESTree.Node) => void;
 export type Visitors = Partial<Record<string, Visitor>>;
 
+/** Channels declared by contract or AsyncAPI files anywhere in the tree at this side. */
+export type DeclaredChannels = ReadonlyMap<string, { feature: string; path: string }>;
+
 export interface CodeRuleContext<MessageIds extends string = string> {
   readonly path: string;
   readonly side: Side;
   readonly sourceText: string;
   readonly model: CodeModel;
   readonly config: Config;
+  /** Null when the repository's docs were not listed (a single-file run). */
+  readonly declaredChannels: DeclaredChannels | null;
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 

@@ -6,6 +6,16 @@ import { defaultConfig, type Config } from '../../src/config/schema.js';
 import { runCodeRules } from '../../src/review/code-runner.js';
 import type { CodeRule } from '../../src/review/rule.js';
 import type { RawFinding } from '../../src/review/types.js';
+import { classifyPath } from '../../src/artifacts/classify.js';
+
+function declaredFromPaths(paths: string[]): Map<string, { feature: string; path: string }> {
+  const out = new Map<string, { feature: string; path: string }>();
+  for (const path of paths) {
+    const c = classifyPath(path);
+    if (c?.slug && c.channel && (c.type === 'contract' || c.type === 'asyncapi') && !out.has(c.channel)) out.set(c.channel, { feature: c.slug, path });
+  }
+  return out;
+}
 
 export interface CodeCase {
   name: string;
@@ -14,6 +24,8 @@ export interface CodeCase {
   config?: Partial<Config>;
   /** Other files of the repository, read for helper summaries only. */
   context?: Record<string, string>;
+  /** Contract / AsyncAPI paths present in the repository, for code↔contract rules. */
+  declaredChannelPaths?: string[];
 }
 
 export interface ExpectedError {
@@ -38,6 +50,7 @@ export function runCodeCase(rule: CodeRule, c: CodeCase): RawFinding[] {
     side: 'head',
     config,
     contextFiles: Object.entries(c.context ?? {}).map(([p, text]) => ({ path: p, text })),
+    declaredChannels: c.declaredChannelPaths ? declaredFromPaths(c.declaredChannelPaths) : null,
   });
   assert.deepEqual(result.errors, [], `rule crashed: ${result.errors.join('; ')}`);
   assert.deepEqual(result.skipped, [], `case did not parse: ${JSON.stringify(result.skipped)}`);
