@@ -5,6 +5,7 @@ import { posix } from 'node:path';
 import { classifyPath } from '../artifacts/classify.js';
 import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
 import { isCodePath, isTestPath } from '../code/parse.js';
+import { findHandlers } from '../code/handlers.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
 import { runCodeRules, type CodeFileInput } from './code-runner.js';
@@ -305,6 +306,9 @@ function collectFacts(
   };
   for (const [path, model] of models) {
     if (!reported.has(path)) continue;
+    for (const handler of findHandlers(model)) {
+      facts.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce });
+    }
     for (const region of model.regions()) {
       let write = false;
       let publish = false;
