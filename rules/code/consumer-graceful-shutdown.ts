@@ -38,6 +38,10 @@ export default createCodeRule({
         if (handlers.length === 0) return;
         if (SHUTDOWN_LIBRARIES.some((lib) => [...model.imports.values()].some((b) => b.module === lib))) return;
         const hooks = shutdownHooks(model);
+        // A hook in an imported module (a shared `nats.ts` that drains the connection) counts too.
+        const importedHooks = context.importedModels().flatMap((other) =>
+          shutdownHooks(other).filter((hook) => closeCalls(other, hook).some((call) => closes(other, call, ''))));
+        if (importedHooks.length > 0) return;
         for (const handler of handlers) {
           const line = model.line(handler.registration);
           if (hooks.length === 0) {
@@ -46,7 +50,8 @@ export default createCodeRule({
           }
           const consumer = consumerText(model, handler);
           if (consumer === null) continue;
-          const closed = hooks.some((hook) => closeCalls(model, hook).some((call) => closes(model, call, consumer)));
+          const closed = hooks.some((hook) => closeCalls(model, hook).some((call) => closes(model, call, consumer)) ||
+            (handler.fn === null && setsLoopFlag(model, hook, handler)));
           if (!closed) {
             context.report({ node: handler.registration, messageId: 'hookMissesConsumer', data: { line, hookLine: model.line(hooks[0]!) } });
           }
@@ -104,6 +109,18 @@ function consumerText(model: CodeModel, handler: Handler): string | null {
     return null;
   }
   return '';
+}
+
+/** Poll loops stop through a flag: `process.on('SIGTERM', () => { running = false })` read by the loop. */
+function setsLoopFlag(model: CodeModel, hook: TSESTree.Node, handler: Handler): boolean {
+  const hookText = model.text.slice(hook.range[0], hook.range[1]);
+  const loopScope = model.text.slice(model.regionOf(handler.registration).node.range[0], handler.registration.range[1] + 200);
+  for (const match of hookText.matchAll(/([\w$.]+)\s*=\s*(true|false)\b/g)) {
+    const flag = match[1]!.replace(/^this\./, '');
+    if (loopScope.includes(flag)) return true;
+  }
+  const aborts = /\.abort\(\)/.test(hookText);
+  return aborts;
 }
 
 function closes(model: CodeModel, call: CallLike, consumer: string): boolean {

@@ -15,15 +15,16 @@ import {
   type CallLike,
   type FunctionLike,
 } from './ast.js';
-import type { CodeModel } from './model.js';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type { CodeModel, EffectVia } from './model.js';
 
 export type HandlerLibrary =
   | 'kafkajs' | 'node-rdkafka' | 'amqplib' | 'sqs' | 'lambda-sqs' | 'pubsub' | 'nats' | 'jetstream'
-  | 'bullmq' | 'redis-streams' | 'nestjs';
+  | 'bullmq' | 'redis-streams' | 'nestjs' | 'sqs-consumer';
 
 export type HandlerKind =
   | 'eachMessage' | 'eachBatch' | 'data-event' | 'consume' | 'message-event' | 'receive-loop'
-  | 'records-loop' | 'subscribe-callback' | 'iterator' | 'worker' | 'stream-loop' | 'decorated';
+  | 'records-loop' | 'subscribe-callback' | 'iterator' | 'worker' | 'stream-loop' | 'decorated' | 'consumer-callback';
 
 export interface Handler {
   library: HandlerLibrary;
@@ -43,6 +44,8 @@ export interface Handler {
   atLeastOnce: boolean;
   /** The framework acknowledges or commits when the handler returns (kafkajs, BullMQ, NestJS, Lambda). */
   implicitSettlement: boolean;
+  /** NestJS handlers: the decorator that registers the method (`EventPattern`, `MessagePattern`, ...). */
+  decorator?: string;
 }
 
 export interface AckCall {
@@ -53,6 +56,13 @@ export interface AckCall {
   /** Whether the call names the handler's current message. */
   onMessage: boolean;
   description: string;
+  /** How the acknowledging receiver was resolved; `summary` when a local helper performs the ack. */
+  via?: 'binding' | 'name' | 'summary' | 'wrapper';
+}
+
+/** Project acknowledgement helpers from the configuration (`wrappers.ack`). */
+export interface AckOptions {
+  ackWrappers?: readonly string[];
 }
 
 const NEST_DECORATORS: Record<string, Set<string>> = {
@@ -78,6 +88,11 @@ export function findHandlers(model: CodeModel): Handler[] {
     if (found) handlers.push(found);
   }
   handlers.push(...lambdaHandlers(model), ...decoratedHandlers(model));
+  // rules.md §2.4: JetStream consumers configured with AckPolicy.None are at-most-once.
+  if (/\back_policy\s*:\s*(AckPolicy\.None\b|['"]none['"])/.test(model.text)) {
+    for (const handler of handlers) if (handler.library === 'jetstream') handler.atLeastOnce = false;
+  }
+  for (let i = 0; i < handlers.length; i++) handlers[i] = followDelegate(model, handlers[i]!);
   handlers.sort((a, b) => a.registration.range[0] - b.registration.range[0]);
   cache.set(model, handlers);
   return handlers;
@@ -110,12 +125,68 @@ export function resolveFunction(model: CodeModel, node: TSESTree.Node | undefine
   return null;
 }
 
+/**
+ * `ch.consume(q, (msg) => this.handle(msg))`: a callback that only forwards the message to a local
+ * function or method. The per-message code is the delegate's body, and its parameter holds the message.
+ * Leading `if (...) return` guards are allowed; anything else keeps the callback as the handler.
+ */
+function followDelegate(model: CodeModel, handler: Handler): Handler {
+  if (!handler.fn || handler.kind === 'eachBatch' || handler.kind === 'decorated' || handler.kind === 'records-loop') return handler;
+  const fn = handler.fn;
+  let expression: TSESTree.Node | null = null;
+  if (fn.body.type !== 'BlockStatement') {
+    expression = fn.body;
+  } else {
+    const statements = fn.body.body;
+    const last = statements[statements.length - 1];
+    const guards = statements.slice(0, -1);
+    if (!last || !guards.every((st) => st.type === 'IfStatement' && !st.alternate && isBareReturn(st.consequent))) return handler;
+    if (last.type === 'ExpressionStatement') expression = last.expression;
+    else if (last.type === 'ReturnStatement' && last.argument) expression = last.argument;
+  }
+  if (!expression) return handler;
+  // Frameworks that settle on return must see the delegate's promise; `void this.handle(m)` stays visible.
+  const settled = fn.body.type !== 'BlockStatement' || expression.type === 'AwaitExpression' || parentOf(expression)?.type === 'ReturnStatement';
+  if (!settled && handler.implicitSettlement) return handler;
+  const call = unwrap(expression);
+  if (call.type !== 'CallExpression') return handler;
+  const target = model.calleeFunction(call);
+  if (!target || target === fn || target.body.type !== 'BlockStatement') return handler;
+  const params = new Set<string>();
+  for (const param of fn.params) for (const name of boundNames(param)) params.add(name);
+  const names = new Set<string>();
+  call.arguments.forEach((arg, index) => {
+    const value = unwrap(arg);
+    const param = target.params[index];
+    if (!param || value.type !== 'Identifier') return;
+    if (handler.messageNames.has(value.name)) {
+      for (const name of boundNames(param)) names.add(name);
+    } else if (handler.kind === 'eachMessage' && params.has(value.name)) {
+      // the whole kafkajs payload: its `message` property is the message
+      for (const name of boundNames(param, ['message'])) names.add(name);
+      if (param.type === 'Identifier') names.add(`${param.name}.message`);
+    }
+  });
+  if (names.size === 0) return handler;
+  for (const name of handler.messageNames) names.add(name);
+  return { ...handler, fn: target, root: target.body, messageNames: names };
+}
+
+function isBareReturn(statement: TSESTree.Statement): boolean {
+  if (statement.type === 'ReturnStatement') return true;
+  return statement.type === 'BlockStatement' && statement.body.length === 1 && statement.body[0]!.type === 'ReturnStatement';
+}
+
 /** Names a parameter binds: `msg`, or the `message` of `{ message }` / `{ message: m }`. */
 function boundNames(param: TSESTree.Node | undefined, wanted?: string[]): Set<string> {
   const names = new Set<string>();
   if (!param) return names;
   const target = param.type === 'AssignmentPattern' ? param.left : param;
   if (target.type === 'Identifier') names.add(target.name);
+  // `for (const [id, fields] of entries)` over Redis stream entries: the elements are the message.
+  if (target.type === 'ArrayPattern' && !wanted) {
+    for (const element of target.elements) if (element?.type === 'Identifier') names.add(element.name);
+  }
   if (target.type === 'ObjectPattern') {
     for (const prop of target.properties) {
       if (prop.type !== 'Property') continue;
@@ -132,6 +203,9 @@ function registrationHandler(model: CodeModel, call: CallLike): Handler | null {
   if (call.type === 'TaggedTemplateExpression') return null;
   if (call.type === 'NewExpression') {
     const ctor = model.valueOf(call.callee);
+    if (ctor?.kind === 'module' && ctor.module === 'sqs-consumer' && ctor.path.join('.') === 'Consumer') {
+      return sqsConsumerHandler(model, call, call.arguments[0]);
+    }
     if (ctor?.kind === 'module' && ctor.module === 'bullmq' && ctor.path.join('.') === 'Worker') {
       const fn = resolveFunction(model, call.arguments[1]);
       if (!fn) return null;
@@ -147,6 +221,23 @@ function registrationHandler(model: CodeModel, call: CallLike): Handler | null {
   if (callee.type !== 'MemberExpression') return null;
   const method = propertyName(callee);
   if (!method) return null;
+  if (method === 'create') {
+    const factory = model.valueOf(callee.object);
+    if (factory?.kind === 'module' && factory.module === 'sqs-consumer' && factory.path.join('.') === 'Consumer') {
+      return sqsConsumerHandler(model, call, call.arguments[0]);
+    }
+  }
+  if (method === 'map' || method === 'forEach') {
+    // `await Promise.all(Messages.map(async (m) => ...))` is a receive loop written as a callback.
+    const receive = sqsReceiveSource(model, unwrapDefault(callee.object));
+    const fn = receive ? resolveFunction(model, call.arguments[0]) : null;
+    if (receive && fn) {
+      return {
+        library: 'sqs', kind: 'receive-loop', registration: call, fn, root: fn.body, messageNames: boundNames(fn.params[0]),
+        channel: receive.queue, options: null, via: 'binding', atLeastOnce: true, implicitSettlement: false,
+      };
+    }
+  }
   const owner = model.roleOf(callee.object);
   if (!owner) return null;
   const via = owner.via;
@@ -209,10 +300,21 @@ function registrationHandler(model: CodeModel, call: CallLike): Handler | null {
     if (!fn) return null;
     return {
       library: 'jetstream', kind: 'subscribe-callback', registration: call, fn, root: fn.body, messageNames: boundNames(fn.params[0]),
-      channel: null, options: asObject(args[0]), via, atLeastOnce: true, implicitSettlement: false,
+      channel: null, options: asObject(args[0]), via, atLeastOnce: !jetstreamAckNone(model, call), implicitSettlement: false,
     };
   }
   return null;
+}
+
+/** `sqs-consumer`: `Consumer.create({ queueUrl, handleMessage })` deletes the message when the handler resolves. */
+function sqsConsumerHandler(model: CodeModel, call: CallLike, optionsNode: TSESTree.Node | undefined): Handler | null {
+  const options = asObject(optionsNode);
+  const fn = resolveFunction(model, objectProperty(options ?? undefined, 'handleMessage') ?? objectProperty(options ?? undefined, 'handleMessageBatch'));
+  if (!options || !fn) return null;
+  return {
+    library: 'sqs-consumer', kind: 'consumer-callback', registration: call, fn, root: fn.body, messageNames: boundNames(fn.params[0]),
+    channel: queueName(model, objectProperty(options, 'queueUrl')), options, via: 'binding', atLeastOnce: true, implicitSettlement: true,
+  };
 }
 
 /** `for (const message of batch.messages)` inside an eachBatch handler binds the message. */
@@ -295,7 +397,7 @@ function loopHandler(model: CodeModel, loop: CodeModel['loops'][number]): Handle
     const jetstream = role.role === 'nats.messages' || isJetStreamSub(model, iterable);
     return {
       library: jetstream ? 'jetstream' : 'nats', kind: 'iterator', registration: loop, fn: null, root: loop.body, messageNames: names,
-      channel: null, options: null, via: role.via, atLeastOnce: jetstream, implicitSettlement: false,
+      channel: null, options: null, via: role.via, atLeastOnce: jetstream && !jetstreamAckNone(model, iterable), implicitSettlement: false,
     };
   }
   // `for (const m of res.Messages ?? [])` after `await sqs.send(new ReceiveMessageCommand(...))`.
@@ -319,6 +421,43 @@ function unwrapDefault(node: TSESTree.Node): TSESTree.Node {
   let target = unwrap(node);
   while (target.type === 'LogicalExpression' && (target.operator === '??' || target.operator === '||')) target = unwrap(target.left);
   return target;
+}
+
+/** The durable name behind `consumer.consume()`: `const consumer = await js.consumers.get('STREAM', 'name')`. */
+function jetstreamConsumerName(model: CodeModel, node: TSESTree.Node, depth = 0): string | null {
+  if (depth > 5) return null;
+  const target = unwrap(node);
+  if (target.type === 'Identifier') {
+    const decl = model.nearestDeclarator(target) ?? model.declaratorIn(target.name, model.program);
+    return decl?.init ? jetstreamConsumerName(model, decl.init, depth + 1) : null;
+  }
+  if (target.type !== 'CallExpression' || target.callee.type !== 'MemberExpression') return null;
+  const method = propertyName(target.callee);
+  if (method === 'get' && target.callee.object.type === 'MemberExpression' && propertyName(target.callee.object) === 'consumers') {
+    return model.stringValue(target.arguments[1]);
+  }
+  if (method === 'consume' || method === 'fetch') return jetstreamConsumerName(model, target.callee.object, depth + 1);
+  return null;
+}
+
+/**
+ * rules.md §2.4: a JetStream consumer created with `ack_policy: AckPolicy.None` is at-most-once. The
+ * configuration is matched by durable name, or is the file's only consumer configuration.
+ */
+function jetstreamAckNone(model: CodeModel, source: TSESTree.Node): boolean {
+  const name = jetstreamConsumerName(model, source);
+  const configs: TSESTree.ObjectExpression[] = [];
+  walkNodes(model.program, (node) => {
+    if (node.type === 'ObjectExpression' && objectProperty(node, 'ack_policy')) configs.push(node);
+  });
+  const own = name
+    ? configs.filter((c) => model.stringValue(objectProperty(c, 'durable_name') ?? objectProperty(c, 'name') ?? undefined) === name)
+    : configs.length === 1 ? configs : [];
+  return own.length > 0 && own.every((c) => {
+    const policy = unwrap(objectProperty(c, 'ack_policy')!);
+    if (policy.type === 'Literal') return policy.value === 'none';
+    return policy.type === 'MemberExpression' && propertyName(policy) === 'None';
+  });
 }
 
 function isJetStreamSub(model: CodeModel, iterable: TSESTree.Node): boolean {
@@ -406,7 +545,11 @@ function lambdaHandlers(model: CodeModel): Handler[] {
     let typed = param?.type === 'Identifier' && isLambdaType(param.typeAnnotation?.typeAnnotation, ['SQSEvent']);
     const parent = parentOf(fn);
     if (!typed && parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') {
-      typed = isLambdaType(parent.id.typeAnnotation?.typeAnnotation, ['SQSHandler']);
+      const declared = parent.id.typeAnnotation?.typeAnnotation;
+      typed = isLambdaType(declared, ['SQSHandler']) ||
+        // `Handler<SQSEvent, SQSBatchResponse>`: the generic handler type instantiated with an SQS event.
+        (isLambdaType(declared, ['Handler']) && declared?.type === 'TSTypeReference' &&
+          isLambdaType(declared.typeArguments?.params[0], ['SQSEvent']));
     }
     if (!typed) continue;
     const eventName = param?.type === 'Identifier' ? param.name : null;
@@ -454,6 +597,7 @@ function decoratedHandlers(model: CodeModel): Handler[] {
       out.push({
         library: 'nestjs', kind: 'decorated', registration: member, fn, root: fn.body, messageNames: boundNames(fn.params[paramIndex]),
         channel, options: null, via: 'binding', atLeastOnce: true, implicitSettlement: true,
+        decorator: decorator?.info?.name ?? 'Process',
       });
     }
   }
@@ -487,52 +631,105 @@ export function mentionsMessage(model: CodeModel, node: TSESTree.Node, handler: 
   return false;
 }
 
-export function classifyAck(model: CodeModel, handler: Handler, call: CallLike): AckCall | null {
+export function classifyAck(model: CodeModel, handler: Handler, call: CallLike, options: AckOptions = {}): AckCall | null {
+  const direct = directAck(model, handler, call, options);
+  if (direct) return direct;
+  return helperAck(model, handler, call, options);
+}
+
+function directAck(model: CodeModel, handler: Handler, call: CallLike, options: AckOptions): AckCall | null {
   const callee = calleeOf(call);
   const args = argumentsOf(call);
   const description = calleeText(model.text, call);
-  const make = (kind: AckCall['kind'], requeue: boolean | null, onMessage: boolean): AckCall => ({ call, kind, requeue, onMessage, description });
+  const data = messageDataNames(model, handler);
+  const onData = (node: TSESTree.Node) => mentionsAny(model, node, data);
+  const make = (kind: AckCall['kind'], requeue: boolean | null, onMessage: boolean, via: AckCall['via'] = 'binding'): AckCall =>
+    ({ call, kind, requeue, onMessage, description, via });
+  if (call.type === 'NewExpression') {
+    // @golevelup/nestjs-rabbitmq: returning `new Nack(requeue = false)` from the handler rejects the message.
+    const ctor = model.valueOf(call.callee);
+    if (ctor?.kind === 'module' && ctor.module === '@golevelup/nestjs-rabbitmq' && ctor.path.join('.') === 'Nack') {
+      return make('negative', booleanArg(args[0], false), true);
+    }
+    return null;
+  }
+  const wrapper = (options.ackWrappers ?? []).find((spec) => matchesConfiguredCall(model, call, spec));
+  if (wrapper) return make('positive', null, args.some(onData) || (callee.type === 'MemberExpression' && onData(callee.object)), 'wrapper');
   if (callee.type === 'Identifier') {
     // kafkajs eachBatch destructures `resolveOffset` / `commitOffsetsIfNecessary` from its payload.
     if (handler.kind === 'eachBatch' && handler.fn && boundNames(handler.fn.params[0], ['resolveOffset', 'commitOffsetsIfNecessary']).has(callee.name)) {
-      return make('positive', null, args.some((a) => mentionsMessage(model, a, handler)) || callee.name === 'commitOffsetsIfNecessary');
+      return make('positive', null, args.some(onData) || callee.name === 'commitOffsetsIfNecessary', handler.via);
     }
     return null;
   }
   if (callee.type !== 'MemberExpression') return null;
   const method = propertyName(callee);
   if (!method) return null;
-  const receiverIsMessage = mentionsMessage(model, callee.object, handler) && !model.roleOf(callee.object);
-  const argOnMessage = args.some((a) => mentionsMessage(model, a, handler));
   const owner = model.roleOf(callee.object);
+  const receiverIsMessage = mentionsMessage(model, callee.object, handler) && !owner;
+  const argOnMessage = args.some(onData);
 
   if (owner?.role === 'amqp.channel') {
-    if (method === 'ack') return make('positive', null, argOnMessage);
-    if (method === 'ackAll') return make('positive', null, true);
-    if (method === 'nack') return make('negative', booleanArg(args[2], true), argOnMessage);
-    if (method === 'reject') return make('negative', booleanArg(args[1], true), argOnMessage);
-    if (method === 'nackAll') return make('negative', booleanArg(args[0], true), true);
+    if (method === 'ack') return make('positive', null, argOnMessage, owner.via);
+    if (method === 'ackAll') return make('positive', null, true, owner.via);
+    if (method === 'nack') return make('negative', booleanArg(args[2], true), argOnMessage, owner.via);
+    if (method === 'reject') return make('negative', booleanArg(args[1], true), argOnMessage, owner.via);
+    if (method === 'nackAll') return make('negative', booleanArg(args[0], true), true, owner.via);
   }
   if (receiverIsMessage) {
-    if (method === 'ack' || method === 'ackAck' || method === 'ackWithResponse') return make('positive', null, true);
-    if (method === 'nack' || method === 'nak') return make('negative', true, true);
-    if (method === 'term') return make('negative', false, true);
+    if (method === 'ack' || method === 'ackAck' || method === 'ackWithResponse') return make('positive', null, true, handler.via);
+    if (method === 'nack' || method === 'nak') return make('negative', true, true, handler.via);
+    if (method === 'term') return make('negative', false, true, handler.via);
   }
-  if (owner?.role === 'kafka.consumer' && (method === 'commitOffsets' || method === 'commitOffsetsIfNecessary')) return make('positive', null, argOnMessage || method === 'commitOffsetsIfNecessary');
-  if (owner?.role === 'rdkafka.consumer' && ['commit', 'commitMessage', 'commitSync', 'commitMessageSync'].includes(method)) return make('positive', null, argOnMessage || args.length === 0);
-  if (owner?.role === 'redis' && (method === 'xack' || method === 'xAck')) return make('positive', null, argOnMessage);
+  if (owner?.role === 'kafka.consumer' && (method === 'commitOffsets' || method === 'commitOffsetsIfNecessary')) {
+    return make('positive', null, argOnMessage || method === 'commitOffsetsIfNecessary', owner.via);
+  }
+  if (owner?.role === 'rdkafka.consumer' && ['commit', 'commitMessage', 'commitSync', 'commitMessageSync'].includes(method)) {
+    return make('positive', null, argOnMessage || args.length === 0, owner.via);
+  }
+  if (owner?.role === 'redis' && (method === 'xack' || method === 'xAck')) return make('positive', null, argOnMessage, owner.via);
   if (method === 'send' && args[0]) {
     const command = model.commandOf(args[0]);
     const ctor = command ? model.valueOf(command.callee) : null;
     if (ctor?.kind === 'module' && ctor.module === '@aws-sdk/client-sqs') {
       const name = ctor.path.join('.');
-      const onMessage = command ? mentionsMessage(model, command, handler) : false;
+      const onMessage = command ? onData(command) : false;
       if (name === 'DeleteMessageCommand' || name === 'DeleteMessageBatchCommand') return make('positive', null, onMessage);
       if (name === 'ChangeMessageVisibilityCommand') return make('negative', true, onMessage);
     }
   }
-  if (owner?.role === 'sqs.v2' && (method === 'deleteMessage' || method === 'deleteMessageBatch')) return make('positive', null, argOnMessage);
+  if (owner?.role === 'sqs.v2' && (method === 'deleteMessage' || method === 'deleteMessageBatch')) return make('positive', null, argOnMessage, owner.via);
   return null;
+}
+
+/**
+ * One hop (rules.md §2.1 item 5): `await this.ack(msg)` where the local helper acknowledges its
+ * parameter. The helper's parameters stand for the message; the caller's arguments decide `onMessage`.
+ */
+function helperAck(model: CodeModel, handler: Handler, call: CallLike, options: AckOptions): AckCall | null {
+  const fn = model.calleeFunction(call);
+  if (!fn || fn === handler.fn || (handler.fn && contains(fn, handler.fn))) return null;
+  const params = new Set<string>();
+  for (const param of fn.params) for (const name of boundNames(param)) params.add(name);
+  const pseudo: Handler = { ...handler, fn, root: fn.body, messageNames: params, kind: handler.kind === 'eachBatch' ? 'consume' : handler.kind };
+  const region = model.regionOf(fn.body);
+  let found: AckCall | null = null;
+  const calls = model.callsIn(region);
+  // A helper that also does the work is processing, not an acknowledgement wrapper.
+  if (calls.some((inner) => model.effectsOf(inner).length > 0)) return null;
+  for (const inner of calls) {
+    const ack = directAck(model, pseudo, inner, options);
+    if (!ack || !ack.onMessage) continue;
+    if (ack.kind === 'positive') {
+      found = ack;
+      break;
+    }
+    found ??= ack;
+  }
+  if (!found) return null;
+  const data = messageDataNames(model, handler);
+  const onMessage = argumentsOf(call).some((a) => mentionsAny(model, a, data));
+  return { call, kind: found.kind, requeue: found.requeue, onMessage, description: calleeText(model.text, call), via: 'summary' };
 }
 
 function booleanArg(node: TSESTree.Node | undefined, fallback: boolean): boolean | null {
@@ -542,11 +739,425 @@ function booleanArg(node: TSESTree.Node | undefined, fallback: boolean): boolean
   return null;
 }
 
-export function acksInHandler(model: CodeModel, handler: Handler): AckCall[] {
+export function acksInHandler(model: CodeModel, handler: Handler, options: AckOptions = {}): AckCall[] {
   const out: AckCall[] = [];
   for (const call of callsInHandler(model, handler)) {
-    const ack = classifyAck(model, handler, call);
+    const ack = classifyAck(model, handler, call, options);
     if (ack) out.push(ack);
   }
+  return out;
+}
+
+// ---------------------------------------------------------------- shared consumer analysis
+// Used by the delivery rules (ack-before-commit, auto-commit-consumer, consumer-error-swallowed,
+// missing-dlq): what a handler does with the message, which calls are durable work, which calls
+// route a message to a dead-letter store, and whether control can flow from one call to another.
+
+export function walkNodes(root: TSESTree.Node, visit: (node: TSESTree.Node) => void | false): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visit(node) === false) continue;
+    const keys = visitorKeys[node.type] ?? [];
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+      if (Array.isArray(child)) {
+        for (let i = child.length - 1; i >= 0; i--) if (isNode(child[i])) stack.push(child[i] as TSESTree.Node);
+      } else if (isNode(child)) {
+        stack.push(child);
+      }
+    }
+  }
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
+}
+
+export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** The bare name a call invokes: `save` for `this.repo.save(...)`, `handle` for `handle(...)`. */
+export function callName(call: CallLike): string | null {
+  const callee = calleeOf(call);
+  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'MemberExpression') return propertyName(callee);
+  return null;
+}
+
+export function mentionsAny(model: CodeModel, node: TSESTree.Node, names: ReadonlySet<string>): boolean {
+  const text = model.text.slice(node.range[0], node.range[1]);
+  for (const name of names) {
+    if (new RegExp(`(^|[^\\w$.])${name.replace(/[.$]/g, '\\$&')}(?![\\w$])`).test(text)) return true;
+  }
+  return false;
+}
+
+const dataNameCache = new WeakMap<Handler, Set<string>>();
+
+/**
+ * The message and the values derived from it inside the handler (`const cmd = JSON.parse(msg.content)`,
+ * `const { orderId } = job.data`), plus a NestJS `@Ctx()` context, which identifies the message too.
+ */
+export function messageDataNames(model: CodeModel, handler: Handler): Set<string> {
+  const cached = dataNameCache.get(handler);
+  if (cached) return cached;
+  const names = new Set(handler.messageNames);
+  if (handler.library === 'nestjs' && handler.fn) {
+    for (const param of handler.fn.params) {
+      if ((param.decorators ?? []).some((d) => decoratorName(model, d)?.name === 'Ctx')) for (const name of boundNames(param)) names.add(name);
+    }
+  }
+  // `const cmd = parse(msg)` and `for (const [id, fields] of entries)`: the bound names and what they derive from.
+  const bindings: { id: TSESTree.Node; from: TSESTree.Node }[] = [];
+  walkNodes(handler.root, (node) => {
+    if (node.type === 'VariableDeclarator' && node.init) bindings.push({ id: node.id, from: node.init });
+    if ((node.type === 'ForOfStatement' || node.type === 'ForInStatement') && node.left.type === 'VariableDeclaration') {
+      for (const decl of node.left.declarations) bindings.push({ id: decl.id, from: node.right });
+    }
+  });
+  for (let pass = 0; pass < 4; pass++) {
+    let grew = false;
+    for (const { id, from } of bindings) {
+      if (!mentionsAny(model, from, names)) continue;
+      for (const name of boundNames(id)) {
+        if (!names.has(name)) {
+          names.add(name);
+          grew = true;
+        }
+      }
+    }
+    if (!grew) break;
+  }
+  dataNameCache.set(handler, names);
+  return names;
+}
+
+/** A configured helper (`wrappers.*`): exact callee text, a `.name` suffix, or `Class.method` on an instance of Class. */
+export function matchesConfiguredCall(model: CodeModel, call: CallLike, spec: string): boolean {
+  const callee = calleeOf(call);
+  const text = model.text.slice(callee.range[0], callee.range[1]).replace(/\s+/g, '');
+  if (text === spec || text.endsWith(`.${spec}`)) return true;
+  const dot = spec.lastIndexOf('.');
+  if (dot < 0) return false;
+  if (callee.type !== 'MemberExpression' || propertyName(callee) !== spec.slice(dot + 1)) return false;
+  const cls = spec.slice(0, dot);
+  if (model.classNameOf(callee.object) === cls) return true;
+  const receiver = callee.object.type === 'MemberExpression' ? propertyName(callee.object) : callee.object.type === 'Identifier' ? callee.object.name : null;
+  return receiver !== null && receiver.toLowerCase() === cls.toLowerCase();
+}
+
+export interface ConsumerPatterns {
+  dlqChannel: RegExp;
+  /** `wrappers.dlq`. */
+  dlqWrappers: readonly string[];
+  nonIdempotentCalls: readonly string[];
+}
+
+const DLQ_CALL_NAME = /dead.?letter|dlq|quarantine|moveToFailed|parkingLot|toParking/i;
+/** Loose dead-letter naming for dynamic channel expressions: `${topic}.dlq`, `process.env.DLQ_URL`, `this.deadLetterTopic`. */
+const DLQ_TEXT = /dlq|dead[-_.]?letter|[._-]dlt\b|\bdlt[._-]/i;
+const DLQ_TABLE = /dead_?letter|dlq|poison|quarantine|parked|failed_(message|event|job)s?$/;
+
+/** The expressions that name where a publish goes: topic, queue, exchange and routing key, subject, receiver. */
+function publishTargets(model: CodeModel, call: CallLike): TSESTree.Node[] {
+  const callee = calleeOf(call);
+  const args = argumentsOf(call);
+  if (callee.type !== 'MemberExpression') return [];
+  const method = propertyName(callee);
+  const out: (TSESTree.Node | null | undefined)[] = [callee.object];
+  if (method === 'send' && args[0]) {
+    const command = model.commandOf(args[0]);
+    if (command) out.push(objectProperty(command.arguments[0], 'QueueUrl'), objectProperty(command.arguments[0], 'TopicArn'));
+  }
+  const owner = model.roleOf(callee.object);
+  switch (owner?.role) {
+    case 'kafka.producer':
+    case 'kafka.transaction': {
+      out.push(objectProperty(args[0], 'topic'));
+      const batch = objectProperty(args[0], 'topicMessages');
+      const first = batch && unwrap(batch).type === 'ArrayExpression' ? (unwrap(batch) as TSESTree.ArrayExpression).elements[0] : null;
+      if (first) out.push(objectProperty(first as TSESTree.Node, 'topic'));
+      break;
+    }
+    case 'amqp.channel':
+      out.push(args[0], method === 'publish' ? args[1] : null);
+      break;
+    case 'sqs.v2':
+      out.push(objectProperty(args[0], 'QueueUrl'));
+      break;
+    case 'sns.v2':
+      out.push(objectProperty(args[0], 'TopicArn'));
+      break;
+    case 'pubsub.topic':
+    case 'bullmq.queue':
+      out.push(owner.channelNode);
+      break;
+    case 'rdkafka.producer':
+    case 'nats.conn':
+    case 'nats.js':
+    case 'redis':
+      out.push(args[0]);
+      break;
+    default:
+      break;
+  }
+  return out.filter((n): n is TSESTree.Node => Boolean(n));
+}
+
+function namesDeadLetter(model: CodeModel, node: TSESTree.Node, dlqChannel: RegExp): boolean {
+  const value = model.stringValue(node);
+  if (value !== null) return dlqChannel.test(value) || DLQ_TEXT.test(value);
+  return DLQ_TEXT.test(model.text.slice(node.range[0], node.range[1]));
+}
+
+/**
+ * Why a call routes the message to a dead-letter store, or null: a publish to a channel matching
+ * `patterns.dlqChannel` (or named like one when it is dynamic), a `wrappers.dlq` helper, a helper
+ * named like a dead-letter route, a write to a dead-letter table, or a local helper doing one of these.
+ */
+export function deadLetterRoute(model: CodeModel, call: CallLike, patterns: ConsumerPatterns, depth = 0): string | null {
+  const description = calleeText(model.text, call);
+  const name = callName(call);
+  if (patterns.dlqWrappers.some((spec) => matchesConfiguredCall(model, call, spec))) return `${description} (wrappers.dlq)`;
+  if (name && DLQ_CALL_NAME.test(name)) return description;
+  for (const effect of model.effectsOf(call)) {
+    if (effect.kind === 'publish') {
+      if (effect.channel && patterns.dlqChannel.test(effect.channel)) return `${description} to ${effect.channel}`;
+      if (effect.via !== 'summary' && publishTargets(model, call).some((n) => namesDeadLetter(model, n, patterns.dlqChannel))) return description;
+    }
+    if (effect.kind === 'dbWrite' && effect.target && DLQ_TABLE.test(toSnakeCaseName(effect.target))) return `${description} into ${effect.target}`;
+  }
+  if (depth < 2) {
+    const fn = model.calleeFunction(call);
+    if (fn && !contains(fn, call)) {
+      for (const inner of model.callsIn(model.regionOf(fn.body))) {
+        if (deadLetterRoute(model, inner, patterns, depth + 1)) return `${description} (dead-letters inside)`;
+      }
+    }
+  }
+  return null;
+}
+
+function toSnakeCaseName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase();
+}
+
+export type SideEffectKind = 'dbWrite' | 'publish' | 'nonIdempotent' | 'processing';
+
+/** Durable work a consumer does for a message (rule 2 inputs). */
+export interface SideEffect {
+  call: CallLike;
+  kind: SideEffectKind;
+  description: string;
+  /** `heuristic`: an unresolved call that takes the message, read as processing by its name. */
+  via: EffectVia | 'heuristic';
+  target: string | null;
+  channel: string | null;
+  related: { line: number; note: string }[];
+}
+
+/** Library, logging and plain-data receivers whose calls are not the handler's work. */
+const NOT_WORK_RECEIVER = /(^|\.)(console|logger|log|_logger|metrics?|statsd|tracer|span|sentry|Sentry|JSON|Math|Object|Array|Promise|Buffer|Date|Number|String|crypto|process|schema|validator|ajv|z|Joi|yup|cache|histogram|counter|gauge)$/i;
+/** Names that read, decode, validate, log or measure rather than change anything durable. */
+const NOT_WORK_NAME = new RegExp(
+  '^(' +
+    'parse|validate|decode|deserial|serial|encode|format|normali[sz]e|transform|convert|map|to[A-Z]|from[A-Z]|' +
+    'get|find|fetch|load|read|select|lookup|count|exists|has[A-Z]|is[A-Z]|can[A-Z]|should|check|assert|verify|ensure[A-Z]\\w*Valid|' +
+    'log|debug|info|warn|error|fatal|trace|metric|observe|measure|timing|gauge|histogram|inc$|dec$|startSpan|startActiveSpan|setAttribute|setTag|recordException|' +
+    'capture(Exception|Message|Error)|addBreadcrumb|' +
+    'sleep|delay|wait|heartbeat|working|touch|updateProgress|progress$|clone|stringify|build|make|' +
+    'push$|pop$|shift$|unshift$|slice$|splice$|filter$|reduce$|some$|every$|forEach$|includes$|join$|split$|trim|replace|match|test$|exec$|' +
+    'then$|catch$|finally$|resolve$|reject$|all$|allSettled$|race$|any$|bind$|call$|apply$|set$|add$|delete$|clear$|emit$|on$|once$|next$' +
+  ')',
+);
+
+const BUILTIN_FUNCTIONS = new Set([
+  'String', 'Number', 'Boolean', 'BigInt', 'Symbol', 'Object', 'Array', 'Date', 'Error', 'RegExp', 'Map', 'Set', 'parseInt',
+  'parseFloat', 'isNaN', 'isFinite', 'encodeURIComponent', 'decodeURIComponent', 'encodeURI', 'decodeURI', 'structuredClone',
+  'require', 'setTimeout', 'setImmediate', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'fetch',
+]);
+
+/**
+ * An awaited call that hands the message to unresolved code (`await handle(cmd)`) or to a local async
+ * helper: the handler's processing, when no library sink is visible. Name-based, hence `heuristic`.
+ */
+export function isProcessingCall(model: CodeModel, call: CallLike, handler: Handler): boolean {
+  if (call.type !== 'CallExpression') return false;
+  const name = callName(call);
+  if (!name || NOT_WORK_NAME.test(name)) return false;
+  const callee = call.callee;
+  if (callee.type === 'Identifier' && BUILTIN_FUNCTIONS.has(callee.name)) return false;
+  if (callee.type === 'MemberExpression') {
+    if (mentionsMessage(model, callee.object, handler)) return false;
+    if (model.roleOf(callee.object)) return false;
+    const receiver = model.text.slice(callee.object.range[0], callee.object.range[1]).replace(/\s+/g, '');
+    if (NOT_WORK_RECEIVER.test(receiver)) return false;
+  }
+  const data = messageDataNames(model, handler);
+  if (!call.arguments.some((arg) => mentionsAny(model, arg, data))) return false;
+  const fn = model.calleeFunction(call);
+  if (fn) return fn.async || containsAwait(fn.body);
+  return true;
+}
+
+function containsAwait(root: TSESTree.Node): boolean {
+  let found = false;
+  walkNodes(root, (node) => {
+    if (found) return false;
+    if (node !== root && isFunction(node)) return false;
+    if (node.type === 'AwaitExpression') found = true;
+    return undefined;
+  });
+  return found;
+}
+
+/**
+ * The durable work a call does: a DB write or publish (directly, through a helper summary or a
+ * configured wrapper), a `nonIdempotentCalls` call, or, when `handler` is given, processing of the
+ * message by unresolved code. Dead-letter routing is not work: it is how failures are handled.
+ */
+export function sideEffectOf(model: CodeModel, call: CallLike, patterns: ConsumerPatterns, handler?: Handler): SideEffect | null {
+  const description = calleeText(model.text, call);
+  const effects = model.effectsOf(call);
+  const name = callName(call);
+  const configured = name !== null && patterns.nonIdempotentCalls.some((n) => n.toLowerCase() === name.toLowerCase());
+  if (effects.length === 0 && !configured && !(handler && isProcessingCall(model, call, handler))) return null;
+  if (deadLetterRoute(model, call, patterns)) return null;
+  const effect = effects[0];
+  if (effect) {
+    return {
+      call, kind: effect.kind, description: effect.description, via: effect.via, target: effect.target, channel: effect.channel,
+      related: effect.related,
+    };
+  }
+  if (configured) return { call, kind: 'nonIdempotent', description, via: 'wrapper', target: null, channel: null, related: [] };
+  return { call, kind: 'processing', description, via: 'heuristic', target: null, channel: null, related: [] };
+}
+
+/** Settled (rules.md §2.2), also through `Promise.all(xs.map(...))` and `const ps = ...; await Promise.all(ps)`. */
+export function isJoined(model: CodeModel, call: CallLike): boolean {
+  if (model.isSettled(call)) return true;
+  let parent = parentOf(call);
+  // `const writes = [db.query(...), db.query(...)]; await Promise.all(writes)`
+  if (parent?.type === 'ArrayExpression' && parentOf(parent)?.type === 'VariableDeclarator') parent = parentOf(parent);
+  if (parent?.type === 'CallExpression' && parent.arguments.includes(call as TSESTree.CallExpressionArgument) && isPromiseCombinator(parent)) {
+    return model.isSettled(parent);
+  }
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') {
+    const name = parent.id.name;
+    const region = model.regionOf(call);
+    return model.callsIn(region).some((other) =>
+      other.type === 'CallExpression' && isPromiseCombinator(other) && other.range[0] > call.range[1] &&
+      other.arguments.some((a) => a.type === 'Identifier' && a.name === name) && model.isSettled(other));
+  }
+  return false;
+}
+
+function isPromiseCombinator(call: TSESTree.CallExpression): boolean {
+  return call.callee.type === 'MemberExpression' && call.callee.object.type === 'Identifier' && call.callee.object.name === 'Promise' &&
+    ['all', 'allSettled', 'race', 'any'].includes(propertyName(call.callee) ?? '');
+}
+
+type Jump = TSESTree.ReturnStatement | TSESTree.ThrowStatement | TSESTree.ContinueStatement | TSESTree.BreakStatement;
+
+function nearestFunctionOf(node: TSESTree.Node): TSESTree.Node | null {
+  let current = parentOf(node);
+  while (current && !isFunction(current)) current = parentOf(current);
+  return current ?? null;
+}
+
+/** Whether entering `child` from `parent` depends on a condition (an arm, a case, a catch, a loop body). */
+function conditionalEdge(child: TSESTree.Node, parent: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case 'IfStatement':
+    case 'ConditionalExpression':
+      return child !== parent.test;
+    case 'LogicalExpression':
+      return child === parent.right;
+    case 'SwitchStatement':
+      return child !== parent.discriminant;
+    case 'TryStatement':
+      return child === parent.handler;
+    case 'ForStatement':
+      return child === parent.body || child === parent.update || child === parent.test;
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+      return child === parent.body;
+    default:
+      return false;
+  }
+}
+
+/** The loop (or, for `break`, switch) a `break` / `continue` leaves. */
+function jumpTarget(jump: TSESTree.BreakStatement | TSESTree.ContinueStatement): TSESTree.Node | null {
+  let current = parentOf(jump);
+  while (current && !isFunction(current)) {
+    if (jump.label) {
+      if (current.type === 'LabeledStatement' && current.label.name === jump.label.name) return current.body;
+    } else if (
+      current.type === 'ForStatement' || current.type === 'ForInStatement' || current.type === 'ForOfStatement' ||
+      current.type === 'WhileStatement' || current.type === 'DoWhileStatement' ||
+      (jump.type === 'BreakStatement' && current.type === 'SwitchStatement')
+    ) {
+      return current;
+    }
+    current = parentOf(current);
+  }
+  return null;
+}
+
+function blocks(jump: Jump, from: TSESTree.Node, to: TSESTree.Node): boolean {
+  if (jump.range[1] > to.range[0]) return false;
+  if (!(jump.range[0] >= from.range[1] || contains(jump, from))) return false;
+  const fn = nearestFunctionOf(jump);
+  if (fn && !(contains(fn, from) && contains(fn, to))) return false;
+  if (jump.type === 'BreakStatement' || jump.type === 'ContinueStatement') {
+    const target = jumpTarget(jump);
+    if (!target || !contains(target, to)) return false;
+  }
+  // The jump must run whenever `from` ran: no condition between it and their common ancestor.
+  let child: TSESTree.Node = jump;
+  for (;;) {
+    if (contains(child, from)) return true;
+    const parent = parentOf(child);
+    if (!parent || conditionalEdge(child, parent)) return false;
+    child = parent;
+  }
+}
+
+/**
+ * rules.md rule 2 step 3: a `return`, `throw`, `continue` or `break` that every path from `from`
+ * to `to` passes, so `to` is not reachable after `from`. Null when `to` is reachable.
+ */
+export function jumpBetween(model: CodeModel, from: TSESTree.Node, to: TSESTree.Node): TSESTree.Node | null {
+  const region = model.regionOf(from).node;
+  let found: TSESTree.Node | null = null;
+  walkNodes(region, (node) => {
+    if (found) return false;
+    if (node.range[1] < from.range[1] || node.range[0] >= to.range[0]) return false;
+    if (node !== region && isFunction(node) && !contains(node, from)) return false;
+    if (
+      (node.type === 'ReturnStatement' || node.type === 'ThrowStatement' || node.type === 'ContinueStatement' || node.type === 'BreakStatement') &&
+      blocks(node, from, to)
+    ) {
+      found = node;
+      return false;
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Nodes inside `root` that belong to `root`'s own function (nested functions excluded). */
+export function ownNodes<T extends TSESTree.Node>(root: TSESTree.Node, test: (node: TSESTree.Node) => node is T): T[] {
+  const out: T[] = [];
+  walkNodes(root, (node) => {
+    if (node !== root && isFunction(node)) return false;
+    if (test(node)) out.push(node);
+    return undefined;
+  });
   return out;
 }

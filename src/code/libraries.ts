@@ -18,7 +18,7 @@ export type Role =
   | 'pg.pool' | 'pg.client'
   | 'mysql'
   | 'knex'
-  | 'sequelize' | 'sequelize.model' | 'sequelize.tx'
+  | 'sequelize' | 'sequelize.model' | 'sequelize.instance' | 'sequelize.tx'
   | 'drizzle.db';
 
 /** `new X(...)` where X resolves to this import key. */
@@ -121,6 +121,11 @@ export const DERIVED_CALLS: Record<string, Role> = {
   'mongoose.conn.model': 'mongoose.model',
   'mongoose.conn.startSession': 'mongoose.session',
   'sequelize.define': 'sequelize.model',
+  'sequelize.model.findByPk': 'sequelize.instance',
+  'sequelize.model.findOne': 'sequelize.instance',
+  'sequelize.model.build': 'sequelize.instance',
+  'mongoose.model.findById': 'mongoose.doc',
+  'mongoose.model.findOne': 'mongoose.doc',
   'redis.duplicate': 'redis',
   'prisma.$extends': 'prisma',
 };
@@ -257,7 +262,8 @@ export const SINK_METHODS: Partial<Record<Role, Record<string, EffectKind>>> = {
     findOneAndUpdate: 'dbWrite', findByIdAndUpdate: 'dbWrite', replaceOne: 'dbWrite', deleteOne: 'dbWrite',
     deleteMany: 'dbWrite', bulkWrite: 'dbWrite', findOneAndDelete: 'dbWrite', findByIdAndDelete: 'dbWrite',
   },
-  'mongoose.doc': { save: 'dbWrite' },
+  'mongoose.doc': { save: 'dbWrite', deleteOne: 'dbWrite', updateOne: 'dbWrite' },
+  'sequelize.instance': { save: 'dbWrite', update: 'dbWrite', destroy: 'dbWrite', increment: 'dbWrite', decrement: 'dbWrite', },
   'sequelize.model': {
     create: 'dbWrite', bulkCreate: 'dbWrite', update: 'dbWrite', destroy: 'dbWrite', upsert: 'dbWrite',
     increment: 'dbWrite', decrement: 'dbWrite',

@@ -605,6 +605,8 @@ export class CodeModel {
       }
       case 'CallExpression': {
         const callee = node.callee;
+        const required = this.requiredModule(node);
+        if (required) return { kind: 'module', module: required, path: [] };
         if (callee.type === 'MemberExpression') {
           const method = propertyName(callee);
           const object = this.valueOf(callee.object, depth);
@@ -1233,8 +1235,37 @@ export class CodeModel {
     return target !== null && this.options.outboxPattern.test(toSnakeCase(target));
   }
 
+  /** CommonJS exports: `module.exports = { a, b: expr }`, `module.exports.a = expr`, `exports.a = expr`, `module.exports = x`. */
+  private commonJsExport(name: string): TSESTree.Node | null {
+    for (const statement of this.program.body) {
+      if (statement.type !== 'ExpressionStatement' || statement.expression.type !== 'AssignmentExpression') continue;
+      const { left, right } = statement.expression;
+      const target = this.text.slice(left.range[0], left.range[1]).replace(/\s+/g, '');
+      if (target === 'module.exports') {
+        const value = unwrap(right);
+        if (value.type === 'ObjectExpression') {
+          const prop = objectProperty(value, name);
+          if (prop) return prop;
+        } else if (name === 'default') {
+          return value;
+        }
+      }
+      if (target === `module.exports.${name}` || target === `exports.${name}`) return right;
+    }
+    return null;
+  }
+
   /** The role of an exported top-level value, for files that import it. */
   exportedValueRole(name: string): RoleRef | null {
+    const cjs = this.commonJsExport(name);
+    if (cjs) {
+      const value = this.valueOf(cjs);
+      return value?.kind === 'role' ? value : null;
+    }
+    for (const statement of this.program.body) {
+      const decl = statement.type === 'ExportNamedDeclaration' ? statement.declaration : null;
+      if (decl?.type === 'ClassDeclaration' && decl.id?.name === name) return this.localClassValueRole(name);
+    }
     for (const statement of this.program.body) {
       const decl = statement.type === 'ExportNamedDeclaration' ? statement.declaration : null;
       if (decl?.type !== 'VariableDeclaration') continue;
@@ -1256,8 +1287,12 @@ export class CodeModel {
   }
 
   /** Exported functions and class methods with their direct effects, for other files' summaries. */
+  private exportedEffectsCache: Map<string, ExternalEffect[]> | null = null;
+
   exportedEffects(): Map<string, ExternalEffect[]> {
+    if (this.exportedEffectsCache) return this.exportedEffectsCache;
     const out = new Map<string, ExternalEffect[]>();
+    this.exportedEffectsCache = out;
     const record = (key: string, fn: FunctionLike) => {
       const effects = this.functionEffects(fn).filter((e) => e.via !== 'summary' || e.related.length > 0);
       if (effects.length === 0) return;
@@ -1276,17 +1311,55 @@ export class CodeModel {
           if (d.id.type === 'Identifier' && d.init && isFunction(unwrap(d.init))) record(d.id.name, unwrap(d.init) as FunctionLike);
         }
       }
-      if (decl.type === 'ClassDeclaration') {
-        const name = isDefault ? 'default' : decl.id?.name ?? 'default';
-        for (const member of decl.body.body) {
-          if (member.type === 'MethodDefinition' && member.kind === 'method') {
-            const key = keyName(member.key);
-            if (key) record(`${name}.${key}`, member.value as FunctionLike);
+      if (decl.type === 'ClassDeclaration') recordClass(isDefault ? 'default' : decl.id?.name ?? 'default', decl);
+    }
+    // `export { a, B }`, `export default B`, and CommonJS `module.exports = { a, B }` / `exports.a = fn`.
+    const recordLocal = (exported: string, node: TSESTree.Node) => {
+      const target = unwrap(node);
+      if (isFunction(target)) return record(exported, target);
+      if (target.type !== 'Identifier') return;
+      const cls = this.classes.find((c) => c.id?.name === target.name);
+      if (cls) return recordClass(exported, cls);
+      const fn = this.functions.find((f) => f.type === 'FunctionDeclaration' && f.id?.name === target.name);
+      if (fn) return record(exported, fn);
+      const decl = this.declaratorIn(target.name, this.program);
+      if (decl?.init && isFunction(unwrap(decl.init))) record(exported, unwrap(decl.init) as FunctionLike);
+    };
+    for (const statement of this.program.body) {
+      if (statement.type === 'ExportNamedDeclaration' && !statement.declaration && !statement.source) {
+        for (const spec of statement.specifiers) {
+          const exported = keyName(spec.exported);
+          if (exported) recordLocal(exported, spec.local);
+        }
+      }
+      if (statement.type === 'ExportDefaultDeclaration' && statement.declaration.type === 'Identifier') recordLocal('default', statement.declaration);
+      if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
+        const { left, right } = statement.expression;
+        const target = this.text.slice(left.range[0], left.range[1]).replace(/\s+/g, '');
+        const value = unwrap(right);
+        if (target === 'module.exports' && value.type === 'ObjectExpression') {
+          for (const prop of value.properties) {
+            const key = prop.type === 'Property' ? keyName(prop.key) : null;
+            if (key && prop.type === 'Property') recordLocal(key, prop.value);
           }
+        } else if (target === 'module.exports') {
+          recordLocal('default', value);
+        } else {
+          const named = /^(?:module\.)?exports\.(\w+)$/.exec(target);
+          if (named) recordLocal(named[1]!, value);
         }
       }
     }
     return out;
+
+    function recordClass(name: string, cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression) {
+      for (const member of cls.body.body) {
+        if (member.type === 'MethodDefinition' && member.kind === 'method') {
+          const key = keyName(member.key);
+          if (key) record(`${name}.${key}`, member.value as FunctionLike);
+        }
+      }
+    }
   }
 }
 

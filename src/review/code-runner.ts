@@ -86,6 +86,15 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
           model,
           config,
           declaredChannels: options.declaredChannels ?? null,
+          importedModels: () => {
+            const out: CodeModel[] = [];
+            for (const binding of new Set([...model.imports.values()].map((b) => b.module))) {
+              if (!binding.startsWith('.')) continue;
+              const other = modelFor(binding, file.path);
+              if (other && other !== model && !out.includes(other)) out.push(other);
+            }
+            return out;
+          },
           report: (descriptor: ReportDescriptor) => {
             findings.push(toRawFinding(rule, descriptor, model, settings.severity));
           },

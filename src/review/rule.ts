@@ -68,6 +68,8 @@ export interface CodeRuleContext<MessageIds extends string = string> {
   readonly config: Config;
   /** Null when the repository's docs were not listed (a single-file run). */
   readonly declaredChannels: DeclaredChannels | null;
+  /** Models of the repository files this file imports (one level), complete at `Program:exit`. */
+  importedModels(): CodeModel[];
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 
