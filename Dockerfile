@@ -20,6 +20,10 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY app.yml ./
 USER node
-# The image runs the CLI today; the GitHub App server (npm start, health check) arrives with the App.
-ENTRYPOINT ["node", "/app/bin/arch-review.js"]
-CMD ["--help"]
+# The GitHub App webhook server (configured by APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET,
+# PORT, GHE_HOST, ...; see docs/app.md). The CLI is in the same image: node bin/arch-review.js review.
+ENV PORT=3000
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/src/app/main.js"]

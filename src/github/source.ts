@@ -3,7 +3,9 @@
 //
 // - The changed-file list comes from pulls/list-files, 100 a page; each `patch` gives the hunks.
 // - The head tree is listed once (git trees API, recursive). The base tree is derived from it and
-//   the changed-file list, which names every path that differs, so it costs no request.
+//   the changed-file list, which names every path that differs, so it costs no request; a changed
+//   file's base version is rebuilt from its head version and patch (reverse-patch.ts). Both follow
+//   the merge base, as the files API does, even when the base branch has moved on.
 // - Blobs are read through GraphQL, up to 100 per request, and cached by blob SHA, so a file that
 //   is the same on both sides is read once. The engine asks for files one at a time; a miss fetches
 //   the whole group the file belongs to (changed code, the files those import, the artifacts of
@@ -15,6 +17,7 @@ import { hunksFromPatch } from '../git/diff.js';
 import type { ChangedFile, ChangeStatus, ReadResult, ReviewSource } from '../review/source.js';
 import type { Side } from '../review/types.js';
 import type { GitHubApi } from './api.js';
+import { reversePatch } from './reverse-patch.js';
 import { BLOBS_PER_QUERY, BLOB_BYTES_PER_QUERY, FILES_PER_PAGE, MAX_PR_FILES } from './limits.js';
 
 export interface PullRequestRef {
@@ -112,6 +115,9 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   const repoParams = { owner: pull.owner, repo: pull.repo };
   let changed: Promise<ChangedFile[]> | undefined;
   let headBlobShas = new Map<string, string>();
+  /** Base path → the patch that turns it into its head version (null head path: removed). */
+  let basePatches = new Map<string, { headPath: string | null; patch: string }>();
+  const rebuilt = new Map<string, string | null>();
   let listed = 0;
   const trees = new Map<Side, Promise<Map<string, TreeEntry>>>();
   const blobs = new Map<string, CachedBlob>();
@@ -124,6 +130,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   async function listFiles(): Promise<ChangedFile[]> {
     const files: ChangedFile[] = [];
     const shas = new Map<string, string>();
+    const patches = new Map<string, { headPath: string | null; patch: string }>();
     for (let page = 1; page <= MAX_PR_FILES / FILES_PER_PAGE; page++) {
       const res = await api.request<ApiFile[]>('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', {
         ...repoParams,
@@ -142,10 +149,14 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
           hasPatch,
         });
         if (f.sha && status !== 'removed') shas.set(f.filename, f.sha);
+        if (status !== 'added' && typeof f.patch === 'string') {
+          patches.set(f.previous_filename ?? f.filename, { headPath: status === 'removed' ? null : f.filename, patch: f.patch });
+        }
       }
       if (res.data.length < FILES_PER_PAGE || !hasNextPage(res.headers)) break;
     }
     headBlobShas = shas;
+    basePatches = patches;
     listed = files.length;
     return files;
   }
@@ -220,10 +231,15 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
     return entry?.oid ?? oidByPath.get(key(side, path)) ?? (side === 'head' ? headBlobShas.get(path) ?? null : null);
   }
 
+  function rebuildable(side: Side, path: string, entry: TreeEntry | undefined): boolean {
+    return side === 'base' && entry?.oid === null && basePatches.has(path) && rebuilt.get(path) !== null;
+  }
+
+  /** True when reading the file needs no blob request. */
   async function isCached(side: Side, path: string): Promise<boolean> {
     if (missing.has(key(side, path))) return true;
     const entry = (await tree(side)).get(path);
-    if (!entry) return true;
+    if (!entry || rebuildable(side, path, entry)) return true;
     const oid = oidOf(side, path, entry);
     return oid !== null && blobs.has(oid);
   }
@@ -277,6 +293,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   }
 
   function cachedText(side: Side, path: string, entry: TreeEntry | undefined): string | null {
+    if (side === 'base' && rebuilt.get(path)) return rebuilt.get(path)!;
     const oid = oidOf(side, path, entry);
     return oid ? blobs.get(oid)?.text ?? null : null;
   }
@@ -345,10 +362,31 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
     });
   }
 
+  /** The base version from the head version and the patch; null when that is not possible. */
+  async function rebuildBase(path: string): Promise<string | null> {
+    if (rebuilt.has(path)) return rebuilt.get(path)!;
+    const { headPath, patch } = basePatches.get(path)!;
+    let text: string | null = '';
+    if (headPath !== null) {
+      const head = await readFile('head', headPath, Number.MAX_SAFE_INTEGER);
+      text = head.ok ? head.text : null;
+    }
+    const base = text === null ? null : reversePatch(text, patch);
+    rebuilt.set(path, base);
+    return base;
+  }
+
   async function readFile(side: Side, rawPath: string, maxBytes: number): Promise<ReadResult> {
     const path = rawPath.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
     const entry = (await tree(side)).get(path);
     if (!entry) return { ok: false, reason: 'missing' };
+    if (rebuildable(side, path, entry)) {
+      const text = await rebuildBase(path);
+      if (text !== null) {
+        const bytes = Buffer.byteLength(text, 'utf8');
+        return bytes > maxBytes ? { ok: false, reason: 'too-large', bytes } : { ok: true, text, bytes };
+      }
+    }
     if (entry.size !== null && entry.size > maxBytes) return { ok: false, reason: 'too-large', bytes: entry.size };
     if (!(await isCached(side, path))) await fetchBatch(side, path);
     if (missing.has(key(side, path))) return { ok: false, reason: 'missing' };

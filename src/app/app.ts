@@ -1,0 +1,308 @@
+// The Probot app: turns webhook events into queued review runs. Handlers only read the payload and
+// enqueue, so a delivery is answered in milliseconds; every GitHub call happens in the queue.
+import type { Context, Probot } from 'probot';
+import { apiFromOctokit, type GitHubApi, type OctokitLike, type RetryOptions } from '../github/api.js';
+import { CHECK_NAME, RE_REVIEW_ACTION } from '../github/limits.js';
+import { concludeCheckRun, postComment, react } from '../github/publish.js';
+import { HELP_TEXT, parseCommand, type ReviewCommand } from './commands.js';
+import { SeenSet } from './lru.js';
+import { ReviewQueue, type QueueTask, type RunSignal } from './queue.js';
+import { reviewPullRequest, type Log, type ReviewJob, type RunOutcome } from './review-pr.js';
+
+export interface ArchReviewOptions {
+  appId: number;
+  /** Reviews running at once; each holds one pull request's files in memory. */
+  concurrency?: number;
+  /** Pull requests waiting at most; more are answered with a neutral "busy" check run. */
+  maxPending?: number;
+  retry?: RetryOptions;
+  /** Called after every run (tests and metrics). */
+  onOutcome?: (outcome: RunOutcome, job: ReviewJob) => void;
+}
+
+interface Repo {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+}
+
+type JobData =
+  | { type: 'review'; api: GitHubApi; job: ReviewJob }
+  | { type: 'command'; api: GitHubApi; repo: Repo; number: number; commentId: number; actor: string; command: ReviewCommand }
+  | { type: 'rerun-sha'; api: GitHubApi; repo: Repo; headSha: string; pullNumbers: number[] };
+
+const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
+
+export interface ArchReviewApp {
+  app: (probot: Probot) => void;
+  queue: ReviewQueue<JobData>;
+}
+
+interface PayloadRepo {
+  name: string;
+  owner: { login: string };
+  default_branch: string;
+}
+
+function repoOf(payload: { repository: PayloadRepo }): Repo {
+  return { owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
+}
+
+export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
+  const deliveries = new SeenSet(10_000);
+  const refusals = new SeenSet(10_000);
+  let log: Log = console;
+  let slug: Promise<string> | undefined;
+  let probotRef: Probot | undefined;
+
+  /** The app's slug, which names its bot account: comments by anyone else never carry trusted markers. */
+  function appSlug(): Promise<string> {
+    slug ??= (async () => {
+      const octokit = (await probotRef!.auth()) as unknown as OctokitLike;
+      const res = await apiFromOctokit(octokit, options.retry).request<{ slug: string }>('GET /app');
+      return res.data.slug;
+    })().catch((error: unknown) => {
+      slug = undefined;
+      throw error;
+    });
+    return slug;
+  }
+
+  async function review(api: GitHubApi, job: ReviewJob, signal: RunSignal): Promise<RunOutcome> {
+    const outcome = await reviewPullRequest({ api, appId: options.appId, appSlug: await appSlug(), log, signal }, job);
+    options.onOutcome?.(outcome, job);
+    return outcome;
+  }
+
+  async function runCommand(data: Extract<JobData, { type: 'command' }>, signal: RunSignal): Promise<void> {
+    const { api, repo, number, actor, command, commentId } = data;
+    const pull = { owner: repo.owner, repo: repo.repo, number };
+    const permission = await permissionOf(api, repo, actor);
+    if (!WRITE_ROLES.has(permission)) {
+      // One polite answer per person and pull request, however often they ask.
+      if (refusals.add(`${repo.owner}/${repo.repo}#${number}@${actor}`)) {
+        await postComment(api, pull, `Thanks @${actor}! \`/review\` can be run by people with write access to this repository; a maintainer can run it for you.`);
+      }
+      return;
+    }
+    if (command.name === 'help' || command.name === 'invalid') {
+      await postComment(api, pull, command.name === 'help' ? HELP_TEXT : `@${actor} ${command.problem}`);
+      return;
+    }
+    if (command.name === 'accept' && permission !== 'admin') {
+      await postComment(api, pull, `@${actor} accepting a risk needs admin permission on this repository, because it lets a Critical finding through the merge gate.`);
+      return;
+    }
+    await react(api, repo, commentId, 'eyes');
+    const pr = await api.request<{ state: string; head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+      owner: repo.owner,
+      repo: repo.repo,
+      pull_number: number,
+    });
+    if (pr.data.state !== 'open') {
+      await postComment(api, pull, `@${actor} this pull request is closed, so it was not reviewed.`);
+      return;
+    }
+    const outcome = await review(api, {
+      owner: repo.owner,
+      repo: repo.repo,
+      number,
+      headSha: pr.data.head.sha,
+      defaultBranch: repo.defaultBranch,
+      trigger: 'command',
+      summaryComment: true,
+      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor } } : {}),
+    }, signal);
+    await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');
+  }
+
+  /** Fork pull requests carry no `pull_requests` in check events: find them by head SHA. */
+  async function runForSha(data: Extract<JobData, { type: 'rerun-sha' }>, signal: RunSignal): Promise<void> {
+    const { api, repo, headSha } = data;
+    let numbers = data.pullNumbers;
+    if (numbers.length === 0) {
+      const open: number[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const res = await api.request<{ number: number; head: { sha: string } }[]>('GET /repos/{owner}/{repo}/pulls', {
+          owner: repo.owner,
+          repo: repo.repo,
+          state: 'open',
+          per_page: 100,
+          page,
+        });
+        open.push(...res.data.filter((p) => p.head.sha === headSha).map((p) => p.number));
+        if (res.data.length < 100) break;
+      }
+      numbers = open;
+    }
+    if (numbers.length === 0) {
+      await concludeCheckRun(api, repo, headSha, null, 'neutral', {
+        title: 'No open pull request for this commit',
+        summary: `${headSha.slice(0, 7)} is not the head of an open pull request, so there is nothing to review.`,
+      });
+      return;
+    }
+    for (const number of numbers) {
+      await review(api, { owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false }, signal);
+    }
+  }
+
+  const queue = new ReviewQueue<JobData>({
+    concurrency: options.concurrency ?? 2,
+    maxPending: options.maxPending ?? 500,
+    run: async (task, signal) => {
+      const data = task.data;
+      if (data.type === 'review') await review(data.api, data.job, signal);
+      else if (data.type === 'command') await runCommand(data, signal);
+      else await runForSha(data, signal);
+    },
+    merge: (older, newer) => {
+      // A newer push replaces a waiting /review, but the summary it asked for is still posted.
+      if (older.data.type === 'review' && newer.data.type === 'review' && older.data.job.summaryComment) {
+        return { ...newer, data: { ...newer.data, job: { ...newer.data.job, summaryComment: true } } };
+      }
+      return newer;
+    },
+    onError: (error, task) => log.error({ key: task.key, err: (error as Error)?.message ?? String(error) }, 'review task failed'),
+  });
+
+  function enqueue(task: QueueTask<JobData>, context: Context): void {
+    const result = queue.enqueue(task);
+    context.log.info({ key: task.key, sha: task.headSha, result }, 'review task');
+    if (result === 'full') {
+      void busy(task).catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not report a full queue'));
+    }
+  }
+
+  /** A required check must never stay pending: a full queue still answers, and offers a re-run. */
+  async function busy(task: QueueTask<JobData>): Promise<void> {
+    const data = task.data;
+    if (!task.headSha || data.type === 'command') return;
+    const repo = data.type === 'review' ? { owner: data.job.owner, repo: data.job.repo } : data.repo;
+    await concludeCheckRun(data.api, repo, task.headSha, null, 'neutral', {
+      title: 'Not reviewed: the reviewer is busy',
+      summary: 'Too many reviews are waiting. Press **Re-review** in a few minutes.',
+    });
+  }
+
+  function apiFor(context: Context): GitHubApi {
+    return apiFromOctokit(context.octokit as unknown as OctokitLike, options.retry);
+  }
+
+  /** Runs a handler once per delivery id, and never lets it throw (Probot would log the payload). */
+  function handle<E extends Context>(fn: (context: E) => void): (context: E) => Promise<void> {
+    return async (context) => {
+      if (!deliveries.add(context.id)) {
+        context.log.info({ delivery: context.id }, 'duplicate delivery ignored');
+        return;
+      }
+      try {
+        fn(context);
+      } catch (error) {
+        context.log.error({ delivery: context.id, err: (error as Error).message }, 'webhook handler failed');
+      }
+    };
+  }
+
+  const app = (probot: Probot): void => {
+    probotRef = probot;
+    log = probot.log;
+
+    probot.on(
+      ['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'],
+      handle((context: Context<'pull_request'>) => {
+        const p = context.payload as unknown as { pull_request: { number: number; head: { sha: string } }; repository: PayloadRepo };
+        const repo = repoOf(p);
+        const job: ReviewJob = {
+          owner: repo.owner,
+          repo: repo.repo,
+          number: p.pull_request.number,
+          headSha: p.pull_request.head.sha,
+          defaultBranch: repo.defaultBranch,
+          trigger: 'push',
+          summaryComment: false,
+        };
+        enqueue({ key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: false, data: { type: 'review', api: apiFor(context), job } }, context);
+      }),
+    );
+
+    probot.on(
+      'issue_comment.created',
+      handle((context: Context<'issue_comment.created'>) => {
+        const p = context.payload as unknown as {
+          issue: { number: number; pull_request?: unknown };
+          comment: { id: number; body: string; user: { login: string; type?: string } };
+          repository: PayloadRepo;
+        };
+        if (!p.issue.pull_request || p.comment.user.type === 'Bot') return;
+        const command = parseCommand(p.comment.body);
+        if (!command) return;
+        const repo = repoOf(p);
+        enqueue(
+          {
+            key: `${repo.owner}/${repo.repo}#${p.issue.number}`,
+            headSha: '',
+            explicit: true,
+            data: { type: 'command', api: apiFor(context), repo, number: p.issue.number, commentId: p.comment.id, actor: p.comment.user.login, command },
+          },
+          context,
+        );
+      }),
+    );
+
+    const rerun = (context: Context, headSha: string, pullRequests: { number: number }[] | undefined) => {
+      const repo = repoOf(context.payload as unknown as { repository: PayloadRepo });
+      const numbers = (pullRequests ?? []).map((p) => p.number);
+      const key = numbers.length === 1 ? `${repo.owner}/${repo.repo}#${numbers[0]}` : `${repo.owner}/${repo.repo}@${headSha}`;
+      enqueue({ key, headSha, explicit: true, data: { type: 'rerun-sha', api: apiFor(context), repo, headSha, pullNumbers: numbers } }, context);
+    };
+
+    const ours = (app: { id: number } | null | undefined) => !app || app.id === options.appId;
+
+    probot.on(
+      'check_run.rerequested',
+      handle((context: Context<'check_run.rerequested'>) => {
+        const run = (context.payload as unknown as { check_run: { name: string; head_sha: string; app?: { id: number }; pull_requests?: { number: number }[] } }).check_run;
+        if (run.name !== CHECK_NAME || !ours(run.app)) return;
+        rerun(context, run.head_sha, run.pull_requests);
+      }),
+    );
+    probot.on(
+      'check_run.requested_action',
+      handle((context: Context<'check_run.requested_action'>) => {
+        const p = context.payload as unknown as {
+          check_run: { name: string; head_sha: string; app?: { id: number }; pull_requests?: { number: number }[] };
+          requested_action?: { identifier: string };
+        };
+        if (p.requested_action?.identifier !== RE_REVIEW_ACTION.identifier || !ours(p.check_run.app)) return;
+        rerun(context, p.check_run.head_sha, p.check_run.pull_requests);
+      }),
+    );
+    probot.on(
+      'check_suite.rerequested',
+      handle((context: Context<'check_suite.rerequested'>) => {
+        const suite = (context.payload as unknown as { check_suite: { head_sha: string; app?: { id: number }; pull_requests?: { number: number }[] } }).check_suite;
+        if (!ours(suite.app)) return;
+        rerun(context, suite.head_sha, suite.pull_requests);
+      }),
+    );
+  };
+
+  return { app, queue };
+}
+
+async function permissionOf(api: GitHubApi, repo: Repo, username: string): Promise<string> {
+  try {
+    const res = await api.request<{ permission: string; role_name?: string }>('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
+      owner: repo.owner,
+      repo: repo.repo,
+      username,
+    });
+    // role_name tells maintain from write; `permission` folds maintain into write.
+    const role = res.data.role_name;
+    return role && WRITE_ROLES.has(role) ? role : res.data.permission;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return 'none';
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+// `npm start`: the webhook server. Configured by Probot's standard environment: APP_ID,
+// PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL,
+// WEBHOOK_PATH; REVIEW_CONCURRENCY sets how many reviews run at once.
+import { createProbot } from 'probot';
+import { createArchReviewApp } from './app.js';
+import { archReviewOctokit } from './octokit.js';
+import { createAppServer } from './server.js';
+
+const env = process.env;
+if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SECRET) {
+  // Probot would start its manifest set-up flow instead; a server without credentials is a mistake.
+  console.error('arch-review: APP_ID, PRIVATE_KEY (or PRIVATE_KEY_PATH) and WEBHOOK_SECRET must be set (see docs/app.md)');
+  process.exit(2);
+}
+
+const probot = createProbot({ overrides: { Octokit: archReviewOctokit() } });
+const { app, queue } = createArchReviewApp({
+  appId: Number(env.APP_ID),
+  concurrency: Number(env.REVIEW_CONCURRENCY) || 2,
+});
+await probot.load(app);
+
+const server = createAppServer({
+  probot,
+  secret: env.WEBHOOK_SECRET,
+  webhookPath: env.WEBHOOK_PATH || undefined,
+  log: probot.log,
+  health: () => queue.stats(),
+});
+const port = Number(env.PORT) || 3000;
+server.listen(port, env.HOST || '0.0.0.0', () => probot.log.info(`arch-review listening on port ${port}`));
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  probot.log.info(`${signal}: finishing running reviews before exit`);
+  server.close();
+  // A review cut off mid-way would leave its check run in progress; give the queue a minute.
+  await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,235 @@
+// One review run for one pull request head: read state → check run in progress → config from the
+// default branch → engine → inline comments, resolved threads, summary comment → completed check
+// run. Whatever fails, the check run ends completed with a message that says what happened.
+import { allRules, codeRules, docsRules } from '../../rules/index.js';
+import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
+import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
+import { runReview } from '../review/engine.js';
+import { headFindings } from '../review/summary/facts.js';
+import type { AcceptedRisk, ReviewResult } from '../review/types.js';
+import type { GitHubApi } from '../github/api.js';
+import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, type Conclusion } from '../github/check-output.js';
+import { planInlineComments } from '../github/inline.js';
+import { MAX_PR_FILES } from '../github/limits.js';
+import { acceptMarker } from '../github/markers.js';
+import { fetchPullRequestState, type PullRequestState } from '../github/pr-state.js';
+import {
+  completeCheckRun,
+  concludeCheckRun,
+  postComment,
+  postReview,
+  resolveThreads,
+  startCheckRun,
+  upsertSummaryComment,
+} from '../github/publish.js';
+import { createGitHubSource } from '../github/source.js';
+import type { RunSignal } from './queue.js';
+
+export interface ReviewJob {
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  defaultBranch: string;
+  /** push: opened/synchronize/…; rerun: a re-run button; command: a `/review` comment. */
+  trigger: 'push' | 'rerun' | 'command';
+  summaryComment: boolean;
+  accept?: { shortId: string; reason: string; by: string };
+}
+
+export interface Log {
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+}
+
+export interface RunContext {
+  api: GitHubApi;
+  appId: number;
+  appSlug: string;
+  log: Log;
+  signal: RunSignal;
+}
+
+export type RunOutcome =
+  | { kind: 'reviewed'; checkRunId: number; conclusion: Conclusion; inline: number; resolved: number }
+  | { kind: 'already-reviewed' | 'draft' | 'stale-head'; checkRunId: null }
+  | { kind: 'superseded' | 'config-error' | 'failed'; checkRunId: number | null };
+
+class Superseded extends Error {
+  constructor(readonly by: string) {
+    super(`superseded by ${by}`);
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { status?: number; message?: string };
+  const text = (e?.message ?? String(error)).split('\n')[0]!.slice(0, 500);
+  return e?.status ? `GitHub answered ${e.status}: ${text}` : text;
+}
+
+function readConfig(state: PullRequestState, defaultBranch: string): ConfigResult {
+  const where = `${CONFIG_PATH} on ${defaultBranch}`;
+  if (state.configTooLarge) {
+    return { ok: false, error: { message: `${where}: file is larger than ${MAX_CONFIG_BYTES / 1024} KiB`, key: '', line: null, column: null } };
+  }
+  return parseConfig(state.configText ?? '', where, { knownRuleIds: allRules.map((r) => r.meta.id) });
+}
+
+export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promise<RunOutcome> {
+  const { api, log } = ctx;
+  const repo = { owner: job.owner, repo: job.repo };
+  const pull = { ...repo, number: job.number };
+  let checkRunId: number | null = null;
+  let onError: Conclusion = 'neutral';
+  const checkpoint = () => {
+    const by = ctx.signal.supersededBy();
+    if (by) throw new Superseded(by);
+  };
+
+  try {
+    const state = await fetchPullRequestState(api, {
+      ...pull,
+      headSha: job.headSha,
+      defaultBranch: job.defaultBranch,
+      configPath: CONFIG_PATH,
+      appId: ctx.appId,
+      appSlug: ctx.appSlug,
+    });
+    const config = readConfig(state, job.defaultBranch);
+    if (config.ok) onError = config.config.onError;
+
+    if (state.headSha !== job.headSha) {
+      // A newer push is on its way with its own event; only a requested re-run gets an answer.
+      if (job.trigger === 'push') return { kind: 'stale-head', checkRunId: null };
+      throw new Superseded(state.headSha);
+    }
+    if (job.trigger === 'push') {
+      if (state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
+      if (state.isDraft && !(config.ok && config.config.drafts)) return { kind: 'draft', checkRunId: null };
+      // A run left in progress by a crashed process is finished here rather than duplicated.
+      checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
+    }
+    checkRunId ??= await startCheckRun(api, repo, job.headSha);
+
+    if (!config.ok) {
+      await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
+        title: 'Configuration error: the review did not run',
+        summary: [
+          `The gating configuration could not be read, so this commit was not reviewed.`,
+          '',
+          `**${config.error.message}**`,
+          '',
+          `The configuration is read from the default branch (\`${job.defaultBranch}\`), so a pull request cannot change its own gate. Fix the file there, then press **Re-review**.`,
+        ].join('\n'),
+      });
+      return { kind: 'config-error', checkRunId };
+    }
+    checkpoint();
+
+    const source = createGitHubSource({ api, pull: { ...pull, baseSha: state.baseSha, headSha: job.headSha } });
+    const accepted = new Map<string, AcceptedRisk>(state.accepted.map((a) => [a.fingerprint, { by: a.by, reason: a.reason }]));
+    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted });
+    let result = await review();
+    const notes: string[] = [];
+
+    if (job.accept) {
+      const reply = await applyAccept(ctx, job, result, accepted);
+      if (reply.changed) result = await review();
+      notes.push(reply.note);
+    }
+    checkpoint();
+
+    const changed = await source.changedFiles();
+    const plan = planInlineComments(result.findings, changed, config.config, new Set(state.threads.map((t) => t.fingerprint)));
+    let inline = 0;
+    if (plan.comments.length > 0) {
+      try {
+        await postReview(api, pull, job.headSha, plan.comments);
+        inline = plan.comments.length;
+      } catch (error) {
+        notes.push(`Inline comments could not be posted (${describe(error)}); every finding is in this check run.`);
+      }
+    }
+    notes.push(
+      `Inline comments: ${inline} posted, ${plan.alreadyCommented} already on the pull request, ${plan.outsideDiff} outside the diff, ${plan.overCap} over the limit of ${config.config.inline.max}.`,
+    );
+
+    const current = new Set(headFindings(result.findings).map((f) => f.fingerprint));
+    const unread = new Set(result.coverage.skipped.map((s) => s.path));
+    const gone = state.threads.filter((t) => !t.isResolved && !current.has(t.fingerprint) && !unread.has(t.path));
+    if (gone.length > 0) {
+      try {
+        await resolveThreads(api, gone, job.headSha);
+        notes.push(`Resolved ${gone.length} review thread${gone.length === 1 ? '' : 's'} whose finding is gone in ${job.headSha.slice(0, 7)}.`);
+      } catch (error) {
+        notes.push(`Threads of fixed findings could not be resolved (${describe(error)}).`);
+      }
+    }
+
+    const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
+    if (job.summaryComment || config.config.summaryComment === 'always') {
+      await upsertSummaryComment(api, pull, state.summaryCommentId, report);
+    }
+
+    const partial = source.listedFiles() >= MAX_PR_FILES || result.coverage.skipped.some((s) => s.reason === 'time-budget');
+    if (source.listedFiles() >= MAX_PR_FILES) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
+    const conclusion = checkConclusion(result, partial);
+    const { annotations, dropped } = buildAnnotations(result);
+    if (dropped > 0) notes.push(`${dropped} more findings are not annotated (the page stays usable); they are counted above.`);
+    checkpoint();
+    await completeCheckRun(api, repo, checkRunId, conclusion, buildCheckOutput(report, buildAppendix(result, notes)), annotations);
+    log.info({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, conclusion, inline, resolved: gone.length }, 'review completed');
+    return { kind: 'reviewed', checkRunId, conclusion, inline, resolved: gone.length };
+  } catch (error) {
+    if (error instanceof Superseded) {
+      if (checkRunId === null && job.trigger === 'push') return { kind: 'stale-head', checkRunId: null };
+      checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
+        title: 'Superseded by a newer commit',
+        summary: `A newer commit (${error.by.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.headSha.slice(0, 7)}.`,
+      }).catch((e: unknown) => {
+        log.error({ err: describe(e) }, 'could not conclude a superseded check run');
+        return checkRunId;
+      });
+      return { kind: 'superseded', checkRunId };
+    }
+    const message = describe(error);
+    log.error({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, err: message }, 'review failed');
+    try {
+      checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, onError, {
+        title: 'Architecture review could not complete',
+        summary: `The review of ${job.headSha.slice(0, 7)} stopped: ${message}\n\nPress **Re-review** (or comment \`/review\`) to try again. The conclusion is \`${onError}\`, as configured by \`onError\`.`,
+      });
+    } catch (second) {
+      log.error({ err: describe(second) }, 'could not complete the check run after a failure');
+    }
+    return { kind: 'failed', checkRunId };
+  }
+}
+
+/** `/review accept`: confirms with a marker comment the next runs rebuild the accepted set from. */
+async function applyAccept(
+  ctx: RunContext,
+  job: ReviewJob,
+  result: ReviewResult,
+  accepted: Map<string, AcceptedRisk>,
+): Promise<{ changed: boolean; note: string }> {
+  const { shortId, reason, by } = job.accept!;
+  const pull = { owner: job.owner, repo: job.repo, number: job.number };
+  const matches = headFindings(result.findings).filter((f) => f.fingerprint.startsWith(shortId));
+  if (matches.length !== 1) {
+    const problem = matches.length === 0 ? 'matches no finding of this review' : 'matches more than one finding; give more characters';
+    await postComment(ctx.api, pull, `@${by} \`${shortId}\` ${problem}. Finding ids are shown in the inline comments and the check run annotations.`);
+    return { changed: false, note: `Accept request for ${shortId} ${problem}.` };
+  }
+  const finding = matches[0]!;
+  if (accepted.has(finding.fingerprint)) return { changed: false, note: `${shortId} was already accepted.` };
+  accepted.set(finding.fingerprint, { by, reason });
+  await postComment(
+    ctx.api,
+    pull,
+    `Risk accepted by @${by} for **${finding.ruleId}** at \`${finding.location.path}:${finding.location.startLine}\`: ${reason.replace(/</g, '&lt;')}\n` +
+      `It no longer gates this pull request; it stays in the report.\n${acceptMarker(finding.fingerprint, by, reason)}`,
+  );
+  return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };
+}

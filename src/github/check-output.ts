@@ -1,0 +1,119 @@
+// What the check run shows (review-output.md §11.2, §11.3): conclusion, title, summary within
+// GitHub's 65,535 characters (overflow to `text`, then a visible truncation notice), annotations.
+import { renderCoverageLine } from '../render/markdown.js';
+import { compareFindings, headFindings } from '../review/summary/facts.js';
+import type { Finding, ReviewResult, Severity } from '../review/types.js';
+import { MAX_ANNOTATIONS_PER_RUN, MAX_ANNOTATION_TITLE_CHARS, MAX_CHECK_OUTPUT_CHARS } from './limits.js';
+
+export type Conclusion = 'success' | 'failure' | 'neutral' | 'skipped';
+
+export interface CheckOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'failure' | 'warning' | 'notice';
+  title: string;
+  message: string;
+  raw_details?: string;
+}
+
+const LEVEL: Record<Severity, Annotation['annotation_level']> = {
+  Critical: 'failure',
+  Important: 'warning',
+  System: 'warning',
+  Suggestion: 'notice',
+};
+
+// 64 KB caps on `message` and `raw_details`: a UTF-16 unit never takes more than 3 UTF-8 bytes.
+const MAX_ANNOTATION_TEXT_CHARS = 21_000;
+
+export function clip(text: string, max: number, notice: string): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - notice.length));
+  // Never split a surrogate pair: GitHub would reject the half character.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + notice;
+}
+
+/**
+ * The check-run conclusion: the engine's gate, except that a passing run with findings worth a look,
+ * or one that could not read everything, is `neutral` (review-output.md §11.2, §11.6). Both pass a
+ * required check.
+ */
+export function checkConclusion(result: ReviewResult, partial: boolean): Conclusion {
+  const gate = result.gate.conclusion;
+  if (gate !== 'success') return gate;
+  const notable = headFindings(result.findings).some((f) => f.severity !== 'Suggestion');
+  return notable || partial ? 'neutral' : 'success';
+}
+
+/** The report's first line without bold marks, e.g. `Architecture review — 1 Critical · …`. */
+export function titleOf(markdown: string): string {
+  return clip(markdown.split('\n', 1)[0]!.replace(/\*\*/g, ''), 1000, '…');
+}
+
+/** Summary = the /review report; what does not fit moves to `text`, and `text` is clipped last. */
+export function buildCheckOutput(markdown: string, appendix: string): CheckOutput {
+  const title = titleOf(markdown);
+  if (markdown.length <= MAX_CHECK_OUTPUT_CHARS) {
+    return { title, summary: markdown, ...(appendix ? { text: clip(appendix, MAX_CHECK_OUTPUT_CHARS, TEXT_NOTICE) } : {}) };
+  }
+  const room = MAX_CHECK_OUTPUT_CHARS - SUMMARY_NOTICE.length;
+  let cut = markdown.lastIndexOf('\n', room);
+  if (cut <= 0) cut = room;
+  const summary = clip(markdown.slice(0, cut), room, '') + SUMMARY_NOTICE;
+  const text = clip(`${markdown.slice(cut).replace(/^\n/, '')}\n\n---\n${appendix}`, MAX_CHECK_OUTPUT_CHARS, TEXT_NOTICE);
+  return { title, summary, text };
+}
+
+const SUMMARY_NOTICE = '\n\n_The report continues in the details below (GitHub caps a summary at 65,535 characters)._\n';
+const TEXT_NOTICE = '\n\n_Truncated at GitHub\'s 65,535-character limit; every finding is still listed as an annotation._\n';
+
+/** Check-run details: coverage, per-rule counts, and what the publisher did or could not do. */
+export function buildAppendix(result: ReviewResult, notes: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const f of headFindings(result.findings)) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  const lines = [
+    '### Details',
+    `- Gate: ${result.gate.conclusion} — ${result.gate.reason}`,
+    `- Findings per rule: ${[...counts].map(([id, n]) => `${id} ×${n}`).join(', ') || 'none'}`,
+    `- ${renderCoverageLine(result.coverage)}`,
+    ...notes.map((n) => `- ${n}`),
+    ...result.coverage.notes.map((n) => `- ${n}`),
+    `- Base ${result.base}, head ${result.head}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function rawDetails(f: Finding): string {
+  const lines = [`Fingerprint: ${f.fingerprint}`, `Status: ${f.status}`, `Precision: ${f.precision}`];
+  if (f.pattern) lines.push(`Pattern: ${f.pattern}`);
+  if (f.variant) lines.push(`Variant: ${f.variant}`);
+  for (const r of f.related) lines.push(`Related: ${r.path}:${r.line} (${r.note})`);
+  if (f.accepted) lines.push(`Risk accepted by @${f.accepted.by}: ${f.accepted.reason}`);
+  return lines.join('\n');
+}
+
+/** Every finding at head, most severe first, capped so the pull-request page stays usable. */
+export function buildAnnotations(result: ReviewResult): { annotations: Annotation[]; dropped: number } {
+  const findings = headFindings(result.findings).sort(compareFindings);
+  const annotations = findings.slice(0, MAX_ANNOTATIONS_PER_RUN).map((f): Annotation => {
+    const start = Math.max(1, f.location.startLine);
+    return {
+      path: f.location.path,
+      start_line: start,
+      end_line: Math.max(start, f.location.endLine),
+      annotation_level: LEVEL[f.severity],
+      title: clip(`[${f.severity}] ${f.ruleId}`, MAX_ANNOTATION_TITLE_CHARS, '…'),
+      message: clip(f.message, MAX_ANNOTATION_TEXT_CHARS, '…'),
+      raw_details: clip(rawDetails(f), MAX_ANNOTATION_TEXT_CHARS, '…'),
+    };
+  });
+  return { annotations, dropped: Math.max(0, findings.length - annotations.length) };
+}

@@ -1,0 +1,156 @@
+// Everything a run needs to know before it reviews, in one GraphQL request: the gating config on
+// the default branch, this app's check runs on the head SHA (idempotency), the draft flag, and the
+// app's own review threads and comments (fingerprint, summary and accept markers).
+import type { GitHubApi } from './api.js';
+import { CHECK_NAME } from './limits.js';
+import { acceptsIn, fingerprintIn, hasSummaryMarker, isOwnComment, type AcceptMarker } from './markers.js';
+
+export interface ExistingCheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+}
+
+export interface OwnThread {
+  id: string;
+  isResolved: boolean;
+  path: string;
+  fingerprint: string;
+}
+
+export interface PullRequestState {
+  /** null: no config file on the default branch (all defaults). */
+  configText: string | null;
+  configTooLarge: boolean;
+  isDraft: boolean;
+  headSha: string;
+  /** The base branch's tip; the review itself follows the merge base (see source.ts). */
+  baseSha: string;
+  checkRuns: ExistingCheckRun[];
+  threads: OwnThread[];
+  summaryCommentId: number | null;
+  accepted: AcceptMarker[];
+}
+
+interface ThreadNode {
+  id: string;
+  isResolved: boolean;
+  path: string;
+  comments: { nodes: { body: string; author: { login: string } | null }[] };
+}
+interface CommentNode {
+  databaseId: number;
+  body: string;
+  author: { login: string } | null;
+}
+interface Page<T> {
+  nodes: T[];
+  pageInfo: { hasNextPage?: boolean; endCursor?: string | null; hasPreviousPage?: boolean; startCursor?: string | null };
+}
+
+const THREAD_FIELDS = 'id isResolved path comments(first: 1) { nodes { body author { login } } }';
+const COMMENT_FIELDS = 'databaseId body author { login }';
+
+const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $headSha: GitObjectID!, $appId: Int!, $checkName: String!) {
+  repository(owner: $owner, name: $name) {
+    config: object(expression: $configExpr) { ... on Blob { text byteSize isTruncated } }
+    commit: object(oid: $headSha) {
+      ... on Commit {
+        checkSuites(first: 10, filterBy: { appId: $appId }) {
+          nodes { checkRuns(first: 50, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion } } }
+        }
+      }
+    }
+    pullRequest(number: $number) {
+      isDraft
+      headRefOid
+      baseRefOid
+      reviewThreads(first: 100) { nodes { ${THREAD_FIELDS} } pageInfo { hasNextPage endCursor } }
+      comments(last: 100) { nodes { ${COMMENT_FIELDS} } pageInfo { hasPreviousPage startCursor } }
+    }
+  }
+}`;
+
+const MORE_THREADS = `query MoreThreads($owner: String!, $name: String!, $number: Int!, $after: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    reviewThreads(first: 100, after: $after) { nodes { ${THREAD_FIELDS} } pageInfo { hasNextPage endCursor } }
+  } }
+}`;
+
+const MORE_COMMENTS = `query MoreComments($owner: String!, $name: String!, $number: Int!, $before: String!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    comments(last: 100, before: $before) { nodes { ${COMMENT_FIELDS} } pageInfo { hasPreviousPage startCursor } }
+  } }
+}`;
+
+// A very busy pull request still ends: past this many pages the oldest markers are not read.
+const MAX_EXTRA_PAGES = 20;
+
+export interface StateRequest {
+  owner: string;
+  repo: string;
+  number: number;
+  headSha: string;
+  defaultBranch: string;
+  configPath: string;
+  appId: number;
+  appSlug: string;
+}
+
+export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): Promise<PullRequestState> {
+  const vars = { owner: req.owner, name: req.repo, number: req.number };
+  const data = await api.graphql<{
+    repository: {
+      config: { text: string | null; byteSize: number; isTruncated: boolean } | null;
+      commit: { checkSuites?: { nodes: { checkRuns: { nodes: { databaseId: number; status: string; conclusion: string | null }[] } }[] } } | null;
+      pullRequest: { isDraft: boolean; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
+    };
+  }>(STATE_QUERY, {
+    ...vars,
+    configExpr: `${req.defaultBranch}:${req.configPath}`,
+    headSha: req.headSha,
+    appId: req.appId,
+    checkName: CHECK_NAME,
+  });
+  const repo = data.repository;
+  const pr = repo.pullRequest;
+
+  const threads = [...pr.reviewThreads.nodes];
+  let threadPage = pr.reviewThreads.pageInfo;
+  for (let n = 0; threadPage.hasNextPage && threadPage.endCursor && n < MAX_EXTRA_PAGES; n++) {
+    const more = await api.graphql<{ repository: { pullRequest: { reviewThreads: Page<ThreadNode> } } }>(MORE_THREADS, { ...vars, after: threadPage.endCursor });
+    threads.push(...more.repository.pullRequest.reviewThreads.nodes);
+    threadPage = more.repository.pullRequest.reviewThreads.pageInfo;
+  }
+  const comments = [...pr.comments.nodes];
+  let commentPage = pr.comments.pageInfo;
+  for (let n = 0; commentPage.hasPreviousPage && commentPage.startCursor && n < MAX_EXTRA_PAGES; n++) {
+    const more = await api.graphql<{ repository: { pullRequest: { comments: Page<CommentNode> } } }>(MORE_COMMENTS, { ...vars, before: commentPage.startCursor });
+    comments.unshift(...more.repository.pullRequest.comments.nodes);
+    commentPage = more.repository.pullRequest.comments.pageInfo;
+  }
+
+  const own = (login: string | undefined) => isOwnComment(login, req.appSlug);
+  const ownThreads: OwnThread[] = [];
+  for (const t of threads) {
+    const first = t.comments.nodes[0];
+    const fingerprint = first && own(first.author?.login) ? fingerprintIn(first.body) : null;
+    if (fingerprint) ownThreads.push({ id: t.id, isResolved: t.isResolved, path: t.path, fingerprint });
+  }
+  const ownComments = comments.filter((c) => own(c.author?.login));
+  const summary = ownComments.find((c) => hasSummaryMarker(c.body));
+
+  return {
+    configText: repo.config ? repo.config.text : null,
+    configTooLarge: repo.config ? repo.config.isTruncated || repo.config.text === null : false,
+    isDraft: pr.isDraft,
+    headSha: pr.headRefOid,
+    baseSha: pr.baseRefOid,
+    checkRuns: (repo.commit?.checkSuites?.nodes ?? []).flatMap((s) =>
+      s.checkRuns.nodes.map((r) => ({ id: r.databaseId, status: r.status.toLowerCase(), conclusion: r.conclusion?.toLowerCase() ?? null })),
+    ),
+    threads: ownThreads,
+    summaryCommentId: summary?.databaseId ?? null,
+    accepted: ownComments.flatMap((c) => acceptsIn(c.body)),
+  };
+}

@@ -1,0 +1,233 @@
+// Event handlers with real payloads from @octokit/webhooks-examples, delivered into Probot with the
+// GitHub simulator injected as Octokit's fetch (no sockets). Each case opens its own pull request.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { readSnapshot } from '../simulator/fixture-repo.js';
+import { APP_ID, REPO, startStack, type Stack } from '../simulator/harness.js';
+import { checkRunEvent, checkSuiteEvent, example, pullRequestEvent } from '../simulator/payloads.js';
+import { samplePullRequest } from '../simulator/sample-prs.js';
+
+const demo = new URL('../../fixtures/demo/', import.meta.url);
+const PLACE_ORDER = 'services/orders/src/place-order.ts';
+const CONFIG = '.github/arch-review.yml';
+
+describe('webhook handlers', () => {
+  let stack: Stack;
+  let baseFiles: Record<string, string>;
+  let base: string;
+  let dualWrite: string;
+  let next = 100;
+
+  const runsFor = (sha: string) => stack.sim.checkRuns.filter((r) => r.head_sha === sha);
+  const open = (head: string, draft = false) => {
+    const number = next++;
+    stack.sim.openPull(REPO.owner, REPO.name, number, base, head, draft);
+    return number;
+  };
+  /** A head commit that differs from the dual-write head, so each case has its own SHA. */
+  const variant = async (tag: string, extra: Record<string, string> = {}) =>
+    stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// ${tag}\n`, ...extra }, base);
+  const pr = (action: Parameters<typeof pullRequestEvent>[0], number: number, head: string, draft = false) =>
+    stack.send('pull_request', pullRequestEvent(action, REPO, { number, head, base, draft }));
+
+  before(async () => {
+    stack = await startStack({ transport: 'fetch' });
+    baseFiles = readSnapshot(new URL('base', demo).pathname);
+    base = await stack.repo.commit(baseFiles);
+    dualWrite = await variant('first');
+    stack.sim.addRepo(REPO.owner, REPO.name, stack.repo, base);
+    stack.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+    stack.sim.addCollaborator(REPO.owner, REPO.name, 'boss', 'admin');
+  });
+  after(() => stack?.close());
+
+  for (const action of ['opened', 'reopened', 'synchronize', 'ready_for_review'] as const) {
+    it(`pull_request.${action} reviews the head SHA`, async () => {
+      const head = await variant(action);
+      await pr(action, open(head), head);
+      await stack.settle();
+      assert.equal(runsFor(head).length, 1);
+      assert.equal(runsFor(head)[0]!.conclusion, 'failure');
+    });
+  }
+
+  it('skips drafts unless the default branch config says drafts: true', async () => {
+    const head = await variant('draft');
+    const number = open(head, true);
+    await pr('opened', number, head, true);
+    await stack.settle();
+    assert.equal(runsFor(head).length, 0);
+
+    const withDrafts = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}drafts: true\n` });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, withDrafts);
+    try {
+      await pr('synchronize', number, head, true);
+      await stack.settle();
+      assert.equal(runsFor(head).length, 1);
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+  });
+
+  it('check_run.rerequested from a fork (no pull_requests) finds the pull request by head SHA', async () => {
+    const head = await variant('fork');
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [] }));
+    await stack.settle();
+    const runs = runsFor(head);
+    assert.equal(runs.length, 2, 'a re-run is a new run');
+    assert.ok(runs.every((r) => r.status === 'completed'));
+    assert.ok(stack.sim.requests.some((r) => r.operation === 'pulls/list'));
+  });
+
+  it('check_suite.rerequested and the Re-review button re-run; other apps and buttons are ignored', async () => {
+    const head = await variant('suite');
+    const number = open(head);
+    await stack.send('check_suite', checkSuiteEvent(REPO, { headSha: head, appId: APP_ID, pullNumbers: [number] }));
+    await stack.settle();
+    assert.equal(runsFor(head).length, 1);
+
+    await stack.send('check_run', checkRunEvent('requested_action', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number] }));
+    await stack.settle();
+    assert.equal(runsFor(head).length, 2);
+
+    const requests = stack.sim.requests.length;
+    await stack.send('check_run', checkRunEvent('requested_action', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number], identifier: 'lgtm' }));
+    await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: 999, name: 'Architecture review', pullNumbers: [number] }));
+    await stack.send('check_suite', checkSuiteEvent(REPO, { headSha: head, appId: 999, pullNumbers: [number] }));
+    await stack.settle();
+    assert.equal(stack.sim.requests.length, requests);
+  });
+
+  it('ignores comments on issues and comments that are not commands', async () => {
+    const requests = stack.sim.requests.length;
+    const onIssue = example('issue_comment', 'created');
+    onIssue.installation = { id: REPO.installationId };
+    onIssue.comment.body = '/review';
+    await stack.send('issue_comment', onIssue);
+    await stack.send('issue_comment', stack.comment(open(dualWrite), 'maintainer', 'LGTM, but /review later'));
+    await stack.settle();
+    assert.equal(stack.sim.requests.length, requests);
+  });
+
+  it('retries a secondary rate limit on check-run creation and still completes the run', async () => {
+    const head = await variant('rate-limit');
+    stack.sim.failNext('checks/create', { status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '0' } });
+    await pr('opened', open(head), head);
+    await stack.settle();
+    const creates = stack.sim.requests.filter((r) => r.operation === 'checks/create').slice(-2);
+    assert.deepEqual(creates.map((r) => r.status), [403, 201]);
+    assert.equal(runsFor(head).length, 1);
+    assert.equal(runsFor(head)[0]!.conclusion, 'failure');
+  });
+
+  it('a failure mid-review still completes the check run, with the configured onError conclusion', async () => {
+    const head = await variant('outage');
+    const strict = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}onError: failure\n` });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, strict);
+    try {
+      stack.sim.failNext('pulls/list-files', { status: 404, message: 'Not Found' });
+      await pr('opened', open(head), head);
+      await stack.settle();
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+    const run = runsFor(head)[0]!;
+    assert.equal(run.status, 'completed');
+    assert.equal(run.conclusion, 'failure');
+    assert.equal(run.output.title, 'Architecture review could not complete');
+    assert.match(run.output.summary ?? '', /GitHub answered 404/);
+  });
+
+  it('an invalid config on the default branch completes the run and says what and where', async () => {
+    const head = await variant('bad-config');
+    const broken = await stack.repo.commit({ ...baseFiles, [CONFIG]: 'gate:\n  failOn: [Critcal]\n' });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, broken);
+    try {
+      await pr('opened', open(head), head);
+      await stack.settle();
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+    const run = runsFor(head)[0]!;
+    assert.equal(run.conclusion, 'neutral');
+    assert.match(run.output.title ?? '', /Configuration error/);
+    assert.match(run.output.summary ?? '', /\.github\/arch-review\.yml on main:2:\d+/);
+    assert.match(run.output.summary ?? '', /failOn/);
+  });
+
+  it('a newer push supersedes a running review: its run ends neutral "superseded", never in progress', async () => {
+    const first = await variant('older');
+    const second = await variant('newer');
+    const number = open(first);
+    // The push lands while the first review is creating its check run.
+    stack.sim.onceOn('checks/create', async () => {
+      stack.sim.pull(REPO.owner, REPO.name, number).head = second;
+      await pr('synchronize', number, second);
+    });
+    await pr('opened', number, first);
+    await stack.settle();
+    const older = runsFor(first);
+    assert.equal(older.length, 1);
+    assert.equal(older[0]!.status, 'completed');
+    assert.equal(older[0]!.conclusion, 'neutral');
+    assert.match(older[0]!.output.title ?? '', /Superseded/);
+    assert.equal(runsFor(second).length, 1);
+    assert.equal(runsFor(second)[0]!.conclusion, 'failure');
+  });
+
+  it('/review help, /review accept by a maintainer (refused) and by an admin (accepted, gate passes)', async () => {
+    const head = await variant('accept');
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    const thread = stack.sim.pull(REPO.owner, REPO.name, number).threads[0]!;
+    const shortId = /fp=([0-9a-f]{8})/.exec(thread.comments[0]!.body)![1]!;
+    const bot = () => stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]'));
+
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review help'));
+    await stack.settle();
+    assert.match(bot().at(-1)!.body, /arch-review commands/);
+
+    // Someone typing the marker by hand accepts nothing: only the bot's own comments count.
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', `<!-- arch-review:accept fp=${'0'.repeat(40)} by=maintainer reason=x -->`));
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', `/review accept ${shortId} we ship it anyway`));
+    await stack.settle();
+    assert.match(bot().at(-1)!.body, /needs admin permission/);
+
+    await stack.send('issue_comment', stack.comment(number, 'boss', `/review accept ${shortId} metrics only, losing one is harmless`));
+    await stack.settle();
+    const confirmation = bot().find((c) => c.body.includes('arch-review:accept'))!;
+    assert.match(confirmation.body, /Risk accepted by @boss/);
+    const last = runsFor(head).at(-1)!;
+    assert.equal(last.conclusion, 'neutral', 'an accepted Critical no longer gates but is still worth a look');
+    assert.match(last.output.summary ?? '', /risk accepted by @boss: metrics only/);
+
+    // A later push keeps the acceptance: it is rebuilt from the bot's marker.
+    await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number] }));
+    await stack.settle();
+    assert.equal(runsFor(head).at(-1)!.conclusion, 'neutral');
+  });
+
+  it('many findings: annotations go 50 a request, inline comments stop at inline.max', async () => {
+    const sample = samplePullRequest(20);
+    const handler = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8').replaceAll("'./db.js'", "'./db.js'");
+    const files: Record<string, string> = { ...sample.head };
+    for (let i = 0; i < 60; i++) files[`services/svc0/src/place-order-${i}.ts`] = handler.replace('placeOrder', `placeOrder${i}`);
+    const head = await stack.repo.commit(files, base);
+    const number = next++;
+    const baseSha = await stack.repo.commit(sample.base);
+    stack.sim.openPull(REPO.owner, REPO.name, number, baseSha, head);
+    await stack.send('pull_request', pullRequestEvent('opened', REPO, { number, head, base: baseSha }));
+    await stack.settle();
+    const run = runsFor(head)[0]!;
+    assert.equal(run.conclusion, 'failure');
+    assert.ok(run.annotations.length > 50, `${run.annotations.length} annotations`);
+    assert.equal(run.updates, Math.ceil(run.annotations.length / 50));
+    assert.equal(stack.sim.pull(REPO.owner, REPO.name, number).threads.length, 30);
+    assert.deepEqual(stack.sim.rejections, []);
+  });
+});

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommand } from '../../src/app/commands.js';
+import { ReviewQueue, type QueueTask, type RunSignal } from '../../src/app/queue.js';
+
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+describe('review queue', () => {
+  it('one run per pull request; a newer head replaces the waiting one and supersedes the running one', async () => {
+    const started: string[] = [];
+    const signals = new Map<string, RunSignal>();
+    const release = gate();
+    const queue = new ReviewQueue<null>({
+      concurrency: 4,
+      maxPending: 10,
+      run: async (task, signal) => {
+        started.push(task.headSha);
+        signals.set(task.headSha, signal);
+        if (task.headSha === 'a') await release.opened;
+      },
+    });
+    const task = (headSha: string, explicit = false): QueueTask<null> => ({ key: 'o/r#1', headSha, explicit, data: null });
+    assert.equal(queue.enqueue(task('a')), 'queued');
+    assert.equal(queue.enqueue(task('a')), 'duplicate');
+    assert.equal(queue.enqueue(task('b')), 'queued');
+    assert.equal(queue.enqueue(task('c')), 'coalesced');
+    assert.equal(signals.get('a')!.supersededBy(), 'c');
+    release.open();
+    await queue.idle();
+    assert.deepEqual(started, ['a', 'c']);
+  });
+
+  it('explicit re-runs of the same SHA are not duplicates; a full queue says so', async () => {
+    const release = gate();
+    const queue = new ReviewQueue<null>({ concurrency: 1, maxPending: 1, run: () => release.opened });
+    assert.equal(queue.enqueue({ key: 'x', headSha: 'a', explicit: false, data: null }), 'queued');
+    assert.equal(queue.enqueue({ key: 'x', headSha: 'a', explicit: true, data: null }), 'queued');
+    assert.equal(queue.enqueue({ key: 'y', headSha: 'b', explicit: false, data: null }), 'full');
+    release.open();
+    await queue.idle();
+    assert.deepEqual(queue.stats(), { pending: 0, running: 0 });
+  });
+
+  it('runs different pull requests concurrently up to the limit', async () => {
+    let active = 0;
+    let peak = 0;
+    const queue = new ReviewQueue<null>({
+      concurrency: 2,
+      maxPending: 10,
+      run: async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setImmediate(resolve));
+        active--;
+      },
+    });
+    for (let i = 0; i < 6; i++) queue.enqueue({ key: `k${i}`, headSha: 's', explicit: false, data: null });
+    await queue.idle();
+    assert.equal(peak, 2);
+  });
+});
+
+describe('/review commands', () => {
+  it('reads the first line only', () => {
+    assert.deepEqual(parseCommand('/review'), { name: 'review', scope: [] });
+    assert.deepEqual(parseCommand('  /review help\nmore'), { name: 'help' });
+    assert.equal(parseCommand('please /review'), null);
+    assert.equal(parseCommand('> /review\nquoted'), null);
+    assert.equal(parseCommand('/reviewer'), null);
+  });
+
+  it('accept needs an id and a reason', () => {
+    assert.deepEqual(parseCommand('/review accept 3F9A1C0E metrics only'), { name: 'accept', shortId: '3f9a1c0e', reason: 'metrics only' });
+    assert.equal(parseCommand('/review accept 3f9a1c0e')?.name, 'invalid');
+    assert.equal(parseCommand('/review accept zz reason')?.name, 'invalid');
+  });
+});
