@@ -10,6 +10,7 @@ import type { Config } from '../config/schema.js';
 import { compiledPatterns } from '../config/patterns.js';
 import { formatMessage, type CodeRule, type DeclaredChannels, type ReportDescriptor } from './rule.js';
 import { applyCodeSuppressions } from './code-suppressions.js';
+import { buildCrossFileIndex, type CrossFileIndex, type RepoFile } from './cross-file.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CoverageSkip, RawFinding, Side } from './types.js';
 import { posix } from 'node:path';
@@ -34,6 +35,8 @@ export interface CodeRunOptions {
   /** Files read only for helper summaries (imports of changed files): analysed, never reported on. */
   contextFiles?: CodeFileInput[];
   declaredChannels?: DeclaredChannels | null;
+  /** Schema and deployment sources of the repository, for rules that reason across services. */
+  crossFileSources?: { files: RepoFile[]; paths: string[] };
 }
 
 export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions): CodeRunResult {
@@ -46,6 +49,14 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
   const findings: RawFinding[] = [];
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
   const reportPaths = new Set(files.map((f) => f.path));
+  let crossFileIndex: CrossFileIndex | undefined;
+  const crossFile = () =>
+    (crossFileIndex ??= buildCrossFileIndex({
+      models: models.values(),
+      repoFiles: options.crossFileSources?.files ?? [],
+      ...(options.crossFileSources ? { repoPaths: options.crossFileSources.paths } : {}),
+      config,
+    }));
 
   const modelFor = (module: string, fromPath: string): CodeModel | null => {
     const base = posix.normalize(posix.join(posix.dirname(fromPath), module));
@@ -86,6 +97,9 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
           model,
           config,
           declaredChannels: options.declaredChannels ?? null,
+          get crossFile() {
+            return crossFile();
+          },
           importedModels: () => {
             const out: CodeModel[] = [];
             for (const binding of new Set([...model.imports.values()].map((b) => b.module))) {

@@ -9,6 +9,7 @@ import { findHandlers } from '../code/handlers.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
 import { runCodeRules, type CodeFileInput } from './code-runner.js';
+import { loadCrossFileSources, serviceResolver } from './cross-file.js';
 import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
 import { decideGate, gatePolicy, isGating } from './gate.js';
@@ -97,8 +98,17 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const headDeclared = await declaredChannels(source, 'head');
   const baseDeclared = await declaredChannels(source, 'base');
-  const headCode = runCodeRules(head.code, options.codeRules, { side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared });
-  const baseCode = runCodeRules(base.code, options.codeRules, { side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared });
+  // Schema and deploy sources are read only when the change touches code of a repository with
+  // several services: they matter for shared-OLTP ownership and cost reads otherwise.
+  const multiService = await hasSeveralServices(source, config, head.code.map((f) => f.path));
+  const headSources = multiService ? await loadCrossFileSources(source, 'head', config) : undefined;
+  const baseSources = multiService ? await loadCrossFileSources(source, 'base', config) : undefined;
+  const headCode = runCodeRules(head.code, options.codeRules, {
+    side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, ...(headSources ? { crossFileSources: headSources } : {}),
+  });
+  const baseCode = runCodeRules(base.code, options.codeRules, {
+    side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, ...(baseSources ? { crossFileSources: baseSources } : {}),
+  });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
   // Scope (review-output.md §3): features touched by docs, by the config's path mapping, by channels.
@@ -242,6 +252,20 @@ function relativeImports(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
   return out;
+}
+
+async function hasSeveralServices(source: ReviewSource, config: Config, codePaths: string[]): Promise<boolean> {
+  if (codePaths.length === 0) return false;
+  const paths = await source.listPaths('head', '');
+  const serviceOf = serviceResolver(config, paths.filter((p) => /^(services|apps)\/[^/]+\/package\.json$/.test(p)));
+  if (!codePaths.some((p) => serviceOf(p) !== null)) return false;
+  const services = new Set<string>();
+  for (const path of paths) {
+    const service = serviceOf(path);
+    if (service) services.add(service);
+    if (services.size > 1) return true;
+  }
+  return false;
 }
 
 /** Channel → owning feature and file, from contract and AsyncAPI basenames at one side. */

@@ -5,6 +5,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ArtifactModel } from '../artifacts/model.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
+import type { CrossFileIndex } from './cross-file.js';
 import type {
   ChecklistId,
   Precision,
@@ -70,6 +71,8 @@ export interface CodeRuleContext<MessageIds extends string = string> {
   readonly declaredChannels: DeclaredChannels | null;
   /** Models of the repository files this file imports (one level), complete at `Program:exit`. */
   importedModels(): CodeModel[];
+  /** Facts across all analysed files and the repository's schema/deploy sources; complete only at `Program:exit`. */
+  readonly crossFile?: CrossFileIndex;
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 

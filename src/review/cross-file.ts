@@ -1,0 +1,342 @@
+// Facts that span files, which a rule's per-file visitors cannot see (rules.md rule 43): service
+// boundaries, which service defines which table (schema sources anywhere in the repository), every
+// DB write of the analysed files by target, and the databases services' deployment config points at.
+// The engine builds one index per side from all models plus the repository's schema and deploy
+// files and hands it to rules as `context.crossFile`; rules read it in `Program:exit`, never do I/O.
+import { posix } from 'node:path';
+import { parseCode, isCodePath, isTestPath } from '../code/parse.js';
+import type { CallLike } from '../code/ast.js';
+import { CodeModel, type CodeModelOptions } from '../code/model.js';
+import { definitionsFromModel, definitionsFromPrisma, definitionsFromSql, tableKey, type TableDefinition } from '../code/schema-sources.js';
+import { traverse } from '../code/traverse.js';
+import { calleeOf, unwrap } from '../code/ast.js';
+import { compiledPatterns } from '../config/patterns.js';
+import type { Config } from '../config/schema.js';
+import { matchesGlob } from './glob.js';
+import type { ReviewSource } from './source.js';
+import type { Side } from './types.js';
+
+export interface RepoFile {
+  path: string;
+  text: string;
+}
+
+export interface WriteSite {
+  path: string;
+  line: number;
+  service: string | null;
+  /** The target as the write names it (`Order`, `orders`, `order`). */
+  target: string;
+  /** snake_case key compared with table definitions. */
+  key: string;
+  description: string;
+  library: string;
+  via: string;
+  call: CallLike;
+  model: CodeModel;
+  /** Another service whose file the written entity or DB handle is imported from, with that module. */
+  importedFrom: { service: string; module: string } | null;
+}
+
+export interface OwnerSite extends TableDefinition {
+  service: string;
+}
+
+export interface DatabaseReference {
+  service: string;
+  path: string;
+  line: number;
+  /** `host/database` (host as written; a reference without a host is not recorded). */
+  database: string;
+  user: string | null;
+}
+
+export interface SharedDatabase {
+  database: string;
+  references: DatabaseReference[];
+}
+
+export interface CrossFileIndex {
+  serviceOf(path: string): string | null;
+  /** Services that have at least one analysed file or schema source. */
+  readonly services: ReadonlySet<string>;
+  readonly writesByTarget: ReadonlyMap<string, WriteSite[]>;
+  readonly ownersByTable: ReadonlyMap<string, OwnerSite[]>;
+  /**
+   * Definitions of the table a write key names. A definition answers to its model name and its
+   * mapped table name, so `customer` (prisma model) also finds `CREATE TABLE customers` elsewhere.
+   */
+  ownersOf(key: string): OwnerSite[];
+  readonly sharedDatabases: readonly SharedDatabase[];
+  /** True the first time a key is claimed: lets per-file rules report a repository-wide fact once. */
+  claimOnce(key: string): boolean;
+}
+
+export interface CrossFileInput {
+  models: Iterable<CodeModel>;
+  /** Schema and deployment files read from the repository (see `isCrossFileSourcePath`). */
+  repoFiles?: readonly RepoFile[];
+  /** Repository paths known to exist; only `package.json` entries matter (service roots). */
+  repoPaths?: readonly string[];
+  config: Config;
+}
+
+// ------------------------------------------------------------------ service boundaries
+
+/**
+ * rules.md §1.6 `services:`: the first configured service whose glob matches; without a config,
+ * the top-level folder under `services/` or `apps/` (with its own package.json when paths are known).
+ */
+export function serviceResolver(config: Config, repoPaths?: readonly string[]): (path: string) => string | null {
+  const configured = Object.entries(config.services);
+  const roots = repoPaths
+    ? new Set(repoPaths.map((p) => /^((?:services|apps)\/[^/]+)\/package\.json$/.exec(p)?.[1]).filter((p): p is string => Boolean(p)))
+    : null;
+  const cache = new Map<string, string | null>();
+  return (path: string) => {
+    const cached = cache.get(path);
+    if (cached !== undefined) return cached;
+    let service: string | null = null;
+    if (configured.length > 0) {
+      service = configured.find(([, globs]) => globs.some((glob) => matchesGlob(path, glob)))?.[0] ?? null;
+    } else {
+      const match = /^((?:services|apps)\/([^/]+))\//.exec(path);
+      if (match && (!roots || roots.has(match[1]!))) service = match[2]!;
+    }
+    cache.set(path, service);
+    return service;
+  };
+}
+
+// ------------------------------------------------------------------ repository sources
+
+const DEPLOY_YAML_DIR = /(^|\/)(k8s|kubernetes|helm|charts|deploy|deployment|manifests|kustomize)\//;
+
+/** Files the engine should read for the index: schema sources and deployment configuration. */
+export function isCrossFileSourcePath(path: string): boolean {
+  if (isTestPath(path) || /(^|\/)node_modules\//.test(path)) return false;
+  if (/\.sql$/i.test(path) || /\.prisma$/.test(path)) return true;
+  if (isDeployPath(path)) return true;
+  return isCodePath(path) && /(entit|model|schema|migration|table|(^|\/)db\/|database)/i.test(path);
+}
+
+function isDeployPath(path: string): boolean {
+  const base = posix.basename(path);
+  if (/^\.env(\.[\w.-]+)?$/.test(base)) return !/(example|sample|template|test|dist)/i.test(base);
+  if (/^docker-compose[\w.-]*\.ya?ml$/.test(base) || /^compose[\w.-]*\.ya?ml$/.test(base)) return true;
+  return /\.ya?ml$/.test(base) && DEPLOY_YAML_DIR.test(path);
+}
+
+export interface CrossFileLimits {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_CROSS_FILE_LIMITS: CrossFileLimits = { maxFiles: 400, maxBytes: 512 * 1024 };
+
+/**
+ * Reads the repository's schema and deployment sources inside service folders at one side. The
+ * engine calls this; rules only see the index built from it.
+ */
+export async function loadCrossFileSources(
+  source: Pick<ReviewSource, 'listPaths' | 'readFile'>,
+  side: Side,
+  config: Config,
+  limits: CrossFileLimits = DEFAULT_CROSS_FILE_LIMITS,
+): Promise<{ files: RepoFile[]; paths: string[] }> {
+  const all = await source.listPaths(side, '');
+  const paths = all.filter((p) => /^(services|apps)\/[^/]+\/package\.json$/.test(p));
+  const serviceOf = serviceResolver(config, paths);
+  const wanted = all.filter((p) => isCrossFileSourcePath(p) && serviceOf(p) !== null).slice(0, limits.maxFiles);
+  const files: RepoFile[] = [];
+  for (const path of wanted) {
+    const read = await source.readFile(side, path, limits.maxBytes);
+    if (read.ok) files.push({ path, text: read.text });
+  }
+  return { files, paths };
+}
+
+// ------------------------------------------------------------------ index
+
+export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
+  const { config } = input;
+  const serviceOf = serviceResolver(config, input.repoPaths);
+  const patterns = compiledPatterns(config);
+  const skipTable = (key: string) => patterns.outboxTable.test(key) || patterns.inboxTable.test(key);
+  const services = new Set<string>();
+  const writesByTarget = new Map<string, WriteSite[]>();
+  const definitions: TableDefinition[] = [];
+  const seenPaths = new Set<string>();
+
+  for (const model of input.models) {
+    if (isTestPath(model.path)) continue;
+    seenPaths.add(model.path);
+    const service = serviceOf(model.path);
+    if (service) services.add(service);
+    definitions.push(...definitionsFromModel(model));
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) {
+        if (effect.kind !== 'dbWrite' || !effect.target || effect.via === 'summary') continue;
+        const key = tableKey(effect.target);
+        if (!key || skipTable(key)) continue;
+        const site: WriteSite = {
+          path: model.path,
+          line: model.line(call),
+          service,
+          target: effect.target,
+          key,
+          description: effect.description,
+          library: effect.library,
+          via: effect.via,
+          call,
+          model,
+          importedFrom: service ? importedFromOtherService(model, call, effect.target, service, serviceOf) : null,
+        };
+        const list = writesByTarget.get(key) ?? [];
+        list.push(site);
+        writesByTarget.set(key, list);
+      }
+    }
+  }
+
+  const references: DatabaseReference[] = [];
+  for (const file of input.repoFiles ?? []) {
+    if (seenPaths.has(file.path)) continue;
+    const service = serviceOf(file.path);
+    if (/\.sql$/i.test(file.path)) definitions.push(...definitionsFromSql(file.path, file.text));
+    else if (/\.prisma$/.test(file.path)) definitions.push(...definitionsFromPrisma(file.path, file.text));
+    else if (isDeployPath(file.path)) {
+      if (service) references.push(...databaseReferences(file, service));
+    } else if (isCodePath(file.path)) {
+      const model = modelOf(file, config);
+      if (model) definitions.push(...definitionsFromModel(model));
+    }
+  }
+
+  const ownersByTable = new Map<string, OwnerSite[]>();
+  for (const def of definitions) {
+    const service = serviceOf(def.path);
+    if (!service) continue;
+    services.add(service);
+    const site: OwnerSite = { ...def, service };
+    for (const key of def.keys) {
+      if (skipTable(key)) continue;
+      const list = ownersByTable.get(key) ?? [];
+      if (!list.some((o) => o.path === def.path && o.line === def.line)) list.push(site);
+      ownersByTable.set(key, list);
+    }
+  }
+
+  const byDatabase = new Map<string, DatabaseReference[]>();
+  for (const ref of references) {
+    const list = byDatabase.get(ref.database) ?? [];
+    list.push(ref);
+    byDatabase.set(ref.database, list);
+  }
+  const sharedDatabases: SharedDatabase[] = [];
+  for (const [database, refs] of byDatabase) {
+    if (new Set(refs.map((r) => r.service)).size > 1) sharedDatabases.push({ database, references: refs });
+  }
+
+  const claimed = new Set<string>();
+  const ownersOf = (key: string): OwnerSite[] => {
+    const direct = ownersByTable.get(key) ?? [];
+    const out = [...direct];
+    for (const def of direct) {
+      for (const alias of def.keys) {
+        for (const other of ownersByTable.get(alias) ?? []) if (!out.includes(other)) out.push(other);
+      }
+    }
+    return out;
+  };
+  return {
+    serviceOf,
+    services,
+    writesByTarget,
+    ownersByTable,
+    ownersOf,
+    sharedDatabases,
+    claimOnce(key: string) {
+      if (claimed.has(key)) return false;
+      claimed.add(key);
+      return true;
+    },
+  };
+}
+
+/** A model for a repository file read only for its definitions (no rules run on it). */
+function modelOf(file: RepoFile, config: Config): CodeModel | null {
+  const parsed = parseCode(file.path, file.text);
+  if (!parsed.ok) return null;
+  const patterns = compiledPatterns(config);
+  const options: CodeModelOptions = {
+    wrappers: { publish: config.wrappers.publish, dbWrite: config.wrappers.dbWrite },
+    outboxPattern: patterns.outboxTable,
+    envPrefixPattern: patterns.envPrefix,
+  };
+  const model = new CodeModel(parsed.ast, file.path, file.text, options);
+  traverse(parsed.ast, [model.collector()]);
+  return model;
+}
+
+/** Parses code files into models and builds the index: for callers outside the code runner (tests, scripts). */
+export function crossFileIndexFromSources(codeFiles: readonly RepoFile[], repoFiles: readonly RepoFile[], config: Config, repoPaths?: readonly string[]): CrossFileIndex {
+  const models = codeFiles.map((f) => modelOf(f, config)).filter((m): m is CodeModel => m !== null);
+  return buildCrossFileIndex({ models, repoFiles, ...(repoPaths ? { repoPaths } : {}), config });
+}
+
+/**
+ * The written entity (`getRepository(Order)`, `db.insert(orders)`) or the DB handle itself is
+ * imported from a file of another service: the write reaches into that service's schema.
+ */
+function importedFromOtherService(
+  model: CodeModel,
+  call: CallLike,
+  target: string,
+  service: string,
+  serviceOf: (path: string) => string | null,
+): WriteSite['importedFrom'] {
+  const names = new Set<string>([target]);
+  let receiver = calleeOf(call);
+  for (let hops = 0; hops < 8; hops++) {
+    const node = unwrap(receiver);
+    if (node.type === 'MemberExpression') receiver = node.object;
+    else if (node.type === 'CallExpression') receiver = node.callee;
+    else {
+      if (node.type === 'Identifier') names.add(node.name);
+      break;
+    }
+  }
+  for (const name of names) {
+    const binding = model.imports.get(name);
+    if (!binding || !binding.module.startsWith('.')) continue;
+    const resolved = posix.normalize(posix.join(posix.dirname(model.path), binding.module));
+    const owner = serviceOf(`${resolved}/`) ?? serviceOf(resolved);
+    if (owner && owner !== service) return { service: owner, module: binding.module };
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------ deployment config
+
+const DB_URL = /\b(postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?):\/\/(?:([^\s:@/'"]+)(?::[^\s@/'"]*)?@)?([^\s/'"?,]+)\/([A-Za-z0-9_-]+)/g;
+const READ_ONLY_USER = /(^|[_.-])(ro|read|readonly|reader|replica|report|reporting|analytics)([_.-]|$)/i;
+const GENERIC_DATABASES = new Set(['postgres', 'template1', 'admin', 'test', 'mysql', 'local']);
+
+/** Database URLs in `.env`, compose and Kubernetes files, skipping read-only users and replica hosts. */
+export function databaseReferences(file: RepoFile, service: string): DatabaseReference[] {
+  const out: DatabaseReference[] = [];
+  const lines = file.text.split('\n');
+  lines.forEach((line, index) => {
+    if (/^\s*#/.test(line)) return;
+    for (const match of line.matchAll(DB_URL)) {
+      const user = match[2] ?? null;
+      const host = match[3]!.toLowerCase();
+      const database = match[4]!;
+      if (/\$\{|\{\{/.test(host) || GENERIC_DATABASES.has(database.toLowerCase())) continue;
+      if ((user && READ_ONLY_USER.test(user)) || /replica|reader|read-only|readonly/.test(host)) continue;
+      out.push({ service, path: file.path, line: index + 1, database: `${host.replace(/:\d+$/, '')}/${database}`, user });
+    }
+  });
+  return out;
+}
