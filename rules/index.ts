@@ -2,23 +2,67 @@
 import type { CodeRule, DocsRule, Rule } from '../src/review/rule.js';
 import distributed2pc from './code/distributed-2pc.js';
 import dualWrite from './code/dual-write.js';
+import retryPermanentErrors from './code/retry-permanent-errors.js';
+import retryWithoutJitter from './code/retry-without-jitter.js';
+import stackedRetries from './code/stacked-retries.js';
+import unboundedRetry from './code/unbounded-retry.js';
+import missingTraceContext from './code/missing-trace-context.js';
+import multiTypeChannel from './code/multi-type-channel.js';
+import outboundCallWithoutTimeout from './code/outbound-call-without-timeout.js';
+import oversizedPayload from './code/oversized-payload.js';
+import producerDurability from './code/producer-durability.js';
+import producerOrderingKeyMissing from './code/producer-ordering-key-missing.js';
+import syncRpcChain from './code/sync-rpc-chain.js';
 import lockWithoutFencing from './code/lock-without-fencing.js';
 import sharedOltpWrite from './code/shared-oltp-write.js';
 import consumerGracefulShutdown from './code/consumer-graceful-shutdown.js';
 import nonIdempotentConsumer from './code/non-idempotent-consumer.js';
 import unboundedPrefetchConcurrency from './code/unbounded-prefetch-concurrency.js';
+import asyncapiTraceHeaders from './docs/asyncapi-trace-headers.js';
+import channelNameMismatch from './docs/channel-name-mismatch.js';
+import channelNamingConvention from './docs/channel-naming-convention.js';
+import crossChannelPolicyConsistency from './docs/cross-channel-policy-consistency.js';
+import dlqOwnership from './docs/dlq-ownership.js';
+import orderingKeyMismatch from './docs/ordering-key-mismatch.js';
+import schemaBreakingChange from './docs/schema-breaking-change.js';
+import schemaClosedWithBackward from './docs/schema-closed-with-backward.js';
+import schemaPiiClassification from './docs/schema-pii-classification.js';
 import summaryMetadata from './docs/summary-metadata.js';
+import undeclaredChannel from './code/undeclared-channel.js';
 
 export const codeRules: CodeRule[] = [
   dualWrite,
   nonIdempotentConsumer,
+  unboundedRetry,
+  undeclaredChannel,
+  producerOrderingKeyMissing,
   distributed2pc,
+  retryPermanentErrors,
+  retryWithoutJitter,
+  missingTraceContext,
+  stackedRetries,
   unboundedPrefetchConcurrency,
   lockWithoutFencing,
   sharedOltpWrite,
+  multiTypeChannel,
+  syncRpcChain,
+  producerDurability,
+  oversizedPayload,
+  outboundCallWithoutTimeout,
   consumerGracefulShutdown,
 ] as CodeRule[];
-export const docsRules: DocsRule[] = [summaryMetadata as DocsRule];
+export const docsRules: DocsRule[] = [
+  schemaBreakingChange,
+  channelNameMismatch,
+  orderingKeyMismatch,
+  schemaClosedWithBackward,
+  dlqOwnership,
+  summaryMetadata,
+  crossChannelPolicyConsistency,
+  asyncapiTraceHeaders,
+  channelNamingConvention,
+  schemaPiiClassification,
+] as DocsRule[];
 export const allRules: Rule[] = [...codeRules, ...docsRules];
 
 export function ruleById(id: string): Rule | undefined {

@@ -88,10 +88,6 @@ export function findHandlers(model: CodeModel): Handler[] {
     if (found) handlers.push(found);
   }
   handlers.push(...lambdaHandlers(model), ...decoratedHandlers(model));
-  // rules.md §2.4: JetStream consumers configured with AckPolicy.None are at-most-once.
-  if (/\back_policy\s*:\s*(AckPolicy\.None\b|['"]none['"])/.test(model.text)) {
-    for (const handler of handlers) if (handler.library === 'jetstream') handler.atLeastOnce = false;
-  }
   for (let i = 0; i < handlers.length; i++) handlers[i] = followDelegate(model, handlers[i]!);
   handlers.sort((a, b) => a.registration.range[0] - b.registration.range[0]);
   cache.set(model, handlers);
@@ -292,7 +288,7 @@ function registrationHandler(model: CodeModel, call: CallLike): Handler | null {
     return {
       library: jetstream ? 'jetstream' : 'nats', kind: 'subscribe-callback', registration: call, fn, root: fn.body,
       messageNames: boundNames(fn.params[1] ?? fn.params[0]), channel: model.channelValue(args[0]), options: asObject(args[1]),
-      via, atLeastOnce: jetstream, implicitSettlement: false,
+      via, atLeastOnce: jetstream && !jetstreamAckNone(model, call), implicitSettlement: false,
     };
   }
   if (owner.role === 'nats.jsconsumer' && method === 'consume') {
@@ -442,7 +438,8 @@ function jetstreamConsumerName(model: CodeModel, node: TSESTree.Node, depth = 0)
 
 /**
  * rules.md §2.4: a JetStream consumer created with `ack_policy: AckPolicy.None` is at-most-once. The
- * configuration is matched by durable name, or is the file's only consumer configuration.
+ * configuration is matched by durable name; when the name is unknown, every configuration in the
+ * file must say None.
  */
 function jetstreamAckNone(model: CodeModel, source: TSESTree.Node): boolean {
   const name = jetstreamConsumerName(model, source);
@@ -452,7 +449,7 @@ function jetstreamAckNone(model: CodeModel, source: TSESTree.Node): boolean {
   });
   const own = name
     ? configs.filter((c) => model.stringValue(objectProperty(c, 'durable_name') ?? objectProperty(c, 'name') ?? undefined) === name)
-    : configs.length === 1 ? configs : [];
+    : configs;
   return own.length > 0 && own.every((c) => {
     const policy = unwrap(objectProperty(c, 'ack_policy')!);
     if (policy.type === 'Literal') return policy.value === 'none';
@@ -855,9 +852,9 @@ export interface ConsumerPatterns {
   nonIdempotentCalls: readonly string[];
 }
 
-const DLQ_CALL_NAME = /dead.?letter|dlq|quarantine|moveToFailed|parkingLot|toParking/i;
+const DLQ_CALL_NAME = /dead.?letter|dlq|quarantine|moveToFailed|parkingLot|toParking|poison/i;
 /** Loose dead-letter naming for dynamic channel expressions: `${topic}.dlq`, `process.env.DLQ_URL`, `this.deadLetterTopic`. */
-const DLQ_TEXT = /dlq|dead[-_.]?letter|[._-]dlt\b|\bdlt[._-]/i;
+const DLQ_TEXT = /dlq|dlx|dead[-_.]?letter|[._-]dlt\b|\bdlt[._-]|parking[-_.]?lot|poison/i;
 const DLQ_TABLE = /dead_?letter|dlq|poison|quarantine|parked|failed_(message|event|job)s?$/;
 
 /** The expressions that name where a publish goes: topic, queue, exchange and routing key, subject, receiver. */
@@ -922,6 +919,9 @@ export function deadLetterRoute(model: CodeModel, call: CallLike, patterns: Cons
   const name = callName(call);
   if (patterns.dlqWrappers.some((spec) => matchesConfiguredCall(model, call, spec))) return `${description} (wrappers.dlq)`;
   if (name && DLQ_CALL_NAME.test(name)) return description;
+  // `this.dlqService.send(...)`, `deadLetterPublisher.publish(...)`: the receiver names the route.
+  const callee = calleeOf(call);
+  if (callee.type === 'MemberExpression' && DLQ_TEXT.test(model.text.slice(callee.object.range[0], callee.object.range[1]))) return description;
   for (const effect of model.effectsOf(call)) {
     if (effect.kind === 'publish') {
       if (effect.channel && patterns.dlqChannel.test(effect.channel)) return `${description} to ${effect.channel}`;
@@ -1034,6 +1034,22 @@ export function sideEffectOf(model: CodeModel, call: CallLike, patterns: Consume
   }
   if (configured) return { call, kind: 'nonIdempotent', description, via: 'wrapper', target: null, channel: null, related: [] };
   return { call, kind: 'processing', description, via: 'heuristic', target: null, channel: null, related: [] };
+}
+
+/**
+ * Sinks whose call completes synchronously (the client buffers the write and returns a boolean or
+ * nothing): amqplib `publish` / `sendToQueue`, node-rdkafka `produce`, NATS core `publish`. Not
+ * awaiting them is the normal usage, not floating work.
+ */
+export function isSynchronousSink(model: CodeModel, call: CallLike): boolean {
+  const callee = calleeOf(call);
+  if (callee.type !== 'MemberExpression') return false;
+  const method = propertyName(callee);
+  const role = model.roleOf(callee.object)?.role;
+  if (role === 'amqp.channel') return method === 'publish' || method === 'sendToQueue';
+  if (role === 'rdkafka.producer') return method === 'produce';
+  if (role === 'nats.conn') return method === 'publish';
+  return false;
 }
 
 /** Settled (rules.md §2.2), also through `Promise.all(xs.map(...))` and `const ps = ...; await Promise.all(ps)`. */

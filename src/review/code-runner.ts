@@ -4,6 +4,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { normalizedText, parentOf, isFunction } from '../code/ast.js';
 import { CodeModel, type ExternalEffect, type RoleRef } from '../code/model.js';
+import type { CodeFacts } from '../code/rule-facts.js';
 import { parseCode, type ParseLimits, DEFAULT_PARSE_LIMITS } from '../code/parse.js';
 import { traverse, TraversalTooDeep, type ListenerMap } from '../code/traverse.js';
 import type { Config } from '../config/schema.js';
@@ -37,6 +38,8 @@ export interface CodeRunOptions {
   declaredChannels?: DeclaredChannels | null;
   /** Schema and deployment sources of the repository, for rules that reason across services. */
   crossFileSources?: { files: RepoFile[]; paths: string[] };
+  /** Per-file facts the engine read (package instrumentation, channel contracts). */
+  factsFor?: (path: string) => CodeFacts;
 }
 
 export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions): CodeRunResult {
@@ -100,6 +103,7 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
           get crossFile() {
             return crossFile();
           },
+          ...(options.factsFor ? { facts: options.factsFor(file.path) } : {}),
           importedModels: () => {
             const out: CodeModel[] = [];
             for (const binding of new Set([...model.imports.values()].map((b) => b.module))) {

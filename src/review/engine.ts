@@ -6,9 +6,11 @@ import { classifyPath } from '../artifacts/classify.js';
 import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
 import { isCodePath, isTestPath } from '../code/parse.js';
 import { findHandlers } from '../code/handlers.js';
+import { findRetries } from '../code/retries.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
 import { runCodeRules, type CodeFileInput } from './code-runner.js';
+import { loadCodeFacts } from './code-facts.js';
 import { loadCrossFileSources, serviceResolver } from './cross-file.js';
 import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
@@ -103,11 +105,15 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const multiService = await hasSeveralServices(source, config, head.code.map((f) => f.path));
   const headSources = multiService ? await loadCrossFileSources(source, 'head', config) : undefined;
   const baseSources = multiService ? await loadCrossFileSources(source, 'base', config) : undefined;
+  const headFacts = await loadCodeFacts(source, 'head', head.code, headDeclared);
+  const baseFacts = await loadCodeFacts(source, 'base', base.code, baseDeclared);
   const headCode = runCodeRules(head.code, options.codeRules, {
-    side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, ...(headSources ? { crossFileSources: headSources } : {}),
+    side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, factsFor: headFacts,
+    ...(headSources ? { crossFileSources: headSources } : {}),
   });
   const baseCode = runCodeRules(base.code, options.codeRules, {
-    side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, ...(baseSources ? { crossFileSources: baseSources } : {}),
+    side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, factsFor: baseFacts,
+    ...(baseSources ? { crossFileSources: baseSources } : {}),
   });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
@@ -333,6 +339,7 @@ function collectFacts(
     for (const handler of findHandlers(model)) {
       facts.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce });
     }
+    for (const retry of findRetries(model)) facts.retries.push({ path, line: model.line(retry.node), library: retry.library });
     for (const region of model.regions()) {
       let write = false;
       let publish = false;

@@ -6,6 +6,7 @@ import type { ArtifactModel } from '../artifacts/model.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
 import type { CrossFileIndex } from './cross-file.js';
+import type { CodeFacts } from '../code/rule-facts.js';
 import type {
   ChecklistId,
   Precision,
@@ -73,6 +74,8 @@ export interface CodeRuleContext<MessageIds extends string = string> {
   importedModels(): CodeModel[];
   /** Facts across all analysed files and the repository's schema/deploy sources; complete only at `Program:exit`. */
   readonly crossFile?: CrossFileIndex;
+  /** The file's package instrumentation and the contracts of channels it names, read by the engine. */
+  readonly facts?: CodeFacts;
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 

@@ -1,0 +1,337 @@
+// rules.md rule 4: an existing channel version's payload schema changes in a way a deployed consumer
+// cannot read. The structural diff compares the same file at base and head through `context.other`;
+// closing changes (a new closed-schema marker) belong to schema-closed-with-backward (CHANGES.md 8).
+import { currentTypeOf } from '../../src/artifacts/classify.js';
+import { findField, findSection, sectionFields } from '../../src/artifacts/markdown.js';
+import { normalizeStatus, type ArtifactModel, type MarkdownArtifact, type SchemaArtifact, type StructuredArtifact } from '../../src/artifacts/model.js';
+import { nextVersion } from '../../src/artifacts/channel-sets.js';
+import {
+  cachedSchemaModel,
+  jsonSchemaModel,
+  type Constraints,
+  type SchemaField,
+  type SchemaModel,
+} from '../../src/artifacts/schema-model.js';
+import { createDocsRule, type DocsRuleContext } from '../../src/review/rule.js';
+
+const messages = {
+  breaking:
+    'Breaking schema change in {channel} ({file}:{line}): {change}. Consumers deployed against {channel} cannot read this ' +
+    'without a code change. Keep {channel} unchanged, publish the new shape on {nextChannel} in parallel, audit consumers, ' +
+    'and retire {channel} on a fixed date.',
+  weakening:
+    'Weakening schema change in {channel} ({file}:{line}): {change}. Consumers deployed against {channel} may reject or ' +
+    'misread payloads that used to be valid. Give new optional fields a default and keep constraints, or publish the new ' +
+    'shape on {nextChannel} in parallel.',
+  noRetirement:
+    'Channel {nextChannel} exists next to {channel}, but the {channel} contract is neither Deprecating nor names a ' +
+    'retirement date. Audit the consumers of {channel}, set its Status to Deprecating and name the date it is retired.',
+};
+type MessageId = keyof typeof messages;
+
+export default createDocsRule({
+  meta: {
+    id: 'schema-breaking-change',
+    kind: 'docs',
+    severity: 'Critical',
+    precision: 'High',
+    systemTag: false,
+    checklist: ['R6'],
+    antiPattern: 'schema change without compatibility check and consumer audit',
+    failureModes: ['schema-drift'],
+    pattern: 'Schema evolution with a new channel version',
+    description: 'An existing channel version\'s schema changes in a way deployed consumers cannot read; breaking changes go to a new version.',
+    messages,
+  },
+  create(context) {
+    return {
+      check() {
+        // The diff is head minus base: on the base side the same pair would read as its inverse,
+        // so diff findings exist only at head and come out `introduced`.
+        if (context.side === 'head' && context.other) diffSide(context, context.other);
+        retirementSuggestions(context);
+      },
+    };
+  },
+});
+
+type Severity = 'breaking' | 'weakening';
+
+interface Change {
+  severity: Severity;
+  /** Field path (or message name) the change is about; anchors the finding. */
+  subject: string;
+  line: number;
+  descriptions: string[];
+}
+
+class Changes {
+  private readonly byKey = new Map<string, Change>();
+
+  add(key: string, severity: Severity, subject: string, line: number, description: string): void {
+    const existing = this.byKey.get(key);
+    if (!existing) {
+      this.byKey.set(key, { severity, subject, line, descriptions: [description] });
+      return;
+    }
+    existing.descriptions.push(description);
+    if (severity === 'breaking') existing.severity = 'breaking';
+  }
+
+  list(): Change[] {
+    return [...this.byKey.values()].sort((a, b) => a.line - b.line || a.subject.localeCompare(b.subject));
+  }
+}
+
+function diffSide(context: DocsRuleContext<MessageId>, base: ArtifactModel): void {
+  for (const [path, head] of context.model.artifacts) {
+    const c = head.classification;
+    const type = currentTypeOf(c.type);
+    if (type !== 'schema' && type !== 'asyncapi') continue;
+    const before = base.artifacts.get(path);
+    if (!before || before.text === head.text || !c.channel) continue;
+    const changes =
+      type === 'schema'
+        ? diffSchemaFiles(before as SchemaArtifact, head as SchemaArtifact)
+        : head.syntax === 'yaml' && before.syntax === 'yaml'
+          ? diffInlineSchemas(before, head)
+          : null;
+    if (!changes) continue;
+    for (const change of changes.list()) {
+      context.report({
+        messageId: change.severity,
+        data: {
+          channel: c.channel,
+          file: path,
+          line: change.line,
+          change: change.descriptions.join('; '),
+          nextChannel: nextVersion(c.channel),
+        },
+        loc: { path, startLine: change.line },
+        anchor: `schema diff | ${change.subject} | ${change.descriptions.join('; ')}`,
+        severity: change.severity === 'breaking' ? 'Critical' : 'Important',
+        variant: change.severity,
+        channel: c.channel,
+        ...(head.slug ? { feature: head.slug } : {}),
+      });
+    }
+  }
+}
+
+function diffSchemaFiles(before: SchemaArtifact, after: SchemaArtifact): Changes | null {
+  const base = cachedSchemaModel(before);
+  const head = cachedSchemaModel(after);
+  if (!base.ok || !head.ok || base.model.format !== head.model.format) return null;
+  if (head.model.format === 'proto') return diffProto(base.model, head.model);
+  return diffFields(base.model, head.model);
+}
+
+/** AsyncAPI `components.schemas` present at both sides, compared as JSON Schema. */
+function diffInlineSchemas(before: StructuredArtifact, after: StructuredArtifact): Changes | null {
+  const schemasOf = (a: StructuredArtifact) => {
+    const v = a.value as { components?: { schemas?: Record<string, unknown> } } | null;
+    const s = v?.components?.schemas;
+    return s && typeof s === 'object' ? s : {};
+  };
+  const out = new Changes();
+  const baseSchemas = schemasOf(before);
+  for (const [name, schema] of Object.entries(schemasOf(after))) {
+    if (!Object.hasOwn(baseSchemas, name)) continue;
+    const root = ['components', 'schemas', name];
+    const b = jsonSchemaModel(before.path, baseSchemas[name], before.lineOf, { root, document: before.value });
+    const h = jsonSchemaModel(after.path, schema, after.lineOf, { root, document: after.value });
+    if (b.ok && h.ok) diffFields(b.model, h.model, out, `${name}.`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema and Avro: fields by path
+
+function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), prefix = ''): Changes {
+  const avro = head.format === 'avsc';
+  const baseBy = new Map(base.fields.map((f) => [f.path, f]));
+  const headBy = new Map(head.fields.map((f) => [f.path, f]));
+  // Only the topmost removed or added path counts: the children of a removed object go with it.
+  const parentIn = (map: Map<string, SchemaField>, parent: string) => parent === '' || map.has(parent.replace(/(\[\])+$/, ''));
+  const removed = base.fields.filter((f) => !headBy.has(f.path) && parentIn(headBy, f.parent));
+  const added = head.fields.filter((f) => !baseBy.has(f.path) && parentIn(baseBy, f.parent));
+  const objectLine = (path: string) => head.objects.find((o) => o.path === path)?.propertiesLine ?? 1;
+  const name = (f: SchemaField) => `${prefix}${f.path}`;
+
+  const paired = new Set<SchemaField>();
+  for (const r of removed) {
+    const a = added.find(
+      (x) =>
+        !paired.has(x) &&
+        x.parent === r.parent &&
+        x.type === r.type &&
+        (!avro || x.aliases.includes(r.name) || r.required || x.required),
+    );
+    if (a) {
+      paired.add(a);
+      if (avro && a.aliases.includes(r.name)) continue;
+      const what = avro ? `field ${name(r)} renamed to ${a.name} without aliases` : `property ${name(r)} renamed to ${a.name}`;
+      out.add(`field:${a.path}`, 'breaking', name(a), a.line, what);
+      continue;
+    }
+    if (avro && r.hasDefault) continue;
+    const what = avro ? `field ${name(r)} removed (it has no default)` : `property ${name(r)} removed`;
+    out.add(`removed:${r.path}`, 'breaking', name(r), objectLine(r.parent), what);
+  }
+  for (const a of added) {
+    if (paired.has(a)) continue;
+    if (avro) {
+      if (!a.hasDefault) out.add(`field:${a.path}`, 'breaking', name(a), a.line, `field ${name(a)} added without a default`);
+    } else if (a.required) {
+      out.add(`field:${a.path}`, 'breaking', name(a), a.line, `new required property ${name(a)}`);
+    } else if (!a.hasDefault) {
+      out.add(`field:${a.path}`, 'weakening', name(a), a.line, `new optional property ${name(a)} without a default`);
+    }
+  }
+  for (const h of head.fields) {
+    const b = baseBy.get(h.path);
+    if (!b) continue;
+    const key = `field:${h.path}`;
+    const n = name(h);
+    if (avro) {
+      if (b.type !== h.type && !avroCompatible(b.type, h.type)) out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
+      const lost = (b.enumValues ?? []).filter((v) => h.enumValues && !h.enumValues.includes(v));
+      if (lost.length > 0) out.add(key, 'breaking', n, h.line, `enum symbol ${lost.join(', ')} removed from ${n}`);
+      const gained = (h.enumValues ?? []).filter((v) => b.enumValues && !b.enumValues.includes(v));
+      if (gained.length > 0 && !h.enumDefault) {
+        out.add(key, 'weakening', n, h.line, `enum symbol ${gained.join(', ')} added to ${n}, whose enum has no default`);
+      }
+      continue;
+    }
+    if (b.ref !== h.ref && b.ref !== null && h.ref !== null) {
+      out.add(key, 'breaking', n, h.line, `$ref of ${n} changed from ${b.ref} to ${h.ref}`);
+    } else if (b.type !== h.type && !(b.type === 'integer' && h.type === 'number') && !(b.type === 'enum' || h.type === 'enum')) {
+      out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
+    }
+    if (h.required && !b.required) out.add(key, 'breaking', n, h.line, `${n} added to required`);
+    const lost = (b.enumValues ?? []).filter((v) => h.enumValues && !h.enumValues.includes(v));
+    if (b.enumValues && lost.length > 0) out.add(key, 'breaking', n, h.line, `enum value ${lost.join(', ')} removed from ${n}`);
+    const tightened = tightenedConstraints(b.constraints, h.constraints);
+    if (tightened.length > 0) out.add(key, 'weakening', n, h.line, `${tightened.join(', ')} tightened on ${n}`);
+  }
+  return out;
+}
+
+const AVRO_PROMOTIONS: Record<string, string[]> = {
+  int: ['long', 'float', 'double'],
+  long: ['float', 'double'],
+  float: ['double'],
+  string: ['bytes'],
+  bytes: ['string'],
+};
+
+/** Avro type resolution: equal, a promotion, or a union whose members each map to one of the other's. */
+function avroCompatible(before: string, after: string): boolean {
+  const promotes = (a: string, b: string) => a === b || (AVRO_PROMOTIONS[a] ?? []).includes(b);
+  const b = before.split('|');
+  const a = after.split('|');
+  if (b.length !== a.length) return false;
+  return b.every((x) => a.some((y) => promotes(x, y)));
+}
+
+function tightenedConstraints(before: Constraints, after: Constraints): string[] {
+  const out: string[] = [];
+  const raisedLower = (k: 'minimum' | 'exclusiveMinimum' | 'minLength' | 'minItems') =>
+    after[k] !== undefined && (before[k] === undefined || after[k]! > before[k]!);
+  const loweredUpper = (k: 'maximum' | 'exclusiveMaximum' | 'maxLength' | 'maxItems') =>
+    after[k] !== undefined && (before[k] === undefined || after[k]! < before[k]!);
+  for (const k of ['minimum', 'exclusiveMinimum', 'minLength'] as const) if (raisedLower(k)) out.push(k);
+  for (const k of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const) if (loweredUpper(k)) out.push(k);
+  if (after.pattern !== undefined && after.pattern !== before.pattern) out.push('pattern');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protobuf: fields by message and number
+
+function diffProto(base: SchemaModel, head: SchemaModel): Changes {
+  const out = new Changes();
+  const headMessages = head.protoMessages!;
+  for (const [message, baseFields] of base.protoFields!) {
+    const info = headMessages.get(message);
+    if (!info) {
+      out.add(`message:${message}`, 'breaking', message, 1, `message ${message} removed`);
+      continue;
+    }
+    const headFields = head.protoFields!.get(message) ?? [];
+    for (const b of baseFields) {
+      const key = `field:${message}.${b.number}`;
+      const subject = `${message}.${b.name}`;
+      const h = headFields.find((f) => f.number === b.number);
+      if (h) {
+        if (h.name !== b.name && h.type !== b.type) {
+          out.add(key, 'breaking', subject, h.line, `field number ${b.number} of ${message} reused: was ${b.type} ${b.name}, now ${h.type} ${h.name}`);
+        } else if (h.type !== b.type) {
+          out.add(key, 'breaking', subject, h.line, `type of ${subject} changed from ${b.type} to ${h.type}`);
+        } else if (h.name !== b.name) {
+          out.add(key, 'weakening', subject, h.line, `field ${subject} renamed to ${h.name} (wire-safe, but generated code breaks)`);
+        }
+        if (h.required && !b.required) out.add(key, 'breaking', subject, h.line, `${message}.${h.name} made required`);
+        continue;
+      }
+      const moved = headFields.find((f) => f.name === b.name);
+      if (moved) {
+        out.add(key, 'breaking', subject, moved.line, `field number of ${subject} changed from ${b.number} to ${moved.number}`);
+        continue;
+      }
+      const reserved =
+        info.reservedNames.includes(b.name) || info.reservedNumbers.some(([from, to]) => b.number! >= from && b.number! <= to);
+      if (!reserved) out.add(key, 'breaking', subject, info.line, `field ${subject} = ${b.number} removed without a reserved entry`);
+    }
+    for (const h of headFields) {
+      if (h.required && !baseFields.some((b) => b.number === h.number)) {
+        out.add(`field:${message}.${h.number}`, 'breaking', `${message}.${h.name}`, h.line, `new required field ${message}.${h.name}`);
+      }
+    }
+  }
+  for (const [name, baseEnum] of base.protoEnums!) {
+    const headEnum = head.protoEnums!.get(name);
+    if (!headEnum) continue;
+    const lost = [...baseEnum.values.keys()].filter((v) => !headEnum.values.has(v));
+    if (lost.length > 0) out.add(`enum:${name}`, 'breaking', name, headEnum.line, `enum value ${lost.join(', ')} removed from ${name}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The old version's contract once a next version exists (a state check, so it runs at both sides
+// and a contract that was already missing its retirement date stays pre-existing)
+
+function retirementSuggestions(context: DocsRuleContext<MessageId>): void {
+  for (const feature of context.model.features.values()) {
+    const channels = new Set([...feature.contracts.keys(), ...feature.schemas.keys()]);
+    for (const [channel, contract] of feature.contracts) {
+      const next = nextVersion(channel);
+      if (!/\.v\d+$/.test(channel) || !channels.has(next) || retiring(contract)) continue;
+      const status = statusField(contract);
+      context.report({
+        messageId: 'noRetirement',
+        data: { channel, nextChannel: next },
+        loc: { path: contract.path, startLine: status?.line ?? 1 },
+        anchor: `retirement | ${channel} -> ${next}`,
+        severity: 'Suggestion',
+        variant: 'no-retirement',
+        channel,
+        feature: feature.slug,
+      });
+    }
+  }
+}
+
+function statusField(contract: MarkdownArtifact) {
+  const summary = findSection(contract.doc, 'summary');
+  return summary ? findField(sectionFields(summary, true), 'Status') : findField(contract.doc.fields, 'Status');
+}
+
+/** Deprecating or Retired, or a line that names a retirement (or sunset) together with a date. */
+function retiring(contract: MarkdownArtifact): boolean {
+  const status = statusField(contract);
+  if (status && ['deprecating', 'retired'].includes(normalizeStatus(status.value))) return true;
+  return contract.doc.lines.some((line) => /(?<![A-Za-z0-9_])(retire|sunset)/i.test(line) && /\b\d{4}-\d{2}-\d{2}\b/.test(line));
+}

@@ -1,0 +1,660 @@
+// One field model for the three payload schema formats (artifacts.md 6.5): JSON Schema, Avro and
+// Protobuf. Rules compare schemas across sides, look up ordering-key properties, find closed-schema
+// markers and PII annotations without caring which format the producer chose. Building a model
+// never throws: an unreadable schema comes back as an error the rule can skip or report.
+import protobuf from 'protobufjs';
+import type { KeyPath } from './structured.js';
+import type { SchemaArtifact } from './model.js';
+
+export const DEFAULT_MAX_SCHEMA_BYTES = 1024 * 1024;
+/** Real payloads nest a handful of levels; the cap keeps self-referencing types finite. */
+export const MAX_SCHEMA_DEPTH = 32;
+/** A schema with more fields than this is generated, not written; the rest is not modelled. */
+export const MAX_SCHEMA_FIELDS = 5000;
+
+export type SchemaFormat = 'json' | 'avsc' | 'proto';
+
+export interface Constraints {
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  pattern?: string;
+}
+
+export interface SchemaField {
+  /** Dotted path from the payload root: `address.street`; array items add `[]` (`lines[].sku`). */
+  path: string;
+  name: string;
+  /** Path of the object holding the field; '' for root-level fields. */
+  parent: string;
+  /**
+   * Normalised type: JSON Schema `string`, `integer|null`, `object`, `array`; Avro `long`,
+   * `record:Address`, `enum:Status`, `null|string` (union members sorted); Protobuf the declared
+   * type (`string`, `Address`, `map<string,int32>`, `repeated string`).
+   */
+  type: string;
+  required: boolean;
+  hasDefault: boolean;
+  default?: unknown;
+  /** Enum values or symbols the field is restricted to; null when it is not an enum. */
+  enumValues: string[] | null;
+  /** Avro enum `default` symbol (present only for Avro enums). */
+  enumDefault?: string | null;
+  /** JSON Schema `$ref` of the property as written; null when it has none. */
+  ref: string | null;
+  constraints: Constraints;
+  /** Avro field aliases. */
+  aliases: string[];
+  /** Protobuf field number. */
+  number?: number;
+  /** Whether the schema classifies the field (x-pii, x-classification, Avro pii/doc, proto comment/option). */
+  annotated: boolean;
+  /** The classification: true = personal data, false = explicitly not; null when not annotated. */
+  pii: boolean | null;
+  /** Line of the field's key (JSON/Avro name, Protobuf declaration). */
+  line: number;
+  /** Key path of the field schema in its file (JSON/YAML), for finer line lookups. */
+  keyPath?: KeyPath;
+}
+
+export type ClosedMarkerKind = 'additionalProperties' | 'unevaluatedProperties' | 'enum' | 'avro-enum-without-default';
+
+export interface ClosedMarker {
+  kind: ClosedMarkerKind;
+  /** The object or field path the marker closes ('' for the root object). */
+  path: string;
+  line: number;
+  /** How to name it in a message: `additionalProperties: false at the root`, `enum on status`. */
+  description: string;
+}
+
+export interface SchemaObject {
+  /** '' for the root. */
+  path: string;
+  /** Line of the object's `properties` key (JSON Schema), `fields` key (Avro) or `message` (Protobuf). */
+  propertiesLine: number;
+}
+
+export interface ProtoMessageInfo {
+  name: string;
+  line: number;
+  reservedNumbers: [number, number][];
+  reservedNames: string[];
+}
+
+export interface ProtoEnumInfo {
+  name: string;
+  line: number;
+  values: Map<string, { number: number; line: number }>;
+}
+
+export interface SchemaModel {
+  format: SchemaFormat;
+  path: string;
+  fields: SchemaField[];
+  objects: SchemaObject[];
+  closedMarkers: ClosedMarker[];
+  /** Protobuf only: every message and enum of the file by full name. */
+  protoMessages?: Map<string, ProtoMessageInfo>;
+  protoEnums?: Map<string, ProtoEnumInfo>;
+  /** Protobuf only: field lists of every message (by full message name), root or not. */
+  protoFields?: Map<string, SchemaField[]>;
+  /** True when the field or depth cap cut the model short. */
+  truncated: boolean;
+}
+
+export type SchemaModelResult = { ok: true; model: SchemaModel } | { ok: false; error: string; line: number | null };
+
+export interface SchemaModelOptions {
+  maxBytes?: number;
+}
+
+/** The field model of a schema artifact, by its format (classification `format`, else extension). */
+export function schemaModelOf(artifact: SchemaArtifact, options: SchemaModelOptions = {}): SchemaModelResult {
+  const format = artifact.classification.format ?? formatOfPath(artifact.path);
+  if (!format) return { ok: false, error: 'unknown schema format', line: null };
+  if (format === 'proto') return protoModel(artifact.path, artifact.text, options);
+  if (artifact.syntax === 'text') return { ok: false, error: 'schema is not JSON', line: null };
+  return format === 'avsc'
+    ? avroModel(artifact.path, artifact.value, artifact.lineOf)
+    : jsonSchemaModel(artifact.path, artifact.value, artifact.lineOf);
+}
+
+export function formatOfPath(path: string): SchemaFormat | null {
+  const ext = /\.([a-z]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return ext === 'json' || ext === 'avsc' || ext === 'proto' ? ext : null;
+}
+
+const cache = new WeakMap<object, SchemaModelResult>();
+
+/** Cached per artifact object: several rules read the same schema in one run. */
+export function cachedSchemaModel(artifact: SchemaArtifact): SchemaModelResult {
+  let result = cache.get(artifact);
+  if (!result) {
+    result = schemaModelOf(artifact);
+    cache.set(artifact, result);
+  }
+  return result;
+}
+
+/** Fields directly under the payload root. */
+export function rootFields(model: SchemaModel): SchemaField[] {
+  return model.fields.filter((f) => f.parent === '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers
+
+type LineOf = (path: KeyPath) => number | null;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const joinPath = (parent: string, name: string) => (parent === '' ? name : `${parent}.${name}`);
+
+/** `x-classification` values that mean "not personal data"; any other class marks the field as PII. */
+const NON_PII_CLASSES = /^(none|public|internal|non[-_ ]?pii|not[-_ ]?pii|no[-_ ]?pii|false)$/i;
+
+function classificationPii(value: unknown): boolean {
+  return !(typeof value === 'string' && NON_PII_CLASSES.test(value.trim()));
+}
+
+/** A doc text or comment mentioning PII; "non-PII" and "not PII" classify a field as not personal. */
+function textPii(text: string): { annotated: boolean; pii: boolean | null } {
+  const explicit = /\bpii\s*[:=]\s*(true|false|yes|no)\b/i.exec(text);
+  if (explicit) return { annotated: true, pii: /true|yes/i.test(explicit[1]) };
+  if (!/pii/i.test(text)) return { annotated: false, pii: null };
+  if (/\b(non|not|no)[-_ ]?pii\b/i.test(text)) return { annotated: true, pii: false };
+  return { annotated: true, pii: true };
+}
+
+function numberOrUndefined(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schema
+
+export interface JsonSchemaOptions {
+  /** Key path of the schema root inside its file (AsyncAPI `components.schemas.X`). */
+  root?: KeyPath;
+  /** The whole document, for `#/...` references when the schema is embedded in a larger file. */
+  document?: unknown;
+}
+
+/**
+ * JSON Schema (draft 4 to 2020-12, the keywords payload schemas use): `properties`, `required`,
+ * `items`, `allOf`, local `$ref`s into the same document (`#/$defs/X`, `#/definitions/X`,
+ * AsyncAPI `#/components/schemas/X`), cycles stopped at the first repeat.
+ */
+export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, options: JsonSchemaOptions = {}): SchemaModelResult {
+  if (!isObject(value)) return { ok: false, error: 'JSON Schema root is not an object', line: 1 };
+  const rootPath = options.root ?? [];
+  const document = options.document ?? value;
+  const model: SchemaModel = { format: 'json', path, fields: [], objects: [], closedMarkers: [], truncated: false };
+  const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? lineOf(rootPath) ?? 1;
+
+  const walkObject = (schema: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>): void => {
+    if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
+      model.truncated = true;
+      return;
+    }
+    const resolved = resolveLocalRef(document, schema, keyPath, seen);
+    if (!resolved) return;
+    const { schema: s, keyPath: at, seen: nextSeen } = resolved;
+    const where = fieldPath === '' ? 'at the root' : `on ${fieldPath}`;
+    for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
+      if (s[keyword] === false) {
+        model.closedMarkers.push({ kind: keyword, path: fieldPath, line: lineAt([...at, keyword]), description: `${keyword}: false ${where}` });
+      }
+    }
+    for (const [i, sub] of (Array.isArray(s.allOf) ? s.allOf : []).entries()) {
+      if (isObject(sub)) walkObject(sub, [...at, 'allOf', i], fieldPath, depth + 1, nextSeen);
+    }
+    if (isObject(s.items)) walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
+    if (!isObject(s.properties)) return;
+    model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
+    const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
+    for (const [name, raw] of Object.entries(s.properties)) {
+      if (model.fields.length >= MAX_SCHEMA_FIELDS) {
+        model.truncated = true;
+        return;
+      }
+      const propKeyPath = [...at, 'properties', name];
+      const prop = isObject(raw) ? raw : {};
+      const target = resolveLocalRef(document, prop, propKeyPath, nextSeen)?.schema ?? prop;
+      const path = joinPath(fieldPath, name);
+      const enumValues = Array.isArray(prop.enum) ? prop.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null;
+      const pii = jsonPii(prop);
+      model.fields.push({
+        path,
+        name,
+        parent: fieldPath,
+        type: jsonType(target),
+        required: required.has(name),
+        hasDefault: 'default' in prop || 'default' in target,
+        ...('default' in prop ? { default: prop.default } : 'default' in target ? { default: target.default } : {}),
+        enumValues,
+        ref: typeof prop.$ref === 'string' ? prop.$ref : null,
+        constraints: jsonConstraints(target),
+        aliases: [],
+        annotated: pii.annotated,
+        pii: pii.pii,
+        line: lineAt(propKeyPath),
+        keyPath: propKeyPath,
+      });
+      if (Array.isArray(prop.enum)) {
+        model.closedMarkers.push({ kind: 'enum', path, line: lineAt([...propKeyPath, 'enum']), description: `enum on ${path}` });
+      }
+      walkObject(prop, propKeyPath, path, depth + 1, nextSeen);
+    }
+  };
+
+  walkObject(value, rootPath, '', 0, new Set());
+  model.closedMarkers.sort((a, b) => a.line - b.line);
+  return { ok: true, model };
+}
+
+/**
+ * Follows a chain of `#/...` references inside the document. Returns the schema to read and the
+ * key path it lives at (for line lookups); null when a reference repeats (a cycle).
+ */
+function resolveLocalRef(
+  document: unknown,
+  schema: Record<string, unknown>,
+  keyPath: KeyPath,
+  seen: Set<string>,
+): { schema: Record<string, unknown>; keyPath: KeyPath; seen: Set<string> } | null {
+  let current = schema;
+  let at = keyPath;
+  let visited = seen;
+  for (let hops = 0; typeof current.$ref === 'string' && current.$ref.startsWith('#'); hops++) {
+    const ref = current.$ref;
+    if (visited.has(ref) || hops > 16) return null;
+    visited = new Set(visited).add(ref);
+    const pointer = parsePointer(ref.slice(1));
+    const target = valueAt(document, pointer);
+    if (!isObject(target)) return { schema: current, keyPath: at, seen: visited };
+    // Pointers are relative to the whole file, so they double as key paths for line lookups.
+    at = pointer;
+    current = target;
+  }
+  return { schema: current, keyPath: at, seen: visited };
+}
+
+/** RFC 6901 pointer (`/components/schemas/A~1B`) to key segments. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function valueAt(document: unknown, path: readonly (string | number)[]): unknown {
+  let node: unknown = document;
+  for (const segment of path) {
+    if (Array.isArray(node)) node = node[Number(segment)];
+    else if (isObject(node)) node = Object.hasOwn(node, String(segment)) ? node[String(segment)] : undefined;
+    else return undefined;
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+function jsonType(schema: Record<string, unknown>): string {
+  const t = schema.type;
+  if (typeof t === 'string') return t;
+  if (Array.isArray(t)) return t.map(String).sort().join('|');
+  if (typeof schema.$ref === 'string') return `ref:${schema.$ref}`;
+  if (isObject(schema.properties)) return 'object';
+  if (schema.items !== undefined) return 'array';
+  if (Array.isArray(schema.enum)) return 'enum';
+  if (Array.isArray(schema.oneOf)) return 'oneOf';
+  if (Array.isArray(schema.anyOf)) return 'anyOf';
+  return 'any';
+}
+
+function jsonConstraints(schema: Record<string, unknown>): Constraints {
+  const out: Constraints = {};
+  for (const key of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems'] as const) {
+    const v = numberOrUndefined(schema[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  if (typeof schema.pattern === 'string') out.pattern = schema.pattern;
+  return out;
+}
+
+function jsonPii(prop: Record<string, unknown>): { annotated: boolean; pii: boolean | null } {
+  if (typeof prop['x-pii'] === 'boolean') return { annotated: true, pii: prop['x-pii'] };
+  if (prop['x-classification'] !== undefined) return { annotated: true, pii: classificationPii(prop['x-classification']) };
+  return { annotated: false, pii: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Avro
+
+const AVRO_PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
+
+/** Avro schema JSON: records (nested too), enums, arrays, maps, unions and named-type references. */
+export function avroModel(path: string, value: unknown, lineOf: LineOf): SchemaModelResult {
+  if (!isObject(value) || value.type !== 'record' || !Array.isArray(value.fields)) {
+    return { ok: false, error: 'Avro schema root is not a record with fields', line: 1 };
+  }
+  const model: SchemaModel = { format: 'avsc', path, fields: [], objects: [], closedMarkers: [], truncated: false };
+  const named = new Map<string, Record<string, unknown>>();
+  const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? 1;
+
+  const register = (schema: Record<string, unknown>) => {
+    if (typeof schema.name === 'string') {
+      named.set(schema.name, schema);
+      const ns = typeof schema.namespace === 'string' ? schema.namespace : null;
+      if (ns) named.set(`${ns}.${schema.name}`, schema);
+    }
+  };
+
+  const walkRecord = (record: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>) => {
+    if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
+      model.truncated = true;
+      return;
+    }
+    register(record);
+    const fields = Array.isArray(record.fields) ? record.fields : [];
+    model.objects.push({ path: fieldPath, propertiesLine: lineAt([...keyPath, 'fields']) });
+    for (const [i, raw] of fields.entries()) {
+      if (!isObject(raw) || typeof raw.name !== 'string') continue;
+      if (model.fields.length >= MAX_SCHEMA_FIELDS) {
+        model.truncated = true;
+        return;
+      }
+      const fieldKeyPath = [...keyPath, 'fields', i];
+      const path = joinPath(fieldPath, raw.name);
+      const typeKeyPath = [...fieldKeyPath, 'type'];
+      const info = avroTypeInfo(raw.type, named, typeKeyPath);
+      const pii = avroPii(raw);
+      model.fields.push({
+        path,
+        name: raw.name,
+        parent: fieldPath,
+        type: info.type,
+        required: !('default' in raw),
+        hasDefault: 'default' in raw,
+        ...('default' in raw ? { default: raw.default } : {}),
+        enumValues: info.enumSchema ? stringArray(info.enumSchema.schema.symbols) : null,
+        ...(info.enumSchema ? { enumDefault: typeof info.enumSchema.schema.default === 'string' ? info.enumSchema.schema.default : null } : {}),
+        ref: null,
+        constraints: {},
+        aliases: stringArray(raw.aliases),
+        annotated: pii.annotated,
+        pii: pii.pii,
+        line: lineAt([...fieldKeyPath, 'name']),
+        keyPath: fieldKeyPath,
+      });
+      if (info.enumSchema && typeof info.enumSchema.schema.default !== 'string' && info.enumSchema.defined) {
+        model.closedMarkers.push({
+          kind: 'avro-enum-without-default',
+          path,
+          line: lineAt(info.enumSchema.keyPath),
+          description: `Avro enum ${String(info.enumSchema.schema.name ?? path)} without a default symbol`,
+        });
+      }
+      if (info.record) {
+        const name = String(info.record.schema.name ?? '');
+        if (!seen.has(name)) walkRecord(info.record.schema, info.record.keyPath, path, depth + 1, new Set(seen).add(name));
+      }
+    }
+  };
+
+  walkRecord(value, [], '', 0, new Set([String(value.name ?? '')]));
+  model.closedMarkers.sort((a, b) => a.line - b.line);
+  return { ok: true, model };
+}
+
+interface AvroTypeInfo {
+  type: string;
+  /** The record this field holds (directly, in a union, array or map), to walk its fields. */
+  record?: { schema: Record<string, unknown>; keyPath: KeyPath };
+  /** `defined`: the enum is declared here (a marker belongs to its declaration, not its uses). */
+  enumSchema?: { schema: Record<string, unknown>; keyPath: KeyPath; defined: boolean };
+}
+
+function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>, keyPath: KeyPath): AvroTypeInfo {
+  if (typeof type === 'string') {
+    if (AVRO_PRIMITIVES.has(type)) return { type };
+    const target = named.get(type);
+    if (target?.type === 'record') return { type: `record:${type}`, record: { schema: target, keyPath } };
+    if (target?.type === 'enum') return { type: `enum:${type}`, enumSchema: { schema: target, keyPath, defined: false } };
+    return { type: target ? `${String(target.type)}:${type}` : type };
+  }
+  if (Array.isArray(type)) {
+    const members = type.map((t, i) => avroTypeInfo(t, named, [...keyPath, i]));
+    const out: AvroTypeInfo = { type: members.map((m) => m.type).sort().join('|') };
+    const record = members.find((m) => m.record)?.record;
+    const enumSchema = members.find((m) => m.enumSchema)?.enumSchema;
+    if (record) out.record = record;
+    if (enumSchema) out.enumSchema = enumSchema;
+    return out;
+  }
+  if (!isObject(type)) return { type: 'unknown' };
+  const kind = String(type.type);
+  if (typeof type.name === 'string' && (kind === 'record' || kind === 'enum' || kind === 'fixed')) {
+    named.set(type.name, type);
+    if (typeof type.namespace === 'string') named.set(`${type.namespace}.${type.name}`, type);
+  }
+  if (typeof type.logicalType === 'string' && AVRO_PRIMITIVES.has(kind)) return { type: kind };
+  switch (kind) {
+    case 'record':
+      return { type: `record:${String(type.name)}`, record: { schema: type, keyPath } };
+    case 'enum':
+      return { type: `enum:${String(type.name)}`, enumSchema: { schema: type, keyPath, defined: true } };
+    case 'array': {
+      const inner = avroTypeInfo(type.items, named, [...keyPath, 'items']);
+      return { ...inner, type: `array<${inner.type}>` };
+    }
+    case 'map': {
+      const inner = avroTypeInfo(type.values, named, [...keyPath, 'values']);
+      return { ...inner, type: `map<${inner.type}>` };
+    }
+    default:
+      return avroTypeInfo(kind, named, keyPath);
+  }
+}
+
+function avroPii(field: Record<string, unknown>): { annotated: boolean; pii: boolean | null } {
+  if (typeof field.pii === 'boolean') return { annotated: true, pii: field.pii };
+  if (field['x-pii'] !== undefined && typeof field['x-pii'] === 'boolean') return { annotated: true, pii: field['x-pii'] };
+  if (typeof field.doc === 'string') return textPii(field.doc);
+  return { annotated: false, pii: null };
+}
+
+function stringArray(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Protobuf
+
+const PROTO_SCALARS = new Set([
+  'double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64',
+  'sfixed32', 'sfixed64', 'bool', 'string', 'bytes',
+]);
+
+/**
+ * Protobuf via protobufjs' parser. The payload root is the first top-level message of the file;
+ * messages it references are walked as nested paths. protobufjs keeps no source positions, so
+ * lines come from a scan of the text for each declaration.
+ */
+export function protoModel(path: string, text: string, options: SchemaModelOptions = {}): SchemaModelResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_SCHEMA_BYTES;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) return { ok: false, error: `${bytes} bytes, over the Protobuf limit of ${maxBytes}`, line: null };
+  let parsed: protobuf.IParserResult;
+  try {
+    parsed = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const line = /\(line (\d+)\)/.exec(message)?.[1];
+    return { ok: false, error: `Protobuf: ${message}`, line: line ? Number(line) : null };
+  }
+  const lines = text.split(/\r?\n/);
+  const locator = new ProtoLocator(lines);
+  const model: SchemaModel = {
+    format: 'proto',
+    path,
+    fields: [],
+    objects: [],
+    closedMarkers: [],
+    protoMessages: new Map(),
+    protoEnums: new Map(),
+    protoFields: new Map(),
+    truncated: false,
+  };
+
+  const types: protobuf.Type[] = [];
+  const collect = (ns: protobuf.NamespaceBase) => {
+    for (const nested of ns.nestedArray) {
+      if (nested instanceof protobuf.Type) {
+        types.push(nested);
+        collect(nested);
+      } else if (nested instanceof protobuf.Enum) {
+        const line = locator.declaration('enum', nested.name);
+        const values = new Map<string, { number: number; line: number }>();
+        for (const [name, number] of Object.entries(nested.values)) values.set(name, { number, line: locator.enumValue(name, number, line) });
+        model.protoEnums!.set(fullName(nested), { name: fullName(nested), line, values });
+      } else if (nested instanceof protobuf.Namespace) {
+        collect(nested);
+      }
+    }
+  };
+  collect(parsed.root);
+
+  for (const type of types) {
+    const line = locator.declaration('message', type.name);
+    const reserved = type.reserved ?? [];
+    model.protoMessages!.set(fullName(type), {
+      name: fullName(type),
+      line,
+      reservedNumbers: reserved.filter((r): r is number[] => Array.isArray(r)).map((r) => [r[0], r[1]] as [number, number]),
+      reservedNames: reserved.filter((r): r is string => typeof r === 'string'),
+    });
+    model.protoFields!.set(fullName(type), type.fieldsArray.map((f) => protoField(f, '', line, locator)));
+  }
+
+  const root = types.find((t) => t.parent === parsed.root || !(t.parent instanceof protobuf.Type));
+  if (root) {
+    const walk = (type: protobuf.Type, fieldPath: string, depth: number, seen: Set<string>) => {
+      if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
+        model.truncated = true;
+        return;
+      }
+      const info = model.protoMessages!.get(fullName(type))!;
+      model.objects.push({ path: fieldPath, propertiesLine: info.line });
+      for (const f of type.fieldsArray) {
+        const field = protoField(f, fieldPath, info.line, locator);
+        const enumType = resolveProto(type, f.type);
+        if (enumType instanceof protobuf.Enum) field.enumValues = Object.keys(enumType.values);
+        model.fields.push(field);
+        const child = resolveProto(type, f.type);
+        if (child instanceof protobuf.Type && !seen.has(fullName(child))) {
+          walk(child, field.path, depth + 1, new Set(seen).add(fullName(child)));
+        }
+      }
+    };
+    walk(root, '', 0, new Set([fullName(root)]));
+  }
+  return { ok: true, model };
+}
+
+function fullName(obj: protobuf.ReflectionObject): string {
+  return obj.fullName.replace(/^\./, '');
+}
+
+function resolveProto(scope: protobuf.Type, typeName: string): protobuf.ReflectionObject | null {
+  if (PROTO_SCALARS.has(typeName)) return null;
+  try {
+    return scope.lookup(typeName);
+  } catch {
+    return null;
+  }
+}
+
+function protoField(f: protobuf.Field, parent: string, messageLine: number, locator: ProtoLocator): SchemaField {
+  const options = f.options ?? {};
+  const optionPii = Object.entries(options).find(([key]) => /pii/i.test(key));
+  let pii: { annotated: boolean; pii: boolean | null } = { annotated: false, pii: null };
+  if (optionPii) pii = { annotated: true, pii: optionPii[1] === true || optionPii[1] === 'true' };
+  else if (f.comment) pii = textPii(f.comment);
+  const mapKey = (f as protobuf.Field & { keyType?: string }).keyType;
+  const type = f.map ? `map<${mapKey ?? '?'},${f.type}>` : f.repeated ? `repeated ${f.type}` : f.type;
+  return {
+    path: joinPath(parent, f.name),
+    name: f.name,
+    parent,
+    type,
+    required: f.rule === 'required',
+    hasDefault: options.default !== undefined,
+    ...(options.default !== undefined ? { default: options.default } : {}),
+    enumValues: null,
+    ref: null,
+    constraints: {},
+    aliases: [],
+    number: f.id,
+    annotated: pii.annotated,
+    pii: pii.pii,
+    line: locator.field(f.name, f.id, messageLine),
+  };
+}
+
+/** Finds declaration lines in Protobuf text (comments stripped so they cannot match). */
+class ProtoLocator {
+  private readonly code: string[];
+
+  constructor(lines: string[]) {
+    let inBlock = false;
+    this.code = lines.map((line) => {
+      let out = '';
+      for (let i = 0; i < line.length; i++) {
+        if (inBlock) {
+          if (line.startsWith('*/', i)) {
+            inBlock = false;
+            i++;
+          }
+          continue;
+        }
+        if (line.startsWith('/*', i)) {
+          inBlock = true;
+          i++;
+          continue;
+        }
+        if (line.startsWith('//', i)) break;
+        out += line[i];
+      }
+      return out;
+    });
+  }
+
+  declaration(keyword: 'message' | 'enum', name: string): number {
+    const re = new RegExp(`\\b${keyword}\\s+${escape(name)}\\b`);
+    const index = this.code.findIndex((l) => re.test(l));
+    return index + 1 || 1;
+  }
+
+  field(name: string, id: number, from: number): number {
+    const re = new RegExp(`\\b${escape(name)}\\s*=\\s*${id}\\b`);
+    for (let i = Math.max(0, from - 1); i < this.code.length; i++) if (re.test(this.code[i])) return i + 1;
+    const anywhere = this.code.findIndex((l) => re.test(l));
+    return anywhere + 1 || from;
+  }
+
+  enumValue(name: string, number: number, from: number): number {
+    return this.field(name, number, from);
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

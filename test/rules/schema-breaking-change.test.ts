@@ -1,0 +1,410 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import rule from '../../rules/docs/schema-breaking-change.js';
+import { buildArtifactModel } from '../../src/artifacts/model.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { runDocsRules } from '../../src/review/docs-runner.js';
+import { assignStatuses } from '../../src/review/fingerprint.js';
+import type { DocsRule } from '../../src/review/rule.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
+
+const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
+const md = (...lines: string[]) => `${lines.join('\n')}\n`;
+const json = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+const F = 'docs/features/order-fulfillment';
+const V1 = `${F}/schemas/orders.placed.v1.json`;
+const V2 = `${F}/schemas/orders.placed.v2.json`;
+const AVSC = `${F}/schemas/orders.placed.v1.avsc`;
+const PROTO = `${F}/schemas/orders.placed.v1.proto`;
+const ASYNC = `${F}/asyncapi/orders.placed.v1.yaml`;
+const C1 = `${F}/contracts/orders.placed.v1.md`;
+const C2 = `${F}/contracts/orders.placed.v2.md`;
+
+const contract = (channel: string, ...summary: string[]) =>
+  md(
+    `# Contract: \`${channel}\``,
+    '',
+    '## Summary',
+    ...(summary.length > 0 ? summary : ['- **Status**: Active']),
+    '- **Date**: 2026-05-13',
+    `- **Channel**: \`${channel}\``,
+    '- **Owner**: Orders Platform',
+    '- **TL;DR**: Announces a placed order.',
+  );
+
+// The spec's Fails example, one property per line so lines are meaningful.
+const BASE_V1 = json(
+  '{ "type": "object",',
+  '  "required": ["order_id", "customer_id"],',
+  '  "properties": { "order_id": { "type": "string" }, "customer_id": { "type": "string" } } }',
+);
+const HEAD_V1 = json(
+  '{ "type": "object",',
+  '  "required": ["order_id", "account_id"],',
+  '  "properties": { "order_id": { "type": "string" }, "account_id": { "type": "string" } } }',
+);
+
+/** A JSON Schema written one property per line: line 4 + index is the property's line. */
+const schema = (required: string[], ...props: string[]) =>
+  json(
+    '{',
+    '  "type": "object",',
+    `  "required": ${JSON.stringify(required)},`,
+    '  "properties": {',
+    ...props.map((p, i) => `    ${p}${i < props.length - 1 ? ',' : ''}`),
+    '  }',
+    '}',
+  );
+
+const ORDER = '"order_id": { "type": "string" }';
+const TOTAL = '"total": { "type": "integer" }';
+const NOTE = '"note": { "type": "string", "default": "" }';
+
+const avro = (...fields: string[]) =>
+  json(
+    '{',
+    '  "type": "record",',
+    '  "name": "OrderPlaced",',
+    '  "fields": [',
+    ...fields.map((f, i) => `    ${f}${i < fields.length - 1 ? ',' : ''}`),
+    '  ]',
+    '}',
+  );
+
+const proto = (...body: string[]) => md('syntax = "proto3";', 'package orders;', '', 'message OrderPlaced {', ...body, '}');
+
+const pair = (path: string, base: string, head: string): { files: FileTree; baseFiles: FileTree } => ({
+  baseFiles: { [path]: base },
+  files: { [path]: head },
+});
+
+testDocsRule(rule, {
+  valid: [
+    { name: 'the loyalty-points example feature (artifacts.md §10)', files: loyalty },
+    { name: 'loyalty-points against an identical base', files: loyalty, baseFiles: loyalty },
+    {
+      name: 'rule 4 Passes example: v1 unchanged, v2 added, v1 contract Deprecating with a retirement date',
+      baseFiles: { [V1]: BASE_V1, [C1]: contract('orders.placed.v1') },
+      files: {
+        [V1]: BASE_V1,
+        [V2]: HEAD_V1,
+        [C2]: contract('orders.placed.v2'),
+        [C1]: contract(
+          'orders.placed.v1',
+          '- **Status**: Deprecating',
+          '- Retirement: `orders.placed.v1` is retired on 2026-09-30 after every consumer in the audit table reads v2.',
+        ),
+      },
+    },
+    { name: 'a new channel version has no base to compare with', files: { [V2]: HEAD_V1 }, baseFiles: {} },
+    { name: 'no base side at all (single-side run)', files: { [V1]: HEAD_V1 } },
+    { name: 'optional property with a default', ...pair(V1, schema(['order_id'], ORDER), schema(['order_id'], ORDER, NOTE)) },
+    {
+      name: 'integer widened to number, a required property made optional, a constraint loosened',
+      ...pair(
+        V1,
+        schema(['order_id', 'total'], ORDER, '"total": { "type": "integer", "maximum": 10 }'),
+        schema(['order_id'], ORDER, '"total": { "type": "number", "maximum": 100 }'),
+      ),
+    },
+    {
+      name: 'closing changes belong to schema-closed-with-backward (CHANGES.md 8)',
+      ...pair(
+        V1,
+        schema(['order_id'], ORDER, '"status": { "type": "string" }'),
+        json(
+          '{',
+          '  "type": "object",',
+          '  "additionalProperties": false,',
+          '  "required": ["order_id"],',
+          '  "properties": {',
+          `    ${ORDER},`,
+          '    "status": { "type": "string", "enum": ["PLACED", "PAID"] }',
+          '  }',
+          '}',
+        ),
+      ),
+    },
+    {
+      name: 'Avro: field added with a default, int promoted to long, rename with aliases',
+      ...pair(
+        AVSC,
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "qty", "type": "int" }', '{ "name": "cust", "type": "string" }'),
+        avro(
+          '{ "name": "order_id", "type": "string" }',
+          '{ "name": "qty", "type": "long" }',
+          '{ "name": "customer", "type": "string", "aliases": ["cust"] }',
+          '{ "name": "note", "type": ["null", "string"], "default": null }',
+        ),
+      ),
+    },
+    {
+      name: 'Avro: field with a default removed; enum symbol added to an enum with a default',
+      ...pair(
+        AVSC,
+        avro(
+          '{ "name": "order_id", "type": "string" }',
+          '{ "name": "note", "type": "string", "default": "" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED"], "default": "PLACED" } }',
+        ),
+        avro(
+          '{ "name": "order_id", "type": "string" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED", "PAID"], "default": "PLACED" } }',
+        ),
+      ),
+    },
+    {
+      name: 'Protobuf: removed field reserved, new field added',
+      ...pair(
+        PROTO,
+        proto('  string order_id = 1;', '  string coupon = 2;'),
+        proto('  string order_id = 1;', '  reserved 2;', '  reserved "coupon";', '  int64 total_cents = 3;'),
+      ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'rule 4 Fails example: customer_id renamed to account_id (one finding)',
+      ...pair(V1, BASE_V1, HEAD_V1),
+      errors: [{ messageId: 'breaking', path: V1, line: 3, severity: 'Critical' }],
+    },
+    {
+      name: 'property removed: reported on the enclosing properties line',
+      ...pair(V1, schema(['order_id'], ORDER, TOTAL), schema(['order_id'], ORDER)),
+      errors: [{ messageId: 'breaking', path: V1, line: 4 }],
+    },
+    {
+      name: 'type changed, added to required, enum value removed, $ref changed',
+      ...pair(
+        V1,
+        schema(
+          ['order_id'],
+          ORDER,
+          '"total": { "type": "string" }',
+          '"currency": { "type": "string" }',
+          '"status": { "type": "string", "enum": ["PLACED", "PAID"] }',
+          '"customer": { "$ref": "#/$defs/CustomerV1" }',
+        ),
+        schema(
+          ['order_id', 'currency'],
+          ORDER,
+          '"total": { "type": "integer" }',
+          '"currency": { "type": "string" }',
+          '"status": { "type": "string", "enum": ["PLACED"] }',
+          '"customer": { "$ref": "#/$defs/CustomerV2" }',
+        ),
+      ),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 6 },
+        { messageId: 'breaking', path: V1, line: 7 },
+        { messageId: 'breaking', path: V1, line: 8 },
+        { messageId: 'breaking', path: V1, line: 9 },
+      ],
+    },
+    {
+      name: 'nested property removed: reported on the nested properties line',
+      ...pair(
+        V1,
+        json(
+          '{',
+          '  "type": "object",',
+          '  "properties": {',
+          '    "address": {',
+          '      "type": "object",',
+          '      "properties": {',
+          '        "city": { "type": "string" },',
+          '        "zip": { "type": "string" }',
+          '      }',
+          '    }',
+          '  }',
+          '}',
+        ),
+        json(
+          '{',
+          '  "type": "object",',
+          '  "properties": {',
+          '    "address": {',
+          '      "type": "object",',
+          '      "properties": {',
+          '        "city": { "type": "string" }',
+          '      }',
+          '    }',
+          '  }',
+          '}',
+        ),
+      ),
+      errors: [{ messageId: 'breaking', path: V1, line: 6 }],
+    },
+    {
+      name: 'a property of array items removed: reported on the items properties line',
+      ...pair(
+        V1,
+        schema(['lines'], '"lines": { "type": "array", "items": { "type": "object", "properties": { "sku": { "type": "string" }, "qty": { "type": "integer" } } } }'),
+        schema(['lines'], '"lines": { "type": "array", "items": { "type": "object", "properties": { "sku": { "type": "string" } } } }'),
+      ),
+      errors: [{ messageId: 'breaking', path: V1, line: 5 }],
+    },
+    {
+      name: 'weakening: new optional property without default, maxLength tightened (Important)',
+      ...pair(
+        V1,
+        schema(['order_id'], '"order_id": { "type": "string", "maxLength": 64 }'),
+        schema(['order_id'], '"order_id": { "type": "string", "maxLength": 32 }', '"note": { "type": "string" }'),
+      ),
+      errors: [
+        { messageId: 'weakening', path: V1, line: 5, severity: 'Important' },
+        { messageId: 'weakening', path: V1, line: 6, severity: 'Important' },
+      ],
+    },
+    {
+      name: 'a new required property',
+      ...pair(V1, schema(['order_id'], ORDER), schema(['order_id', 'total'], ORDER, TOTAL)),
+      errors: [{ messageId: 'breaking', path: V1, line: 6 }],
+    },
+    {
+      name: 'Avro: removed without default, added without default, type changed, enum symbol removed',
+      ...pair(
+        AVSC,
+        avro(
+          '{ "name": "order_id", "type": "string" }',
+          '{ "name": "qty", "type": "string" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED", "PAID"] } }',
+          '{ "name": "total", "type": "long" }',
+        ),
+        avro(
+          '{ "name": "order_id", "type": "string" }',
+          '{ "name": "qty", "type": "int" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED"] } }',
+          '{ "name": "channel", "type": "boolean" }',
+        ),
+      ),
+      errors: [
+        { messageId: 'breaking', path: AVSC, line: 4 },
+        { messageId: 'breaking', path: AVSC, line: 6 },
+        { messageId: 'breaking', path: AVSC, line: 7 },
+        { messageId: 'breaking', path: AVSC, line: 8 },
+      ],
+    },
+    {
+      name: 'Avro: rename without aliases; enum symbol added while the enum has no default (Important)',
+      ...pair(
+        AVSC,
+        avro(
+          '{ "name": "cust", "type": "string" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED"] } }',
+        ),
+        avro(
+          '{ "name": "customer", "type": "string" }',
+          '{ "name": "status", "type": { "type": "enum", "name": "Status", "symbols": ["PLACED", "PAID"] } }',
+        ),
+      ),
+      errors: [
+        { messageId: 'breaking', path: AVSC, line: 5 },
+        { messageId: 'weakening', path: AVSC, line: 6, severity: 'Important' },
+      ],
+    },
+    {
+      name: 'Protobuf: number reused, removed without reserved, type changed, number changed, renamed, enum value removed',
+      ...pair(
+        PROTO,
+        proto(
+          '  string order_id = 1;',
+          '  string coupon = 2;',
+          '  int32 qty = 3;',
+          '  string channel = 4;',
+          '  string note = 5;',
+          '  string region = 6;',
+          '  enum Status { UNKNOWN = 0; PLACED = 1; PAID = 2; }',
+          '  Status status = 7;',
+        ),
+        proto(
+          '  string order_id = 1;',
+          '  int64 coupon_count = 2;',
+          '  string qty = 3;',
+          '  string channel = 8;',
+          '  string remark = 5;',
+          '  enum Status { UNKNOWN = 0; PLACED = 1; }',
+          '  Status status = 7;',
+        ),
+      ),
+      errors: [
+        { messageId: 'breaking', path: PROTO, line: 4 },
+        { messageId: 'breaking', path: PROTO, line: 6 },
+        { messageId: 'breaking', path: PROTO, line: 7 },
+        { messageId: 'breaking', path: PROTO, line: 8 },
+        { messageId: 'weakening', path: PROTO, line: 9 },
+        { messageId: 'breaking', path: PROTO, line: 10 },
+      ],
+    },
+    {
+      name: 'Protobuf (proto2): a field made required',
+      ...pair(
+        PROTO,
+        md('syntax = "proto2";', 'message OrderPlaced {', '  optional string order_id = 1;', '}'),
+        md('syntax = "proto2";', 'message OrderPlaced {', '  required string order_id = 1;', '}'),
+      ),
+      errors: [{ messageId: 'breaking', path: PROTO, line: 3 }],
+    },
+    {
+      name: 'AsyncAPI inline components.schemas: a property removed',
+      ...pair(
+        ASYNC,
+        md(
+          'asyncapi: 3.1.0',
+          'components:',
+          '  schemas:',
+          '    OrderPlaced:',
+          '      type: object',
+          '      properties:',
+          '        order_id: { type: string }',
+          '        total: { type: integer }',
+        ),
+        md(
+          'asyncapi: 3.1.0',
+          'components:',
+          '  schemas:',
+          '    OrderPlaced:',
+          '      type: object',
+          '      properties:',
+          '        order_id: { type: string }',
+        ),
+      ),
+      errors: [{ messageId: 'breaking', path: ASYNC, line: 6 }],
+    },
+    {
+      name: 'a v2 schema exists but the v1 contract is Active with no retirement date (Suggestion)',
+      files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1') },
+      errors: [{ messageId: 'noRetirement', path: C1, line: 4, severity: 'Suggestion' }],
+    },
+  ],
+});
+
+describe('schema-breaking-change statuses (engine runs the rule on base and head)', () => {
+  const run = (baseTree: FileTree, headTree: FileTree) => {
+    const entries = (t: FileTree) => Object.entries(t).map(([path, text]) => ({ path, text }));
+    const head = buildArtifactModel(entries(headTree), { side: 'head' });
+    const base = buildArtifactModel(entries(baseTree), { side: 'base' });
+    const rules = [rule as DocsRule];
+    const h = runDocsRules(rules, { side: 'head', model: head, other: base, config: defaultConfig });
+    const b = runDocsRules(rules, { side: 'base', model: base, other: head, config: defaultConfig });
+    assert.deepEqual([...h.errors, ...b.errors], []);
+    return assignStatuses({ head: h.findings, base: b.findings, baseToHead: (p) => p }).map((f) => `${f.status} ${f.messageId} ${f.location.path}:${f.location.startLine}`);
+  };
+
+  it('a breaking change is introduced, never removed or doubled by the base run', () => {
+    assert.deepEqual(run({ [V1]: BASE_V1 }, { [V1]: HEAD_V1 }), [`introduced breaking ${V1}:3`]);
+  });
+
+  it('a missing retirement date that predates the PR stays pre-existing; fixing it reads as removed', () => {
+    const before = { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1') };
+    assert.deepEqual(run(before, { ...before, [`${F}/README.md`]: '# x\n' }), [`pre-existing noRetirement ${C1}:4`]);
+    const fixed = { ...before, [C1]: contract('orders.placed.v1', '- **Status**: Deprecating') };
+    assert.deepEqual(run(before, fixed), [`removed noRetirement ${C1}:4`]);
+  });
+
+  it('adding the v2 schema without deprecating v1 introduces the suggestion', () => {
+    const before = { [V1]: BASE_V1, [C1]: contract('orders.placed.v1') };
+    assert.deepEqual(run(before, { ...before, [V2]: HEAD_V1 }), [`introduced noRetirement ${C1}:4`]);
+  });
+});

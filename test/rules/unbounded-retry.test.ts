@@ -1,0 +1,426 @@
+import rule from '../../rules/code/unbounded-retry.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { testCodeRule } from '../harness/code-rule-tester.js';
+
+testCodeRule(rule, {
+  valid: [
+    {
+      name: 'p-retry bounded, jittered, with AbortError (spec passing example)',
+      code: `import pRetry, { AbortError } from 'p-retry';
+
+export async function notifyPartner(payload: unknown) {
+  return pRetry(
+    async () => {
+      const res = await fetch(\`\${process.env.PARTNER_URL}/events\`, {
+        method: 'POST',
+        body: JSON.stringify(payload),
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+        throw new AbortError(\`permanent failure \${res.status}\`);
+      }
+      if (!res.ok) throw new Error(\`transient failure \${res.status}\`);
+    },
+    { retries: 5, factor: 2, minTimeout: 200, randomize: true },
+  );
+}
+`,
+    },
+    {
+      name: 'library defaults are finite',
+      code: `import pRetry from 'p-retry';
+import retry from 'async-retry';
+import axios from 'axios';
+import axiosRetry from 'axios-retry';
+
+axiosRetry(axios);
+export const a = () => pRetry(() => fetch('https://a.example'));
+export const b = () => retry(async () => fetch('https://b.example'));
+`,
+    },
+    {
+      name: 'while (true) with an attempt counter checked in the catch',
+      code: `import { setTimeout as sleep } from 'node:timers/promises';
+import axios from 'axios';
+
+export async function pushInvoice(invoice: { id: string }) {
+  let attempt = 0;
+  while (true) {
+    try {
+      await axios.post(\`\${process.env.BILLING_URL}/invoices\`, invoice);
+      return;
+    } catch (err) {
+      attempt += 1;
+      if (attempt >= 5) throw err;
+      await sleep(2 ** attempt * 100 + Math.random() * 100);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'for loop with a bound in the header',
+      code: `const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function fetchRates(): Promise<unknown> {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      const res = await fetch('https://rates.example/latest');
+      return await res.json();
+    } catch {
+      await sleep(attempt * 250);
+    }
+  }
+  throw new Error('rates unavailable');
+}
+`,
+    },
+    {
+      name: 'a deadline bounds the loop',
+      code: `import { setTimeout as sleep } from 'node:timers/promises';
+
+export async function waitForLedger(id: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await fetch(\`https://ledger.internal/entries/\${id}\`);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(500);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'reconnect loop around connection set-up only (legitimate, rule 6 false positives)',
+      code: `import { Kafka } from 'kafkajs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const consumer = new Kafka({ clientId: 'billing', brokers: ['kafka:9092'] }).consumer({ groupId: 'billing' });
+
+export async function connectForever() {
+  while (true) {
+    try {
+      await consumer.connect();
+      break;
+    } catch {
+      await sleep(5_000);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'consumer poll loop: success keeps polling, so it is not a retry',
+      code: `import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const sqs = new SQSClient({});
+
+export async function poll(queueUrl: string, handle: (body: string) => Promise<void>) {
+  while (true) {
+    try {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 20 }));
+      for (const m of Messages) {
+        await handle(m.Body ?? '');
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    } catch (err) {
+      console.error('poll failed', err);
+      await sleep(1_000);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'a catch that always rethrows is a single attempt',
+      code: `export async function once(url: string) {
+  while (true) {
+    try {
+      return await fetch(url);
+    } catch (err) {
+      throw new Error('upstream failed', { cause: err });
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'recursion with a decreasing counter parameter',
+      code: `export async function deliver(url: string, body: string, retriesLeft = 3): Promise<Response> {
+  try {
+    return await fetch(url, { method: 'POST', body });
+  } catch (err) {
+    if (retriesLeft <= 0) throw err;
+    await new Promise((r) => setTimeout(r, 200 + Math.random() * 200));
+    return deliver(url, body, retriesLeft - 1);
+  }
+}
+`,
+    },
+    {
+      name: 'bounded library options, including a cockatiel policy with maxAttempts',
+      code: `import { Queue } from 'bullmq';
+import { retry, handleAll, ExponentialBackoff } from 'cockatiel';
+import { Kafka } from 'kafkajs';
+
+export const receipts = new Queue('receipts', { defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1000, jitter: 0.5 } } });
+export const policy = retry(handleAll, { maxAttempts: 4, backoff: new ExponentialBackoff() });
+export const kafka = new Kafka({ clientId: 'x', brokers: [], retry: { retries: 8 } });
+`,
+    },
+    {
+      name: 'attempts within a raised thresholds.maxAttempts',
+      config: { thresholds: { ...defaultConfig.thresholds, maxAttempts: 200 } },
+      code: `import { Queue } from 'bullmq';
+
+const exports = new Queue('exports');
+export const enqueue = (id: string) => exports.add('export', { id }, { attempts: 100, backoff: { type: 'exponential', delay: 500, jitter: 1 } });
+`,
+    },
+    {
+      name: 'a loop that stops on a runtime condition is not reported as unbounded',
+      code: `export class Forwarder {
+  private running = true;
+  async forward(body: string, sleep: (ms: number) => Promise<void>) {
+    while (this.running) {
+      try {
+        await fetch('https://hooks.example', { method: 'POST', body });
+        return;
+      } catch {
+        await sleep(1_000);
+      }
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'a suppression with a reason on the line before the loop',
+      code: `import { setTimeout as sleep } from 'node:timers/promises';
+
+export async function warmCache(load: () => Promise<void>) {
+  // arch-review-disable-next-line unbounded-retry -- idempotent cache warm-up, stops on SIGTERM
+  while (true) {
+    try {
+      await load();
+      return;
+    } catch {
+      await sleep(5_000 + Math.random() * 1_000);
+    }
+  }
+}
+`,
+    },
+    {
+      name: 'waiting for a health endpoint (status polling, no try/catch)',
+      code: `const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitUntilHealthy(url: string) {
+  while (true) {
+    const res = await fetch(\`\${url}/healthz\`);
+    if (res.ok) return;
+    await sleep(1_000);
+  }
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'while (true) around axios.post with a fixed delay (spec failing example)',
+      code: `import axios from 'axios';
+
+export async function notifyPartner(payload: unknown) {
+  while (true) {
+    try {
+      await axios.post(\`\${process.env.PARTNER_URL}/events\`, payload, { timeout: 2_000 });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 4, endLine: 11, variant: 'hand-rolled-loop', precision: 'High', severity: 'Important' }],
+    },
+    {
+      name: 'p-retry forever and retries: Infinity (reported where the limit is set)',
+      code: `import pRetry from 'p-retry';
+import { Kafka } from 'kafkajs';
+
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function publish(value: string) {
+  await pRetry(() => producer.send({ topic: 'orders.v1', messages: [{ value }] }), { forever: true });
+}
+
+export const syncCatalog = () =>
+  pRetry(async () => fetch('https://catalog.internal/sync', { method: 'POST' }), {
+    retries: Infinity,
+    randomize: true,
+  });
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 7, variant: 'library', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 12, variant: 'library', precision: 'High' },
+      ],
+    },
+    {
+      name: 'async-retry forever and axios-retry with infinite retries',
+      code: `import retry from 'async-retry';
+import axios from 'axios';
+import axiosRetry from 'axios-retry';
+
+const tax = axios.create({ baseURL: process.env.TAX_SERVICE_URL });
+axiosRetry(tax, { retries: Number.POSITIVE_INFINITY, retryDelay: axiosRetry.exponentialDelay });
+
+export const quote = (sku: string) => retry(async () => tax.get(\`/quotes/\${sku}\`), { forever: true });
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 6, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 8, variant: 'library' },
+      ],
+    },
+    {
+      name: 'cockatiel v3 policy without maxAttempts, and a fluent policy without attempts',
+      code: `import { retry, handleAll, ExponentialBackoff, Policy } from 'cockatiel';
+
+export const v3 = retry(handleAll, { backoff: new ExponentialBackoff() });
+export const v2 = Policy.handleAll().retry().exponential({ maxDelay: 10_000 });
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 3, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 4, variant: 'library' },
+      ],
+    },
+    {
+      name: 'BullMQ attempts above the threshold and kafkajs infinite client retries',
+      code: `import { Queue } from 'bullmq';
+import { Kafka } from 'kafkajs';
+
+const emails = new Queue('emails', {
+  defaultJobOptions: { attempts: Number.MAX_SAFE_INTEGER, backoff: { type: 'exponential', delay: 1000, jitter: 0.3 } },
+});
+
+export async function sendWelcome(userId: string) {
+  await emails.add('welcome', { userId }, { attempts: 1000, backoff: { type: 'fixed', delay: 60_000, jitter: 0.5 } });
+}
+
+export const kafka = new Kafka({ clientId: 'mailer', brokers: ['kafka:9092'], retry: { retries: Infinity } });
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 5, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 9, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 12, variant: 'library' },
+      ],
+    },
+    {
+      name: 'a lowered thresholds.maxAttempts makes 30 attempts unbounded',
+      config: { thresholds: { ...defaultConfig.thresholds, maxAttempts: 20 } },
+      code: `import { Queue } from 'bullmq';
+
+const q = new Queue('webhooks');
+export const deliver = (id: string) => q.add('deliver', { id }, { attempts: 30, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } });
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 4, variant: 'library' }],
+    },
+    {
+      name: 'for (;;) whose catch only classifies the error, never counts',
+      code: `import { setTimeout as sleep } from 'node:timers/promises';
+
+export async function chargeCard(client: { post(path: string, body: unknown): Promise<unknown> }, body: unknown) {
+  for (;;) {
+    try {
+      return await client.post('/charges', body);
+    } catch (error) {
+      if ((error as { status?: number }).status === 400) throw error;
+      await sleep(1_000);
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 4, variant: 'hand-rolled-loop' }],
+    },
+    {
+      name: 'do...while (true) and a flag loop in a NestJS-style service',
+      code: `import { Injectable } from '@nestjs/common';
+import { HttpService } from '@nestjs/axios';
+import { firstValueFrom } from 'rxjs';
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+@Injectable()
+export class ShippingClient {
+  constructor(private readonly http: HttpService) {}
+
+  async createLabel(orderId: string) {
+    do {
+      try {
+        const res = await firstValueFrom(this.http.post('/labels', { orderId }));
+        return res.data;
+      } catch {
+        await delay(2_000);
+      }
+    } while (true);
+  }
+
+  async cancelLabel(labelId: string) {
+    let cancelled = false;
+    while (!cancelled) {
+      try {
+        await firstValueFrom(this.http.delete(\`/labels/\${labelId}\`));
+        cancelled = true;
+      } catch (err) {
+        console.warn('cancel failed, retrying', err);
+        await delay(2_000);
+      }
+    }
+  }
+}
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 12, variant: 'hand-rolled-loop' },
+        { messageId: 'unboundedRetry', line: 24, variant: 'hand-rolled-loop' },
+      ],
+    },
+    {
+      name: 'recursion from the catch without a counter',
+      code: `export class WebhookSender {
+  async send(url: string, body: string): Promise<void> {
+    try {
+      await fetch(url, { method: 'POST', body });
+    } catch (err) {
+      console.error('webhook failed', err);
+      setTimeout(() => this.send(url, body), 5_000);
+    }
+  }
+}
+
+export async function post(url: string, body: string): Promise<Response> {
+  try {
+    return await fetch(url, { method: 'POST', body });
+  } catch {
+    await new Promise((r) => setTimeout(r, 1_000));
+    return post(url, body);
+  }
+}
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 7, variant: 'hand-rolled-loop' },
+        { messageId: 'unboundedRetry', line: 17, variant: 'hand-rolled-loop' },
+      ],
+    },
+    {
+      name: 'a pRetry whose import cannot be resolved is a name-only guess (Medium)',
+      code: `import { pRetry } from './lib/resilience';
+
+export const refresh = () => pRetry(() => fetch('https://tokens.internal/refresh'), { retries: Infinity });
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 3, variant: 'library', precision: 'Medium' }],
+    },
+  ],
+});
