@@ -13,6 +13,7 @@ import {
   type CallLike,
 } from './ast.js';
 import type { CodeModel, Effect } from './model.js';
+import { outboundCall } from './outbound.js';
 
 const GUARD_NAME = /idempot|dedup|inbox|markIfAbsent|alreadyProcessed|seen|processOnce/i;
 const CONFLICT_SQL = /\bon\s+conflict\b|\binsert\s+ignore\b|\bon\s+duplicate\s+key\s+update\b/i;
@@ -152,6 +153,14 @@ export function nonIdempotentEffect(model: CodeModel, call: CallLike, inbox: Reg
   const description = calleeText(model.text, call);
   if (name && nonIdempotentCalls.includes(name)) {
     return { call, description, reason: `${name} is listed in nonIdempotentCalls` };
+  }
+  const outbound = outboundCall(model, call, { internalHosts: [] });
+  if (outbound && outbound.client !== 'grpc' && outbound.method === 'POST' && outbound.via === 'binding') {
+    const text = model.text.slice(call.range[0], call.range[1]);
+    if (!/idempotency[-_]?key/i.test(text)) {
+      return { call, description, reason: 'an outbound POST without an Idempotency-Key header repeats its side effect' };
+    }
+    return null;
   }
   const effect = model.effectsOf(call).find((e) => e.kind === 'dbWrite' && e.via !== 'summary');
   if (!effect || isDirectGuard(model, call, inbox)) return null;

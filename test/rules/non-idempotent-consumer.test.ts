@@ -132,6 +132,21 @@ await ch.consume('metrics.v1', async (msg) => {
 `,
     },
     {
+      name: 'an outbound POST that carries an Idempotency-Key keyed by the message',
+      code: `import type { SQSEvent } from 'aws-lambda';
+export async function handler(event: SQSEvent) {
+  for (const record of event.Records) {
+    await fetch('https://carrier.example.com/pickups', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'Idempotency-Key': record.messageId },
+      body: record.body,
+      signal: AbortSignal.timeout(2000),
+    });
+  }
+}
+`,
+    },
+    {
       name: 'an insert outside any consumer is not this rule',
       code: `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
@@ -199,6 +214,22 @@ export async function handler(event: SQSEvent) {
         { messageId: 'nonIdempotent', line: 10 },
         { messageId: 'nonIdempotent', line: 11 },
       ],
+    },
+    {
+      name: 'an outbound POST without an Idempotency-Key books twice on redelivery',
+      code: `import type { SQSEvent } from 'aws-lambda';
+export async function handler(event: SQSEvent) {
+  for (const record of event.Records) {
+    await fetch('https://carrier.example.com/pickups', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: record.body,
+      signal: AbortSignal.timeout(2000),
+    });
+  }
+}
+`,
+      errors: [{ messageId: 'nonIdempotent', line: 4 }],
     },
     {
       name: 'the guard only runs on one branch, so it does not dominate the write',
