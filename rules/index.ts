@@ -1,6 +1,10 @@
 // The rule registry: every rule the engine runs, in the catalog's value order (rules.md §4).
 import type { CodeRule, DocsRule, Rule } from '../src/review/rule.js';
 import distributed2pc from './code/distributed-2pc.js';
+import ackBeforeCommit from './code/ack-before-commit.js';
+import autoCommitConsumer from './code/auto-commit-consumer.js';
+import consumerErrorSwallowed from './code/consumer-error-swallowed.js';
+import missingDlq from './code/missing-dlq.js';
 import dualWrite from './code/dual-write.js';
 import retryPermanentErrors from './code/retry-permanent-errors.js';
 import retryWithoutJitter from './code/retry-without-jitter.js';
@@ -28,12 +32,29 @@ import schemaBreakingChange from './docs/schema-breaking-change.js';
 import schemaClosedWithBackward from './docs/schema-closed-with-backward.js';
 import schemaPiiClassification from './docs/schema-pii-classification.js';
 import summaryMetadata from './docs/summary-metadata.js';
+import adrStructure from './docs/adr-structure.js';
+import boundaryContractFields from './docs/boundary-contract-fields.js';
+import contractDocFields from './docs/contract-doc-fields.js';
+import contractTripletComplete from './docs/contract-triplet-complete.js';
+import designNoCodeBlocks from './docs/design-no-code-blocks.js';
+import featureReadmeSync from './docs/feature-readme-sync.js';
+import legacyLayout from './docs/legacy-layout.js';
+import relatedArtifactsIntegrity from './docs/related-artifacts-integrity.js';
+import reliabilityChecklistComplete from './docs/reliability-checklist-complete.js';
+import runbookQualityBar from './docs/runbook-quality-bar.js';
+import slugConsistency from './docs/slug-consistency.js';
+import systemCatalogSync from './docs/system-catalog-sync.js';
+import systemConcernsComplete from './docs/system-concerns-complete.js';
 import undeclaredChannel from './code/undeclared-channel.js';
 
 export const codeRules: CodeRule[] = [
   dualWrite,
+  ackBeforeCommit,
+  autoCommitConsumer,
   nonIdempotentConsumer,
   unboundedRetry,
+  consumerErrorSwallowed,
+  missingDlq,
   undeclaredChannel,
   producerOrderingKeyMissing,
   distributed2pc,
@@ -57,11 +78,24 @@ export const docsRules: DocsRule[] = [
   orderingKeyMismatch,
   schemaClosedWithBackward,
   dlqOwnership,
+  systemConcernsComplete,
   summaryMetadata,
+  relatedArtifactsIntegrity,
+  featureReadmeSync,
+  systemCatalogSync,
   crossChannelPolicyConsistency,
+  reliabilityChecklistComplete,
+  boundaryContractFields,
+  contractTripletComplete,
+  contractDocFields,
   asyncapiTraceHeaders,
   channelNamingConvention,
+  adrStructure,
+  runbookQualityBar,
   schemaPiiClassification,
+  designNoCodeBlocks,
+  slugConsistency,
+  legacyLayout,
 ] as DocsRule[];
 export const allRules: Rule[] = [...codeRules, ...docsRules];
 

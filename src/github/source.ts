@@ -259,6 +259,15 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
     const out: [Side, string][] = [];
     for (const [side, path] of await changedCodeTargets()) {
       const t = await tree(side);
+      // The engine reads the owning package.json for instrumentation facts: fetch it in the same batch.
+      for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+        const pkg = dir === '.' ? 'package.json' : `${dir}/package.json`;
+        if (t.has(pkg)) {
+          if (!out.some(([s, p]) => s === side && p === pkg)) out.push([side, pkg]);
+          break;
+        }
+        if (dir === '.' || dir === '/') break;
+      }
       const text = cachedText(side, path, t.get(path));
       if (text === null) continue;
       for (const m of text.matchAll(IMPORT_SPECIFIER)) {

@@ -4,7 +4,7 @@
 import { headingPath, sectionAt, type MarkdownDoc } from '../artifacts/markdown.js';
 import type { ArtifactModel } from '../artifacts/model.js';
 import type { Config } from '../config/schema.js';
-import { formatMessage, type DocsRule, type ReportDescriptor } from './rule.js';
+import { formatMessage, type CodeChannelUse, type DocsRule, type ReportDescriptor } from './rule.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { RawFinding, Severity, Side } from './types.js';
 
@@ -13,6 +13,7 @@ export interface DocsRunInput {
   model: ArtifactModel;
   other: ArtifactModel | null;
   config: Config;
+  codeChannels?: readonly CodeChannelUse[];
 }
 
 export interface DocsRunResult {
@@ -58,6 +59,7 @@ function runOne(rule: DocsRule, input: DocsRunInput, severityOverride: Severity 
       model: input.model,
       other: input.other,
       config: input.config,
+      ...(input.codeChannels ? { codeChannels: input.codeChannels } : {}),
       exists: (path) => existsIn(input.model.paths, path),
       report(descriptor) {
         findings.push(toFinding(rule, descriptor, input.model, severityOverride));

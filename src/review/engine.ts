@@ -16,7 +16,7 @@ import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
 import { decideGate, gatePolicy, isGating } from './gate.js';
 import { matchesGlob } from './glob.js';
-import type { CodeRule, DocsRule } from './rule.js';
+import type { CodeChannelUse, CodeRule, DocsRule } from './rule.js';
 import type { ChangedFile, ReviewSource } from './source.js';
 import { computeAntiPatterns } from './summary/anti-patterns.js';
 import { computeChecklists } from './summary/checklists.js';
@@ -144,8 +144,14 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits);
   skipped.push(...headArtifacts.skipped);
 
-  const headDocs = runDocsRules(options.docsRules, { side: 'head', model: headArtifacts.model, other: baseArtifacts.model, config });
-  const baseDocs = runDocsRules(options.docsRules, { side: 'base', model: baseArtifacts.model, other: headArtifacts.model, config });
+  const headDocs = runDocsRules(options.docsRules, {
+    side: 'head', model: headArtifacts.model, other: baseArtifacts.model, config,
+    codeChannels: codeChannelUses(headCode.models, new Set(head.code.map((f) => f.path))),
+  });
+  const baseDocs = runDocsRules(options.docsRules, {
+    side: 'base', model: baseArtifacts.model, other: headArtifacts.model, config,
+    codeChannels: codeChannelUses(baseCode.models, new Set(base.code.map((f) => f.path))),
+  });
 
   const headRaw: RawFinding[] = [...headCode.findings, ...headDocs.findings, ...headDocs.suppressionProblems];
   const baseRaw: RawFinding[] = [...baseCode.findings, ...baseDocs.findings, ...baseDocs.suppressionProblems];
@@ -258,6 +264,22 @@ function relativeImports(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
   return out;
+}
+
+function codeChannelUses(models: Map<string, CodeModel>, reported: Set<string>): CodeChannelUse[] {
+  const uses: CodeChannelUse[] = [];
+  for (const [path, model] of models) {
+    if (!reported.has(path)) continue;
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) {
+        if (effect.kind === 'publish' && effect.channel) uses.push({ channel: effect.channel, path, line: model.line(call), kind: 'publish' });
+      }
+    }
+    for (const handler of findHandlers(model)) {
+      if (handler.channel) uses.push({ channel: handler.channel, path, line: model.line(handler.registration), kind: 'consume' });
+    }
+  }
+  return uses;
 }
 
 async function hasSeveralServices(source: ReviewSource, config: Config, codePaths: string[]): Promise<boolean> {

@@ -79,8 +79,18 @@ export interface CodeRuleContext<MessageIds extends string = string> {
   report(descriptor: ReportDescriptor<MessageIds>): void;
 }
 
+/** A channel the analysed code publishes to or consumes from, for code↔docs cross-checks. */
+export interface CodeChannelUse {
+  channel: string;
+  path: string;
+  line: number;
+  kind: 'publish' | 'consume';
+}
+
 export interface DocsRuleContext<MessageIds extends string = string> {
   readonly side: Side;
+  /** Channels the changed code uses at this side (empty for docs-only reviews). */
+  readonly codeChannels?: readonly CodeChannelUse[];
   readonly model: ArtifactModel;
   /** The same artifact model at the other side, for rules that compare base with head. */
   readonly other: ArtifactModel | null;

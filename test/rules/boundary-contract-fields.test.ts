@@ -1,4 +1,10 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/boundary-contract-fields.js';
+import { buildArtifactModel } from '../../src/artifacts/model.js';
+import { configSchema, defaultConfig } from '../../src/config/schema.js';
+import { runDocsRules } from '../../src/review/docs-runner.js';
+import type { CodeChannelUse, DocsRule } from '../../src/review/rule.js';
 import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
@@ -110,4 +116,24 @@ testDocsRule(rule, {
       errors: [{ messageId: 'incompleteBullet', path: `${L}/design.md`, line: 36 }],
     },
   ],
+});
+
+describe('boundary-contract-fields with code channel facts (step 1, "code publishing to its channels")', () => {
+  const run = (files: Record<string, string>, codeChannels: CodeChannelUse[], config = defaultConfig) => {
+    const model = buildArtifactModel(Object.entries(files).map(([path, text]) => ({ path, text })), { side: 'head' });
+    return runDocsRules([rule as DocsRule], { side: 'head', model, other: null, config, codeChannels }).findings;
+  };
+  const noSection = { [DESIGN]: md('# Payments Design', '', '## Patterns', '- Saga') };
+
+  it('a feature without contracts whose mapped code publishes needs the section', () => {
+    const config = configSchema.parse({ features: { payments: ['services/payments/**'] } });
+    const findings = run(noSection, [{ channel: 'payments.authorized.v1', path: 'services/payments/src/pub.ts', line: 12, kind: 'publish' }], config);
+    assert.deepEqual(findings.map((f) => [f.messageId, f.location.startLine]), [['missingSection', 1]]);
+    assert.match(findings[0].message, /services\/payments\/src\/pub\.ts:12 publishes to payments\.authorized\.v1/);
+  });
+
+  it('code that only consumes, or that belongs to another feature, does not', () => {
+    assert.deepEqual(run(noSection, [{ channel: 'orders.placed.v1', path: 'services/orders/a.ts', line: 3, kind: 'publish' }]), []);
+    assert.deepEqual(run(noSection, [{ channel: 'payments.authorized.v1', path: 'services/payments/a.ts', line: 3, kind: 'consume' }]), []);
+  });
 });

@@ -1,6 +1,8 @@
 // Generated sample pull requests for measuring request counts: a monorepo of services, each with
 // handlers importing shared helpers, feature docs, and a change touching `files` paths in all:
-// mostly modified handlers, some new ones, feature docs and tests, and one dual-write.
+// mostly modified handlers, some new ones, feature docs and tests, and one dual-write. Handlers are
+// written the way a clean service would be (declared channel, trace context), so the findings stay few
+// and the counts measure reads and writes rather than annotation volume.
 import { readFileSync } from 'node:fs';
 
 const demo = new URL('../../fixtures/demo/base/', import.meta.url);
@@ -18,8 +20,11 @@ export async function handle${n}(input: { id: string; amount: number }) {
   return { service: ${service}, id: row.id, amount: input.amount + ${n} };
 }
 
-export async function announce${n}(id: string) {
-  await producer.send({ topic: 'svc${service}.thing-${n}.v1', messages: [{ key: id, value: id }] });
+export async function announce${n}(id: string, trace: { traceparent: string; correlationId: string }) {
+  await producer.send({
+    topic: 'orders.placed.v1',
+    messages: [{ key: id, value: id, headers: { traceparent: trace.traceparent, correlationid: trace.correlationId } }],
+  });
 }
 `;
 }
