@@ -97,7 +97,8 @@ function handlerDeadLetters(model: CodeModel, handler: Handler, patterns: Consum
   return model.calls.some((call) => contains(handler.root, call) && deadLetterRoute(model, call, patterns) !== null);
 }
 
-function missingEvidence(model: CodeModel, handler: Handler, patterns: ConsumerPatterns): Missing | null {
+/** Exported for unbounded-retry: its redelivery variants are Critical exactly when this holds. */
+export function missingEvidence(model: CodeModel, handler: Handler, patterns: ConsumerPatterns): Missing | null {
   const at = reportNode(handler);
   // The evidence table: a dead-letter publish from the handler counts for Kafka and RabbitMQ consumers;
   // SQS and Pub/Sub need the redrive / dead-letter policy, JetStream a finite max_deliver with it.

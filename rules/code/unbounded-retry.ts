@@ -1,11 +1,13 @@
 // rules.md rule 6: a retry or redelivery loop with no finite attempt limit.
-// Variants 1 (library without bound) and 2 (hand-rolled loop or recursion) live here; the consumer
-// redelivery variants (3-7) need the consumer entry points of src/code/handlers.ts.
+// Variants 1 (library without bound) and 2 (hand-rolled loop or recursion), and the consumer
+// redelivery variants 3 (amqplib requeue), 4 (JetStream nak), 5 (Pub/Sub nack) and 7 (kafkajs restart
+// loop); variant 6 (CDK queues) needs a repository-wide queue index and is not implemented.
 import { calleeText } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, sourceText, type RetryConstruct } from '../../src/code/retries.js';
 import { isConnectionCall } from '../../src/code/retry-targets.js';
 import { createCodeRule } from '../../src/review/rule.js';
+import { redeliveryLoops } from './unbounded-retry-redelivery.js';
 
 type Variant = 'library' | 'hand-rolled-loop';
 
@@ -33,6 +35,18 @@ export default createCodeRule({
     const threshold = context.config.thresholds.maxAttempts;
     return {
       'Program:exit'() {
+        for (const loop of redeliveryLoops(model, context.config)) {
+          context.report({
+            node: loop.node,
+            messageId: 'unboundedRetry',
+            data: { construct: loop.construct, loc: `line ${model.line(loop.node)}`, variant: loop.variant },
+            variant: loop.variant,
+            severity: loop.critical ? 'Critical' : 'Important',
+            precision: loop.precision,
+            ...(loop.channel ? { channel: loop.channel } : {}),
+            related: [{ path: context.path, line: model.line(loop.handler), note: 'consumer handler' }],
+          });
+        }
         for (const construct of findRetries(model)) {
           const reason = unboundedReason(model, construct, threshold);
           if (!reason) continue;

@@ -228,6 +228,45 @@ export async function waitUntilHealthy(url: string) {
 }
 `,
     },
+    {
+      name: 'a requeue bounded by the delivery count (x-death) is not a loop',
+      code: `import amqp from 'amqplib';
+const ch = await (await amqp.connect('amqp://rabbit')).createChannel();
+await ch.prefetch(4);
+await ch.consume('q.v1', async (msg) => {
+  if (!msg) return;
+  try {
+    await apply(msg);
+    ch.ack(msg);
+  } catch {
+    const deaths = (msg.properties.headers?.['x-death']?.[0]?.count ?? 0) as number;
+    if (deaths > 5) ch.nack(msg, false, false);
+    else ch.nack(msg);
+  }
+});
+async function apply(x: unknown) {}
+`,
+    },
+    {
+      name: 'nack without requeue and JetStream with a finite max_deliver const',
+      code: `import { connect } from 'nats';
+const MAX_DELIVER = 5;
+const nc = await connect();
+const js = nc.jetstream();
+const jsm = await nc.jetstreamManager();
+await jsm.consumers.add('CATALOG', { durable_name: 'import', max_deliver: MAX_DELIVER });
+const consumer = await js.consumers.get('CATALOG', 'import');
+for await (const m of await consumer.consume()) {
+  try {
+    await save(m.json());
+    m.ack();
+  } catch {
+    m.nak(2_000);
+  }
+}
+async function save(x: unknown) {}
+`,
+    },
   ],
   invalid: [
     {
@@ -421,6 +460,67 @@ export async function post(url: string, body: string): Promise<Response> {
 export const refresh = () => pRetry(() => fetch('https://tokens.internal/refresh'), { retries: Infinity });
 `,
       errors: [{ messageId: 'unboundedRetry', line: 3, variant: 'library', precision: 'Medium' }],
+    },
+    {
+      name: 'amqplib nack (requeue defaults to true) on the catch-all path, no DLX: Critical requeue loop',
+      code: `import amqp from 'amqplib';
+const conn = await amqp.connect('amqp://rabbit');
+const ch = await conn.createChannel();
+await ch.assertQueue('inventory.cycle-count-completed.v1', { durable: true });
+await ch.prefetch(4);
+await ch.consume('inventory.cycle-count-completed.v1', async (msg) => {
+  if (!msg) return;
+  try {
+    await apply(JSON.parse(msg.content.toString()));
+    ch.ack(msg);
+  } catch (err) {
+    console.warn('failed, requeueing', err);
+    ch.nack(msg);
+  }
+});
+async function apply(x: unknown) {}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 13, variant: 'requeue-loop', severity: 'Critical', precision: 'High' }],
+    },
+    {
+      name: 'the same requeue with a dead-letter exchange on the queue stays Important',
+      code: `import amqp from 'amqplib';
+const conn = await amqp.connect('amqp://rabbit');
+const ch = await conn.createChannel();
+await ch.assertQueue('q.v1', { durable: true, deadLetterExchange: 'dlx' });
+await ch.prefetch(4);
+await ch.consume('q.v1', async (msg) => {
+  if (!msg) return;
+  try {
+    await apply(msg);
+    ch.ack(msg);
+  } catch {
+    ch.nack(msg, false, true);
+  }
+});
+async function apply(x: unknown) {}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 12, variant: 'requeue-loop', severity: 'Important' }],
+    },
+    {
+      name: 'JetStream nak on the catch-all path of a consumer without max_deliver',
+      code: `import { connect } from 'nats';
+const nc = await connect();
+const js = nc.jetstream();
+const jsm = await nc.jetstreamManager();
+await jsm.consumers.add('CATALOG', { durable_name: 'import', ack_policy: 'explicit' });
+const consumer = await js.consumers.get('CATALOG', 'import');
+for await (const m of await consumer.consume()) {
+  try {
+    await save(m.json());
+    m.ack();
+  } catch {
+    m.nak();
+  }
+}
+async function save(x: unknown) {}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 12, variant: 'unlimited-redelivery-jetstream' }],
     },
   ],
 });
