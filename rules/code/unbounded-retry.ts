@@ -7,7 +7,7 @@ import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, sourceText, type RetryConstruct } from '../../src/code/retries.js';
 import { isConnectionCall } from '../../src/code/retry-targets.js';
 import { createCodeRule } from '../../src/review/rule.js';
-import { redeliveryLoops } from './unbounded-retry-redelivery.js';
+import { redeliveryLoops } from './_redelivery.js';
 
 type Variant = 'library' | 'hand-rolled-loop';
 

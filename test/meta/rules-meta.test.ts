@@ -14,7 +14,8 @@ describe('rule meta', () => {
   it('registers every rule file, and every registered rule has its file', () => {
     for (const kind of ['code', 'docs'] as const) {
       const files = readdirSync(new URL(`rules/${kind}/`, root))
-        .filter((f) => f.endsWith('.ts'))
+        // `_`-prefixed modules are helpers shared by rules, not rules.
+        .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
         .map((f) => f.replace(/\.ts$/, ''));
       const registered = allRules.filter((r) => r.meta.kind === kind).map((r) => r.meta.id);
       assert.deepEqual([...registered].sort(), [...files].sort(), `rules/${kind}/ and the registry disagree`);

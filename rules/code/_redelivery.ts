@@ -21,7 +21,7 @@ export interface RedeliveryLoop {
 
 const DELIVERY_COUNT = /\bredelivered\b|x-death|x-delivery-count|deliveryAttempt|info\.(redeliveryCount|deliveryCount)|\.redeliveryCount|delivery_count|numDelivered/;
 
-/** This helper is not a rule: `rules/` holds it beside unbounded-retry because it reads missing-dlq. */
+/** Not a rule (the `_` prefix keeps it out of the registry): it lives beside unbounded-retry because it reads missing-dlq. */
 export function redeliveryLoops(model: CodeModel, config: Config): RedeliveryLoop[] {
   const patterns: ConsumerPatterns = {
     dlqChannel: compiledPatterns(config).dlqChannel,
