@@ -171,6 +171,9 @@ export const configSchema = z
       .boolean()
       .default(false)
       .describe('Project addition (not in rules.md §1.6): also review draft pull requests.'),
+    exclude: globs
+      .default([])
+      .describe('Project addition (not in rules.md §1.6): path globs never reviewed (fixtures, vendored or generated code).'),
   })
   .describe('arch-review configuration (.github/arch-review.yml)');
 

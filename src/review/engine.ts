@@ -73,6 +73,9 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   for (const file of changed.slice(limits.maxFiles)) {
     skipped.push({ path: file.path, reason: 'too-large', detail: `the pull request has more than ${limits.maxFiles} changed files` });
   }
+  // `exclude` globs drop paths from review entirely (fixtures, vendored, generated code).
+  const excluded = (path: string) => config.exclude.some((glob) => matchesGlob(path, glob));
+  for (const file of [...reviewable]) if (excluded(file.path)) reviewable.splice(reviewable.indexOf(file), 1);
   const changedPaths = new Set(reviewable.map((f) => f.path));
   const headToBase = new Map<string, string>();
   for (const file of reviewable) if (file.previousPath) headToBase.set(file.path, file.previousPath);

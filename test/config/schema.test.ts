@@ -32,6 +32,7 @@ describe('configSchema defaults', () => {
       asyncapi: { traceHeaderIn: 'asyncapi' },
       rules: {},
       drafts: false,
+    exclude: [],
     });
   });
 
