@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { codeRules, docsRules, allRules } from '../rules/index.js';
 import { loadConfigFile, parseConfig, CONFIG_PATH } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { createLocalGitSource, resolveDefaultBase } from './git/local-source.js';
+import { createLocalGitSource, EMPTY_BASE, resolveDefaultBase } from './git/local-source.js';
 import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
@@ -21,6 +21,7 @@ Options:
   --repo DIR        repository to review (default: current directory)
   --base REF        base commit (default: merge-base of HEAD with the default branch)
   --head REF        head commit (default: HEAD)
+  --all             review every file at head as if it were new (base = the empty tree)
   --format FORMAT   markdown | json | sarif (default: markdown)
   --config FILE     config file to use (default: .github/arch-review.yml as committed at the base)
   --fail-on LEVEL   critical | important | never (default: the config's gate.failOn)
@@ -71,6 +72,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         repo: { type: 'string' },
         base: { type: 'string' },
         head: { type: 'string' },
+        all: { type: 'boolean' },
         format: { type: 'string' },
         config: { type: 'string' },
         'fail-on': { type: 'string' },
@@ -102,7 +104,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   const repo = resolve(io.cwd, values.repo ?? '.');
   const head = values.head ?? 'HEAD';
-  const base = values.base ?? (await resolveDefaultBase(repo, head));
+  if (values.all && values.base) throw new UsageError('--all and --base cannot be combined');
+  const base = values.all ? EMPTY_BASE : values.base ?? (await resolveDefaultBase(repo, head));
   const source = await createLocalGitSource({ repo, base, head });
   const knownRuleIds = allRules.map((r) => r.meta.id);
 
@@ -114,7 +117,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     for (const warning of loaded.warnings) io.stderr(`arch-review: warning: ${warning}`);
   } else {
     // Like the App: the gate's config comes from the base, so a change cannot switch off its own gate.
-    const read = await source.readFile('base', CONFIG_PATH, 64 * 1024 + 1);
+    // With --all there is no base to trust, so the head's committed config applies.
+    const read = await source.readFile(values.all ? 'head' : 'base', CONFIG_PATH, 64 * 1024 + 1);
     const parsedConfig = parseConfig(read.ok ? read.text : '', CONFIG_PATH, { knownRuleIds });
     if (!parsedConfig.ok) throw new Error(parsedConfig.error.message);
     config = parsedConfig.config;

@@ -90,6 +90,16 @@ async function tryResolveCommit(repo: string, ref: string, timeoutMs?: number): 
   }
 }
 
+/**
+ * A base that names the empty tree: every file at head reads as added (`arch-review review --all`).
+ * git accepts a tree wherever diff and ls-tree take a tree-ish, so no commit has to be created.
+ */
+export const EMPTY_BASE = ':empty-tree';
+
+async function emptyTree(repo: string, timeoutMs?: number): Promise<string> {
+  return (await git(['hash-object', '-t', 'tree', '/dev/null'], { cwd: repo, timeoutMs })).trim();
+}
+
 /** Resolves a ref (branch, tag, SHA, `HEAD~2`, ...) to a commit SHA, with a readable error. */
 export async function resolveCommit(repo: string, ref: string, timeoutMs?: number): Promise<string> {
   if (ref.trim() === '') throw new Error(`Empty git ref given for repository ${repo}`);
@@ -164,7 +174,7 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
   const { repo, timeoutMs } = opts;
   await ensureRepo(repo, timeoutMs);
   const [baseSha, headSha] = await Promise.all([
-    resolveCommit(repo, opts.base, timeoutMs),
+    opts.base === EMPTY_BASE ? emptyTree(repo, timeoutMs) : resolveCommit(repo, opts.base, timeoutMs),
     resolveCommit(repo, opts.head, timeoutMs),
   ]);
   const run: GitRunOptions = { cwd: repo, timeoutMs };
