@@ -1,6 +1,14 @@
-// The narrow slice of Octokit that the GitHub source and publisher use, with our own retry for
-// secondary rate limits: Probot 14's throttling only logs them (probot-notes.md), and one failed
-// check-run write would leave a pull request without its gate.
+// The narrow slice of Octokit that the GitHub source and publisher use, with one retry policy of our
+// own. Octokit's plugin-retry is switched off per request: it re-sends a timed-out request with the
+// same, already aborted signal, and it re-sends writes whose first attempt may have reached GitHub.
+// Here:
+// - secondary rate limits (403/429 with retry-after, or GitHub's message) are retried for every
+//   request, honouring retry-after (Probot 14's throttling only logs them, probot-notes.md);
+// - transient failures (5xx, a dropped connection, a timeout) are retried with exponential backoff
+//   and jitter, but only for requests that are safe to repeat (reads, updates, GraphQL queries);
+//   a create that may have happened is left to the caller, which checks before creating again
+//   (publish.ts `createOnce`);
+// - every attempt has its own timeout, so a stalled connection cannot hold a review forever.
 
 export interface GitHubResponse<T> {
   status: number;
@@ -26,20 +34,28 @@ export interface RetryOptions {
   fallbackWaitMs?: number;
   /** Longest single wait honoured; a longer `retry-after` ends the retries. */
   maxWaitMs?: number;
+  /** First wait after a transient failure (5xx, dropped connection, timeout); doubled on each retry. */
+  transientWaitMs?: number;
+  /** Per-attempt timeout of one request (apiFromOctokit only). */
+  timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
-  onRetry?: (info: { attempt: number; waitMs: number; route: string }) => void;
+  onRetry?: (info: { attempt: number; waitMs: number; route: string; reason: 'rate-limit' | 'transient' }) => void;
 }
 
 const DEFAULTS: Required<Omit<RetryOptions, 'onRetry'>> = {
   retries: 3,
   fallbackWaitMs: 60_000,
   maxWaitMs: 5 * 60_000,
+  transientWaitMs: 1_000,
+  timeoutMs: 20_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
 interface ErrorShape {
   status?: number;
+  name?: string;
   message?: string;
+  cause?: unknown;
   response?: { headers?: Record<string, unknown> };
 }
 
@@ -59,6 +75,33 @@ export function secondaryLimitWait(error: unknown, fallbackMs: number): number |
   return null;
 }
 
+/** A timeout of our own per-attempt signal, however Octokit wrapped it. */
+export function isTimeout(error: unknown): boolean {
+  for (let e = error as ErrorShape | undefined, n = 0; e && n < 4; e = e.cause as ErrorShape | undefined, n++) {
+    if (e.name === 'TimeoutError' || e.name === 'AbortError' || /aborted due to timeout|operation was aborted/i.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
+/**
+ * True when the request may or may not have reached GitHub: a 5xx answer, no answer at all (a
+ * dropped connection), or a timeout. 4xx answers are definite.
+ */
+export function isTransient(error: unknown): boolean {
+  const status = (error as ErrorShape)?.status;
+  if (isTimeout(error)) return true;
+  return status === undefined || status === 0 || status >= 500;
+}
+
+/** Requests that change nothing when sent twice. */
+export function isIdempotent(route: string): boolean {
+  if (route === 'POST /graphql') return true;
+  if (route === 'POST /graphql:mutation') return false;
+  const method = route.split(' ')[0]!.toUpperCase();
+  // GitHub answers an existing reaction with 200 instead of adding another.
+  return method !== 'POST' || route.endsWith('/reactions');
+}
+
 export function withSecondaryLimitRetry(api: GitHubApi, options: RetryOptions = {}): GitHubApi {
   const o = { ...DEFAULTS, ...options };
   async function attempt<T>(route: string, call: () => Promise<T>): Promise<T> {
@@ -66,23 +109,41 @@ export function withSecondaryLimitRetry(api: GitHubApi, options: RetryOptions = 
       try {
         return await call();
       } catch (error) {
-        const base = secondaryLimitWait(error, o.fallbackWaitMs * 2 ** n);
-        if (base === null || n >= o.retries || base > o.maxWaitMs) throw error;
-        o.onRetry?.({ attempt: n + 1, waitMs: base, route });
-        await o.sleep(base);
+        if (n >= o.retries) throw error;
+        const limit = secondaryLimitWait(error, o.fallbackWaitMs * 2 ** n);
+        if (limit !== null) {
+          if (limit > o.maxWaitMs) throw error;
+          // Never earlier than retry-after, plus up to 10% (at most 1 s) of jitter so that workers
+          // limited together do not all come back in the same instant.
+          const wait = limit + Math.round(Math.random() * Math.min(1_000, limit * 0.1));
+          o.onRetry?.({ attempt: n + 1, waitMs: wait, route, reason: 'rate-limit' });
+          await o.sleep(wait);
+          continue;
+        }
+        if (!isTransient(error) || !isIdempotent(route)) throw error;
+        const wait = Math.round(o.transientWaitMs * 2 ** n * (0.75 + Math.random() * 0.5));
+        o.onRetry?.({ attempt: n + 1, waitMs: wait, route, reason: 'transient' });
+        await o.sleep(wait);
       }
     }
   }
+  const mutation = (query: string) => /^\s*mutation\b/.test(query);
   return {
     request: (route, params) => attempt(route, () => api.request(route, params)),
-    graphql: (query, variables) => attempt('POST /graphql', () => api.graphql(query, variables)),
+    graphql: (query, variables) => attempt(mutation(query) ? 'POST /graphql:mutation' : 'POST /graphql', () => api.graphql(query, variables)),
   };
 }
 
 export function apiFromOctokit(octokit: OctokitLike, retry: RetryOptions = {}): GitHubApi {
+  const timeoutMs = retry.timeoutMs ?? DEFAULTS.timeoutMs;
+  // A fresh signal per attempt; `retries: 0` keeps plugin-retry out (see the top of this file).
+  const per = (params?: Record<string, unknown>) => ({
+    ...(params ?? {}),
+    request: { ...((params?.request as object | undefined) ?? {}), retries: 0, signal: AbortSignal.timeout(timeoutMs) },
+  });
   const raw: GitHubApi = {
-    request: async <T>(route: string, params?: Record<string, unknown>) => (await octokit.request(route, params)) as GitHubResponse<T>,
-    graphql: async <T>(query: string, variables?: Record<string, unknown>) => (await octokit.graphql(query, variables)) as T,
+    request: async <T>(route: string, params?: Record<string, unknown>) => (await octokit.request(route, per(params))) as GitHubResponse<T>,
+    graphql: async <T>(query: string, variables?: Record<string, unknown>) => (await octokit.graphql(query, per(variables))) as T,
   };
   return withSecondaryLimitRetry(raw, retry);
 }

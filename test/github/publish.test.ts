@@ -148,7 +148,10 @@ describe('secondary rate limits', () => {
     const api = fakeApi([limited(), limited({})]);
     const wrapped = withSecondaryLimitRetry(api, { sleep: async (ms) => void waits.push(ms), fallbackWaitMs: 100 });
     await wrapped.request('POST /x');
-    assert.deepEqual(waits, [2000, 200]);
+    // Never earlier than retry-after (or the fallback), with at most 10% of jitter on top.
+    assert.equal(waits.length, 2);
+    assert.ok(waits[0]! >= 2000 && waits[0]! <= 2200, `first wait ${waits[0]}`);
+    assert.ok(waits[1]! >= 200 && waits[1]! <= 220, `second wait ${waits[1]}`);
     assert.equal(api.calls.length, 3);
   });
 
