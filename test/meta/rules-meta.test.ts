@@ -61,3 +61,10 @@ describe('rule meta', () => {
     });
   }
 });
+
+describe('docs/rules/README.md', () => {
+  it('lists every registered rule (regenerate with npm run rules-index)', async () => {
+    const { renderRulesIndex, RULES_INDEX } = await import('../../scripts/rules-index.js');
+    assert.equal(readFileSync(RULES_INDEX, 'utf8'), renderRulesIndex());
+  });
+});
