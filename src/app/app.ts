@@ -5,6 +5,7 @@ import { apiFromOctokit, type GitHubApi, type OctokitLike, type RetryOptions } f
 import { CHECK_NAME, RE_REVIEW_ACTION } from '../github/limits.js';
 import { concludeCheckRun, postComment, react } from '../github/publish.js';
 import { HELP_TEXT, parseCommand, type ReviewCommand } from './commands.js';
+import { journalId, type RunJournal } from './journal.js';
 import { SeenSet } from './lru.js';
 import { ReviewQueue, type QueueTask, type RunSignal } from './queue.js';
 import { reviewPullRequest, type Log, type ReviewJob, type RunOutcome } from './review-pr.js';
@@ -18,6 +19,13 @@ export interface ArchReviewOptions {
   retry?: RetryOptions;
   /** Called after every run (tests and metrics). */
   onOutcome?: (outcome: RunOutcome, job: ReviewJob) => void;
+  /** Accepted runs survive a restart through this file (journal.ts); none without it. */
+  journal?: RunJournal;
+  /**
+   * A run that could not even report its failure (GitHub unreachable) may leave its check run in
+   * progress: it is tried again after these delays, then left to the journal and the next event.
+   */
+  unfinishedRetryDelaysMs?: readonly number[];
 }
 
 interface Repo {
@@ -27,15 +35,17 @@ interface Repo {
 }
 
 type JobData =
-  | { type: 'review'; api: GitHubApi; job: ReviewJob }
-  | { type: 'command'; api: GitHubApi; repo: Repo; number: number; commentId: number; actor: string; command: ReviewCommand }
-  | { type: 'rerun-sha'; api: GitHubApi; repo: Repo; headSha: string; pullNumbers: number[] };
+  | { type: 'review'; api: GitHubApi; installationId: number | null; job: ReviewJob }
+  | { type: 'command'; api: GitHubApi; installationId: number | null; repo: Repo; number: number; commentId: number; actor: string; command: ReviewCommand }
+  | { type: 'rerun-sha'; api: GitHubApi; installationId: number | null; repo: Repo; headSha: string; pullNumbers: number[] };
 
 const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 
 export interface ArchReviewApp {
   app: (probot: Probot) => void;
   queue: ReviewQueue<JobData>;
+  /** Queues again every run the journal holds (call once, after `probot.load`); returns how many. */
+  recover: () => Promise<number>;
 }
 
 interface PayloadRepo {
@@ -68,8 +78,48 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     return slug;
   }
 
-  async function review(api: GitHubApi, job: ReviewJob, signal: RunSignal): Promise<RunOutcome> {
-    const outcome = await reviewPullRequest({ api, appId: options.appId, appSlug: await appSlug(), log, signal }, job);
+  const journal = options.journal;
+  const retryDelays = options.unfinishedRetryDelaysMs ?? [30_000, 60_000, 120_000, 240_000];
+  const unfinished = new Map<string, number>();
+
+  /** A run that may have left its check run in progress is queued again later, a bounded number of times. */
+  function retryLater(installationId: number | null, job: ReviewJob, api: GitHubApi): boolean {
+    const id = journalId(job);
+    const attempt = unfinished.get(id) ?? 0;
+    const delay = retryDelays[attempt];
+    if (delay === undefined) {
+      unfinished.delete(id);
+      return false;
+    }
+    unfinished.set(id, attempt + 1);
+    log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, attempt: attempt + 1, delayMs: delay }, 'run did not finish; trying again later');
+    setTimeout(() => {
+      queue.enqueue({
+        key: `${job.owner}/${job.repo}#${job.number}`,
+        headSha: job.headSha,
+        explicit: false,
+        data: { type: 'review', api, installationId, job: { ...job, trigger: 'recover' } },
+      });
+    }, delay).unref();
+    return true;
+  }
+
+  async function review(api: GitHubApi, job: ReviewJob, signal: RunSignal, installationId: number | null): Promise<RunOutcome> {
+    journal?.put(installationId, job);
+    let outcome: RunOutcome;
+    try {
+      outcome = await reviewPullRequest({ api, appId: options.appId, appSlug: await appSlug(), log, signal }, job);
+    } catch (error) {
+      // Only the slug look-up throws here; the run never started, so it is simply tried again.
+      if (!retryLater(installationId, job, api)) journal?.delete(job);
+      throw error;
+    }
+    if (outcome.kind === 'failed' && outcome.unfinished) {
+      if (!retryLater(installationId, job, api)) journal?.delete(job);
+    } else {
+      unfinished.delete(journalId(job));
+      journal?.delete(job);
+    }
     options.onOutcome?.(outcome, job);
     return outcome;
   }
@@ -112,7 +162,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       trigger: 'command',
       summaryComment: true,
       ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor } } : {}),
-    }, signal);
+    }, signal, data.installationId);
     await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');
   }
 
@@ -139,11 +189,11 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       await concludeCheckRun(api, repo, headSha, null, 'neutral', {
         title: 'No open pull request for this commit',
         summary: `${headSha.slice(0, 7)} is not the head of an open pull request, so there is nothing to review.`,
-      });
+      }, { appId: options.appId });
       return;
     }
     for (const number of numbers) {
-      await review(api, { owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false }, signal);
+      await review(api, { owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false }, signal, data.installationId);
     }
   }
 
@@ -152,14 +202,18 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     maxPending: options.maxPending ?? 500,
     run: async (task, signal) => {
       const data = task.data;
-      if (data.type === 'review') await review(data.api, data.job, signal);
+      if (data.type === 'review') await review(data.api, data.job, signal, data.installationId);
       else if (data.type === 'command') await runCommand(data, signal);
       else await runForSha(data, signal);
     },
     merge: (older, newer) => {
+      // The replaced run will not happen: nothing to recover for it.
+      if (older.data.type === 'review' && older.headSha !== newer.headSha) journal?.delete(older.data.job);
       // A newer push replaces a waiting /review, but the summary it asked for is still posted.
       if (older.data.type === 'review' && newer.data.type === 'review' && older.data.job.summaryComment) {
-        return { ...newer, data: { ...newer.data, job: { ...newer.data.job, summaryComment: true } } };
+        const merged = { ...newer, data: { ...newer.data, job: { ...newer.data.job, summaryComment: true } } };
+        journal?.put(merged.data.installationId, merged.data.job);
+        return merged;
       }
       return newer;
     },
@@ -168,6 +222,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
 
   function enqueue(task: QueueTask<JobData>, context: Context): void {
     const result = queue.enqueue(task);
+    // Journaled as soon as it is accepted: the 202 tells GitHub never to send this delivery again.
+    if ((result === 'queued' || result === 'coalesced') && task.data.type === 'review') journal?.put(task.data.installationId, task.data.job);
     context.log.info({ key: task.key, sha: task.headSha, result }, 'review task');
     if (result === 'full') {
       void busy(task).catch((error: unknown) => log.error({ err: (error as Error).message }, 'could not report a full queue'));
@@ -182,11 +238,39 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     await concludeCheckRun(data.api, repo, task.headSha, null, 'neutral', {
       title: 'Not reviewed: the reviewer is busy',
       summary: 'Too many reviews are waiting. Press **Re-review** in a few minutes.',
-    });
+    }, { appId: options.appId });
   }
 
   function apiFor(context: Context): GitHubApi {
     return apiFromOctokit(context.octokit as unknown as OctokitLike, options.retry);
+  }
+
+  function installationOf(context: Context): number | null {
+    const id = (context.payload as { installation?: { id?: unknown } }).installation?.id;
+    return typeof id === 'number' ? id : null;
+  }
+
+  async function recover(): Promise<number> {
+    if (!journal || !probotRef) return 0;
+    let queued = 0;
+    for (const entry of journal.entries()) {
+      const { job } = entry;
+      try {
+        const octokit = (await probotRef.auth(entry.installationId)) as unknown as OctokitLike;
+        const api = apiFromOctokit(octokit, options.retry);
+        const result = queue.enqueue({
+          key: `${job.owner}/${job.repo}#${job.number}`,
+          headSha: job.headSha,
+          explicit: false,
+          data: { type: 'review', api, installationId: entry.installationId, job: { ...job, trigger: 'recover' } },
+        });
+        if (result === 'queued' || result === 'coalesced') queued++;
+      } catch (error) {
+        log.error({ pr: `${job.owner}/${job.repo}#${job.number}`, err: (error as Error).message }, 'could not recover a journaled run');
+      }
+    }
+    if (queued > 0) log.info({ runs: queued }, 'recovered runs from the journal');
+    return queued;
   }
 
   /** Runs a handler once per delivery id, and never lets it throw (Probot would log the payload). */
@@ -211,7 +295,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     probot.on(
       ['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'],
       handle((context: Context<'pull_request'>) => {
-        const p = context.payload as unknown as { pull_request: { number: number; head: { sha: string } }; repository: PayloadRepo };
+        const p = context.payload as unknown as { pull_request: { number: number; head: { sha: string } }; before?: unknown; repository: PayloadRepo };
         const repo = repoOf(p);
         const job: ReviewJob = {
           owner: repo.owner,
@@ -221,8 +305,12 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
           defaultBranch: repo.defaultBranch,
           trigger: 'push',
           summaryComment: false,
+          ...(typeof p.before === 'string' && p.before !== p.pull_request.head.sha ? { previousSha: p.before } : {}),
         };
-        enqueue({ key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: false, data: { type: 'review', api: apiFor(context), job } }, context);
+        enqueue(
+          { key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: false, data: { type: 'review', api: apiFor(context), installationId: installationOf(context), job } },
+          context,
+        );
       }),
     );
 
@@ -243,7 +331,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
             key: `${repo.owner}/${repo.repo}#${p.issue.number}`,
             headSha: '',
             explicit: true,
-            data: { type: 'command', api: apiFor(context), repo, number: p.issue.number, commentId: p.comment.id, actor: p.comment.user.login, command },
+            data: { type: 'command', api: apiFor(context), installationId: installationOf(context), repo, number: p.issue.number, commentId: p.comment.id, actor: p.comment.user.login, command },
           },
           context,
         );
@@ -254,7 +342,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       const repo = repoOf(context.payload as unknown as { repository: PayloadRepo });
       const numbers = (pullRequests ?? []).map((p) => p.number);
       const key = numbers.length === 1 ? `${repo.owner}/${repo.repo}#${numbers[0]}` : `${repo.owner}/${repo.repo}@${headSha}`;
-      enqueue({ key, headSha, explicit: true, data: { type: 'rerun-sha', api: apiFor(context), repo, headSha, pullNumbers: numbers } }, context);
+      enqueue({ key, headSha, explicit: true, data: { type: 'rerun-sha', api: apiFor(context), installationId: installationOf(context), repo, headSha, pullNumbers: numbers } }, context);
     };
 
     const ours = (app: { id: number } | null | undefined) => !app || app.id === options.appId;
@@ -288,7 +376,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     );
   };
 
-  return { app, queue };
+  return { app, queue, recover };
 }
 
 async function permissionOf(api: GitHubApi, repo: Repo, username: string): Promise<string> {

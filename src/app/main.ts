@@ -1,8 +1,12 @@
 // `npm start`: the webhook server. Configured by Probot's standard environment: APP_ID,
 // PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL,
-// WEBHOOK_PATH; REVIEW_CONCURRENCY sets how many reviews run at once.
+// WEBHOOK_PATH; REVIEW_CONCURRENCY sets how many reviews run at once; RUN_JOURNAL names the file that
+// carries accepted runs across a restart (`off` for none; default in the temp folder).
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createProbot } from 'probot';
 import { createArchReviewApp } from './app.js';
+import { RunJournal } from './journal.js';
 import { archReviewOctokit } from './octokit.js';
 import { createAppServer } from './server.js';
 
@@ -14,9 +18,11 @@ if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SE
 }
 
 const probot = createProbot({ overrides: { Octokit: archReviewOctokit() } });
-const { app, queue } = createArchReviewApp({
+const journalPath = env.RUN_JOURNAL === 'off' ? null : env.RUN_JOURNAL || join(tmpdir(), `arch-review-${env.APP_ID}`, 'runs.json');
+const { app, queue, recover } = createArchReviewApp({
   appId: Number(env.APP_ID),
   concurrency: Number(env.REVIEW_CONCURRENCY) || 2,
+  journal: new RunJournal(journalPath),
 });
 await probot.load(app);
 
@@ -29,6 +35,8 @@ const server = createAppServer({
 });
 const port = Number(env.PORT) || 3000;
 server.listen(port, env.HOST || '0.0.0.0', () => probot.log.info(`arch-review listening on port ${port}`));
+// Runs accepted before a restart (queued, or stopped mid-review) are finished, not left in progress.
+void recover().catch((error: unknown) => probot.log.error({ err: (error as Error).message }, 'journal recovery failed'));
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -16,6 +16,7 @@ import { fetchPullRequestState, type PullRequestState } from '../github/pr-state
 import {
   completeCheckRun,
   concludeCheckRun,
+  type CreateGuard,
   postComment,
   postReview,
   resolveThreads,
@@ -31,10 +32,16 @@ export interface ReviewJob {
   number: number;
   headSha: string;
   defaultBranch: string;
-  /** push: opened/synchronize/…; rerun: a re-run button; command: a `/review` comment. */
-  trigger: 'push' | 'rerun' | 'command';
+  /**
+   * push: opened/synchronize/…; rerun: a re-run button; command: a `/review` comment; recover: a run
+   * the process had queued or started when it stopped, taken up again at start (journal.ts). A
+   * recovered run behaves like a push: it finishes a run left in progress and never duplicates one.
+   */
+  trigger: 'push' | 'rerun' | 'command' | 'recover';
   summaryComment: boolean;
   accept?: { shortId: string; reason: string; by: string };
+  /** The head this push replaced (synchronize's `before`); a run a stopped process left there is concluded. */
+  previousSha?: string;
 }
 
 export interface Log {
@@ -54,7 +61,9 @@ export interface RunContext {
 export type RunOutcome =
   | { kind: 'reviewed'; checkRunId: number; conclusion: Conclusion; inline: number; resolved: number }
   | { kind: 'already-reviewed' | 'draft' | 'stale-head'; checkRunId: null }
-  | { kind: 'superseded' | 'config-error' | 'failed'; checkRunId: number | null };
+  | { kind: 'superseded' | 'config-error'; checkRunId: number | null }
+  /** `unfinished`: not even the failure could be reported, so the check run may still be in progress. */
+  | { kind: 'failed'; checkRunId: number | null; unfinished?: boolean };
 
 class Superseded extends Error {
   constructor(readonly by: string) {
@@ -82,6 +91,8 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
   const pull = { ...repo, number: job.number };
   let checkRunId: number | null = null;
   let onError: Conclusion = 'neutral';
+  // Which runs existed before this one: a create that may have been stored is looked up, not repeated.
+  let guard: CreateGuard = { appId: ctx.appId };
   const checkpoint = () => {
     const by = ctx.signal.supersededBy();
     if (by) throw new Superseded(by);
@@ -95,22 +106,29 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       configPath: CONFIG_PATH,
       appId: ctx.appId,
       appSlug: ctx.appSlug,
+      ...(job.previousSha ? { previousSha: job.previousSha } : {}),
     });
+    await concludeLeftovers(ctx, job, state);
     const config = readConfig(state, job.defaultBranch);
     if (config.ok) onError = config.config.onError;
 
+    const automatic = job.trigger === 'push' || job.trigger === 'recover';
+    guard = { appId: ctx.appId, known: state.checkRuns.map((r) => r.id) };
     if (state.headSha !== job.headSha) {
-      // A newer push is on its way with its own event; only a requested re-run gets an answer.
-      if (job.trigger === 'push') return { kind: 'stale-head', checkRunId: null };
+      // A newer push is on its way with its own event; only a requested re-run gets an answer, and
+      // a run a stopped process left in progress on this older commit is concluded as superseded.
+      const leftover = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
+      if (automatic && leftover === null) return { kind: 'stale-head', checkRunId: null };
+      if (automatic) checkRunId = leftover;
       throw new Superseded(state.headSha);
     }
-    if (job.trigger === 'push') {
+    if (automatic) {
       if (state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
       if (state.isDraft && !(config.ok && config.config.drafts)) return { kind: 'draft', checkRunId: null };
       // A run left in progress by a crashed process is finished here rather than duplicated.
       checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
     }
-    checkRunId ??= await startCheckRun(api, repo, job.headSha);
+    checkRunId ??= await startCheckRun(api, repo, job.headSha, undefined, guard);
 
     if (!config.ok) {
       await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
@@ -169,7 +187,12 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
     if (job.summaryComment || config.config.summaryComment === 'always') {
-      await upsertSummaryComment(api, pull, state.summaryCommentId, report);
+      // The gate is the check run: a summary comment GitHub refuses must not turn it neutral.
+      try {
+        await upsertSummaryComment(api, pull, state.summaryCommentId, report);
+      } catch (error) {
+        notes.push(`The summary comment could not be written (${describe(error)}); the report is in this check run.`);
+      }
     }
 
     const partial = source.listedFiles() >= MAX_PR_FILES || result.coverage.skipped.some((s) => s.reason === 'time-budget');
@@ -183,14 +206,16 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     return { kind: 'reviewed', checkRunId, conclusion, inline, resolved: gone.length };
   } catch (error) {
     if (error instanceof Superseded) {
-      if (checkRunId === null && job.trigger === 'push') return { kind: 'stale-head', checkRunId: null };
-      checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
-        title: 'Superseded by a newer commit',
-        summary: `A newer commit (${error.by.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.headSha.slice(0, 7)}.`,
-      }).catch((e: unknown) => {
+      if (checkRunId === null && (job.trigger === 'push' || job.trigger === 'recover')) return { kind: 'stale-head', checkRunId: null };
+      try {
+        checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
+          title: 'Superseded by a newer commit',
+          summary: `A newer commit (${error.by.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.headSha.slice(0, 7)}.`,
+        }, guard);
+      } catch (e) {
         log.error({ err: describe(e) }, 'could not conclude a superseded check run');
-        return checkRunId;
-      });
+        return { kind: 'failed', checkRunId, unfinished: true };
+      }
       return { kind: 'superseded', checkRunId };
     }
     const message = describe(error);
@@ -199,11 +224,31 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, onError, {
         title: 'Architecture review could not complete',
         summary: `The review of ${job.headSha.slice(0, 7)} stopped: ${message}\n\nPress **Re-review** (or comment \`/review\`) to try again. The conclusion is \`${onError}\`, as configured by \`onError\`.`,
-      });
+      }, guard);
     } catch (second) {
       log.error({ err: describe(second) }, 'could not complete the check run after a failure');
+      return { kind: 'failed', checkRunId, unfinished: true };
     }
     return { kind: 'failed', checkRunId };
+  }
+}
+
+/**
+ * Runs left in progress on the commit this push replaced. Runs of one pull request never overlap in
+ * this process (queue.ts), so one still in progress was left by a process that stopped mid-review:
+ * it is concluded as superseded, so no run stays pending forever. A failure here is only logged.
+ */
+async function concludeLeftovers(ctx: RunContext, job: ReviewJob, state: PullRequestState): Promise<void> {
+  const leftovers = state.previousCheckRuns.filter((r) => r.status !== 'completed');
+  for (const run of leftovers) {
+    try {
+      await completeCheckRun(ctx.api, { owner: job.owner, repo: job.repo }, run.id, 'neutral', {
+        title: 'Superseded by a newer commit',
+        summary: `A newer commit (${job.headSha.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.previousSha!.slice(0, 7)}.`,
+      });
+    } catch (error) {
+      ctx.log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, run: run.id, err: describe(error) }, 'could not conclude a run left in progress');
+    }
   }
 }
 

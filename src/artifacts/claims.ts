@@ -112,20 +112,13 @@ export function contentWords(text: string): string[] {
 export function stem(word: string): string {
   let w = word.toLowerCase();
   if (w.length <= 3) return w;
-  for (const [suffix, replacement] of [
-    ['ies', 'y'],
-    ['ied', 'y'],
-    ['sses', 'ss'],
-    ['ing', ''],
-    ['ed', ''],
-    ['es', ''],
-    ['s', ''],
-  ] as const) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= 3 && !(suffix === 's' && w.endsWith('ss'))) {
-      w = w.slice(0, w.length - suffix.length) + replacement;
-      break;
-    }
-  }
+  if (/ie[sd]$/.test(w) && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (/(ss|sh|ch|x|z)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  // "message" and "messages", "close" and "closed" meet once a final `e` is dropped too.
+  if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
   return w;
 }
 

@@ -27,6 +27,8 @@ export interface PullRequestState {
   /** The base branch's tip; the review itself follows the merge base (see source.ts). */
   baseSha: string;
   checkRuns: ExistingCheckRun[];
+  /** This app's runs on the commit the push replaced (`before` of a synchronize), when asked for. */
+  previousCheckRuns: ExistingCheckRun[];
   threads: OwnThread[];
   summaryCommentId: number | null;
   accepted: AcceptMarker[];
@@ -51,15 +53,21 @@ interface Page<T> {
 const THREAD_FIELDS = 'id isResolved path comments(first: 1) { nodes { body author { login } } }';
 const COMMENT_FIELDS = 'databaseId body author { login }';
 
-const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $headSha: GitObjectID!, $appId: Int!, $checkName: String!) {
-  repository(owner: $owner, name: $name) {
-    config: object(expression: $configExpr) { ... on Blob { text byteSize isTruncated } }
-    commit: object(oid: $headSha) {
-      ... on Commit {
+const RUNS_OF_COMMIT = `... on Commit {
         checkSuites(first: 10, filterBy: { appId: $appId }) {
           nodes { checkRuns(first: 50, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion } } }
         }
-      }
+      }`;
+
+// `previous` is the commit a push replaced; without one it repeats the head (GraphQL needs a value).
+const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $headSha: GitObjectID!, $previousSha: GitObjectID!, $appId: Int!, $checkName: String!) {
+  repository(owner: $owner, name: $name) {
+    config: object(expression: $configExpr) { ... on Blob { text byteSize isTruncated } }
+    commit: object(oid: $headSha) {
+      ${RUNS_OF_COMMIT}
+    }
+    previous: object(oid: $previousSha) {
+      ${RUNS_OF_COMMIT}
     }
     pullRequest(number: $number) {
       isDraft
@@ -95,6 +103,16 @@ export interface StateRequest {
   configPath: string;
   appId: number;
   appSlug: string;
+  /** The head before the push (synchronize's `before`): runs a stopped process left there are reported. */
+  previousSha?: string;
+}
+
+type CommitRuns = { checkSuites?: { nodes: { checkRuns: { nodes: { databaseId: number; status: string; conclusion: string | null }[] } }[] } };
+
+function runsOf(commit: CommitRuns | null): ExistingCheckRun[] {
+  return (commit?.checkSuites?.nodes ?? []).flatMap((s) =>
+    s.checkRuns.nodes.map((r) => ({ id: r.databaseId, status: r.status.toLowerCase(), conclusion: r.conclusion?.toLowerCase() ?? null })),
+  );
 }
 
 export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): Promise<PullRequestState> {
@@ -102,13 +120,15 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
   const data = await api.graphql<{
     repository: {
       config: { text: string | null; byteSize: number; isTruncated: boolean } | null;
-      commit: { checkSuites?: { nodes: { checkRuns: { nodes: { databaseId: number; status: string; conclusion: string | null }[] } }[] } } | null;
+      commit: CommitRuns | null;
+      previous: CommitRuns | null;
       pullRequest: { isDraft: boolean; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
     };
   }>(STATE_QUERY, {
     ...vars,
     configExpr: `${req.defaultBranch}:${req.configPath}`,
     headSha: req.headSha,
+    previousSha: req.previousSha && /^[0-9a-f]{40}$/.test(req.previousSha) ? req.previousSha : req.headSha,
     appId: req.appId,
     checkName: CHECK_NAME,
   });
@@ -146,9 +166,8 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     isDraft: pr.isDraft,
     headSha: pr.headRefOid,
     baseSha: pr.baseRefOid,
-    checkRuns: (repo.commit?.checkSuites?.nodes ?? []).flatMap((s) =>
-      s.checkRuns.nodes.map((r) => ({ id: r.databaseId, status: r.status.toLowerCase(), conclusion: r.conclusion?.toLowerCase() ?? null })),
-    ),
+    checkRuns: runsOf(repo.commit),
+    previousCheckRuns: req.previousSha && req.previousSha !== req.headSha ? runsOf(repo.previous) : [],
     threads: ownThreads,
     summaryCommentId: summary?.databaseId ?? null,
     accepted: ownComments.flatMap((c) => acceptsIn(c.body)),

@@ -1,11 +1,11 @@
 // Every write the App makes to GitHub: the check run (the merge gate) and its annotations, one
 // review with inline comments, thread resolution, the sticky summary comment and command replies.
 // Each function sends few requests and stays inside the documented limits (limits.ts).
-import type { GitHubApi } from './api.js';
+import { isTransient, type GitHubApi } from './api.js';
 import { clip, type Annotation, type CheckOutput, type Conclusion } from './check-output.js';
 import type { ReviewCommentDraft } from './inline.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, MAX_COMMENT_BODY_CHARS, RE_REVIEW_ACTION } from './limits.js';
-import { SUMMARY_MARKER } from './markers.js';
+import { fingerprintMarker, SUMMARY_MARKER } from './markers.js';
 import type { OwnThread } from './pr-state.js';
 
 export interface RepoRef {
@@ -19,10 +19,87 @@ export interface PullRef extends RepoRef {
 
 const now = () => new Date().toISOString();
 
+/** Attempts of a create whose first try may or may not have reached GitHub. */
+const CREATE_ATTEMPTS = 3;
+const CREATE_RETRY_WAIT_MS = 1_000;
+
+/**
+ * A create (check run, review, comment) is not safe to send twice: a 5xx, a dropped connection or a
+ * timeout may come after GitHub stored it. Before creating again, look for what the first attempt
+ * may have made, and adopt it. If even the look-up fails, give up rather than risk a duplicate.
+ */
+export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await create();
+    } catch (error) {
+      if (!isTransient(error) || n >= CREATE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.round(CREATE_RETRY_WAIT_MS * 2 ** (n - 1) * (0.75 + Math.random() * 0.5))));
+      let found: T | null;
+      try {
+        found = await find();
+      } catch {
+        throw error;
+      }
+      if (found !== null) return found;
+    }
+  }
+}
+
+interface CheckRunNode {
+  databaseId: number;
+  status: string;
+  externalId: string | null;
+}
+
+/** This app's runs of the check on a commit (ids and status), through GraphQL. */
+export async function findCheckRuns(api: GitHubApi, repo: RepoRef, headSha: string, appId?: number): Promise<CheckRunNode[]> {
+  const filter = appId === undefined ? '' : '(first: 10, filterBy: { appId: $appId })';
+  const query = `query ExistingCheckRuns($owner: String!, $name: String!, $sha: GitObjectID!, $checkName: String!${appId === undefined ? '' : ', $appId: Int!'}) {
+  repository(owner: $owner, name: $name) { object(oid: $sha) { ... on Commit {
+    checkSuites${filter || '(first: 10)'} { nodes { checkRuns(first: 50, filterBy: { checkName: $checkName }) { nodes { databaseId status externalId } } } }
+  } } }
+}`;
+  const data = await api.graphql<{ repository: { object: { checkSuites?: { nodes: { checkRuns: { nodes: CheckRunNode[] } }[] } } | null } | null }>(query, {
+    owner: repo.owner,
+    name: repo.repo,
+    sha: headSha,
+    checkName: CHECK_NAME,
+    ...(appId === undefined ? {} : { appId }),
+  });
+  return (data.repository?.object?.checkSuites?.nodes ?? []).flatMap((s) => s.checkRuns.nodes).filter((r) => r.externalId === null || r.externalId === headSha);
+}
+
+export interface CreateGuard {
+  appId?: number;
+  /** Runs known to exist before this create (the run state read at the start); looked up when absent. */
+  known?: readonly number[];
+}
+
+async function createCheckRun(
+  api: GitHubApi,
+  repo: RepoRef,
+  headSha: string,
+  body: Record<string, unknown>,
+  guard: CreateGuard,
+): Promise<{ id: number; adopted: string | null }> {
+  let known = guard.known;
+  // Without a list of the runs that were there before, take one now: only rare paths (a full queue,
+  // a commit without a pull request) come here, so the extra request is cheap.
+  known ??= (await findCheckRuns(api, repo, headSha, guard.appId).catch(() => [])).map((r) => r.databaseId);
+  const before = new Set(known);
+  return createOnce<{ id: number; adopted: string | null }>(
+    async () => ({ id: (await api.request<{ id: number }>('POST /repos/{owner}/{repo}/check-runs', { ...repo, ...body })).data.id, adopted: null }),
+    async () => {
+      const run = (await findCheckRuns(api, repo, headSha, guard.appId)).find((r) => !before.has(r.databaseId));
+      return run ? { id: run.databaseId, adopted: run.status } : null;
+    },
+  );
+}
+
 /** Created in progress so the pull request shows the gate at once; `external_id` ties it to the SHA. */
-export async function startCheckRun(api: GitHubApi, repo: RepoRef, headSha: string, detailsUrl?: string): Promise<number> {
-  const res = await api.request<{ id: number }>('POST /repos/{owner}/{repo}/check-runs', {
-    ...repo,
+export async function startCheckRun(api: GitHubApi, repo: RepoRef, headSha: string, detailsUrl?: string, guard: CreateGuard = {}): Promise<number> {
+  return createCheckRun(api, repo, headSha, {
     name: CHECK_NAME,
     head_sha: headSha,
     external_id: headSha,
@@ -30,8 +107,7 @@ export async function startCheckRun(api: GitHubApi, repo: RepoRef, headSha: stri
     started_at: now(),
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
     output: { title: 'Reviewing…', summary: `Reviewing ${headSha.slice(0, 7)}: the result appears here when the review completes.` },
-  });
-  return res.data.id;
+  }, guard).then((r) => r.id);
 }
 
 /**
@@ -76,10 +152,10 @@ export async function concludeCheckRun(
   checkRunId: number | null,
   conclusion: Conclusion,
   output: CheckOutput,
+  guard: CreateGuard = {},
 ): Promise<number> {
   if (checkRunId === null) {
-    const res = await api.request<{ id: number }>('POST /repos/{owner}/{repo}/check-runs', {
-      ...repo,
+    const created = await createCheckRun(api, repo, headSha, {
       name: CHECK_NAME,
       head_sha: headSha,
       external_id: headSha,
@@ -88,25 +164,64 @@ export async function concludeCheckRun(
       completed_at: now(),
       output,
       actions: [RE_REVIEW_ACTION],
-    });
-    return res.data.id;
+    }, guard);
+    // A run adopted from a lost first attempt is already complete; anything else gets completed.
+    if (created.adopted !== null && created.adopted !== 'COMPLETED') await completeCheckRun(api, repo, created.id, conclusion, output);
+    return created.id;
   }
   await completeCheckRun(api, repo, checkRunId, conclusion, output);
   return checkRunId;
 }
 
+const RECENT_THREADS = `query RecentThreads($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    reviewThreads(last: 100) { nodes { comments(first: 1) { nodes { body } } } }
+  } }
+}`;
+
+const RECENT_COMMENTS = `query RecentComments($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    comments(last: 100) { nodes { databaseId body } }
+  } }
+}`;
+
+async function recentComments(api: GitHubApi, pull: PullRef): Promise<{ databaseId: number; body: string }[]> {
+  const data = await api.graphql<{ repository: { pullRequest: { comments: { nodes: { databaseId: number; body: string }[] } } } }>(RECENT_COMMENTS, {
+    owner: pull.owner,
+    name: pull.repo,
+    number: pull.number,
+  });
+  return data.repository.pullRequest.comments.nodes;
+}
+
 /** One review per run (`COMMENT`, never `REQUEST_CHANGES`: the check run is the gate). */
 export async function postReview(api: GitHubApi, pull: PullRef, headSha: string, comments: readonly ReviewCommentDraft[]): Promise<void> {
   const n = comments.length;
-  await api.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
-    owner: pull.owner,
-    repo: pull.repo,
-    pull_number: pull.number,
-    commit_id: headSha,
-    event: 'COMMENT',
-    body: `Architecture review: ${n} new finding${n === 1 ? '' : 's'} on changed lines. The "${CHECK_NAME}" check run has the full report.`,
-    comments: comments.map(({ fingerprint: _fingerprint, ...c }) => c),
-  });
+  const marker = comments[0] ? fingerprintMarker(comments[0].fingerprint) : null;
+  await createOnce(
+    async () => {
+      await api.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+        owner: pull.owner,
+        repo: pull.repo,
+        pull_number: pull.number,
+        commit_id: headSha,
+        event: 'COMMENT',
+        body: `Architecture review: ${n} new finding${n === 1 ? '' : 's'} on changed lines. The "${CHECK_NAME}" check run has the full report.`,
+        comments: comments.map(({ fingerprint: _fingerprint, ...c }) => c),
+      });
+      return true;
+    },
+    async () => {
+      // A review is all or nothing: its first comment's fingerprint marker shows it was stored.
+      if (!marker) return null;
+      const data = await api.graphql<{ repository: { pullRequest: { reviewThreads: { nodes: { comments: { nodes: { body: string }[] } }[] } } } }>(RECENT_THREADS, {
+        owner: pull.owner,
+        name: pull.repo,
+        number: pull.number,
+      });
+      return data.repository.pullRequest.reviewThreads.nodes.some((t) => t.comments.nodes[0]?.body.includes(marker)) ? true : null;
+    },
+  );
 }
 
 /** Replies `Resolved in <sha>` and resolves each thread, all in one GraphQL mutation; never deletes. */
@@ -138,22 +253,27 @@ export async function upsertSummaryComment(api: GitHubApi, pull: PullRef, existi
     await api.request('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', { owner: pull.owner, repo: pull.repo, comment_id: existingId, body });
     return existingId;
   }
-  const res = await api.request<{ id: number }>('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    owner: pull.owner,
-    repo: pull.repo,
-    issue_number: pull.number,
-    body,
-  });
-  return res.data.id;
+  return createIssueComment(api, pull, body);
+}
+
+/** Creates an issue comment once: after a lost answer, a comment with the same body is adopted. */
+async function createIssueComment(api: GitHubApi, pull: PullRef, body: string): Promise<number> {
+  return createOnce(
+    async () =>
+      (
+        await api.request<{ id: number }>('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
+          owner: pull.owner,
+          repo: pull.repo,
+          issue_number: pull.number,
+          body,
+        })
+      ).data.id,
+    async () => (await recentComments(api, pull)).find((c) => c.body === body)?.databaseId ?? null,
+  );
 }
 
 export async function postComment(api: GitHubApi, pull: PullRef, body: string): Promise<void> {
-  await api.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', {
-    owner: pull.owner,
-    repo: pull.repo,
-    issue_number: pull.number,
-    body: clip(body, MAX_COMMENT_BODY_CHARS, '…'),
-  });
+  await createIssueComment(api, pull, clip(body, MAX_COMMENT_BODY_CHARS, '…'));
 }
 
 export async function react(api: GitHubApi, repo: RepoRef, commentId: number, content: 'eyes' | 'rocket' | 'confused'): Promise<void> {

@@ -48,9 +48,18 @@ function list(items: readonly string[]): string {
   return items.length ? items.map(escapeInline).join(', ') : 'none';
 }
 
+/** The per-feature verdicts of a multi-feature review (§9.3 step 1), else the single verdict. */
+function verdictsOf(result: ReviewResult): Verdict[] {
+  return result.verdicts && result.verdicts.length > 0 ? result.verdicts : [result.verdict];
+}
+
 function titleLine(result: ReviewResult, head: readonly Finding[]): string {
   const counts = GROUPS.map((s) => `${head.filter((f) => f.severity === s).length} ${s}`).join(' · ');
-  return `**Architecture review** — ${counts} — Tier: ${result.verdict.tier}${claimNote(result.verdict)}`;
+  const verdicts = verdictsOf(result);
+  const tier = verdicts.length > 1
+    ? verdicts.map((v) => `${escapeInline(v.feature ?? 'code')} ${v.tier}${claimNote(v)}`).join(', ')
+    : `${result.verdict.tier}${claimNote(result.verdict)}`;
+  return `**Architecture review** — ${counts} — Tier: ${tier}`;
 }
 
 /** `(claimed X)` when some claim is above the computed tier; the highest such claim is shown. */
@@ -65,7 +74,8 @@ function scopeLine(result: ReviewResult): string {
   return (
     `Scope: features ${list(s.features)}; channels ${list(s.channels)}; ` +
     `${plural(s.codeFiles, 'code file')}, ${plural(s.artifacts, 'artifact')}; ` +
-    `patterns touched: ${list(s.patterns)}; contracts affected: ${list(s.contracts)}`
+    // Pattern groups ("Retry (code)", "Event Message, ... (design)") are separated by semicolons.
+    `patterns touched: ${s.patterns.length ? s.patterns.map(escapeInline).join('; ') : 'none'}; contracts affected: ${list(s.contracts)}`
   );
 }
 
@@ -155,8 +165,16 @@ function failureModesSection(entries: readonly FailureModeEntry[]): string[] {
   return out;
 }
 
-function verdictSection(v: Verdict): string[] {
-  const out = ['## Readiness verdict', `Tier: ${v.tier} (maturity level ${v.level}${v.level === 1 ? ': basic' : ''})`];
+function verdictSection(result: ReviewResult): string[] {
+  const verdicts = verdictsOf(result);
+  if (verdicts.length === 1) return ['## Readiness verdict', ...verdictLines(verdicts[0])];
+  // One verdict per touched feature, each under its own sub-heading.
+  return ['## Readiness verdict', ...verdicts.flatMap((v) => [`### ${escapeInline(v.feature ?? 'code without a feature')}`, ...verdictLines(v)])];
+}
+
+function verdictLines(v: Verdict): string[] {
+  const gate = v.belowGate?.length ? `, below the Prototype gate: ${v.belowGate.join(', ')} not met` : '';
+  const out = [`Tier: ${v.tier} (maturity level ${v.level}${v.level === 1 ? ': basic' : ''}${gate})`];
   if (v.downgrade) {
     // One line per claimed tier (9.3 step 5); each line is escaped on its own.
     for (const line of v.downgrade.split(/\r?\n/).filter(Boolean)) {
@@ -170,7 +188,8 @@ function verdictSection(v: Verdict): string[] {
   } else {
     out.push(`Gaps to next tier: none (${v.tier} is the highest tier).`);
   }
-  out.push(`README updates to consider: ${v.readmeUpdates.length ? v.readmeUpdates.map(escapeInline).join('; ') : 'none.'}`);
+  const updates = v.readmeUpdates.map(escapeInline).join('; ');
+  out.push(`README updates to consider: ${updates ? `${updates}${/[.!?]$/.test(updates) ? '' : '.'}` : 'none.'}`);
   return out;
 }
 
@@ -195,7 +214,7 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
     '',
     ...failureModesSection(result.failureModes),
     '',
-    ...verdictSection(result.verdict),
+    ...verdictSection(result),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -5,8 +5,13 @@ import { posix } from 'node:path';
 import { classifyPath } from '../artifacts/classify.js';
 import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
 import { isCodePath, isTestPath } from '../code/parse.js';
-import { findHandlers } from '../code/handlers.js';
+import { callsInHandler, findHandlers } from '../code/handlers.js';
+import { isDedupGuard } from '../code/idempotency.js';
+import { compiledPatterns } from '../config/patterns.js';
 import { findRetries } from '../code/retries.js';
+import { writeHandlers } from '../code/http-routes.js';
+import { lockFacts } from '../code/locks.js';
+import { outboundCall } from '../code/outbound.js';
 import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
 import { runCodeRules, type CodeFileInput } from './code-runner.js';
@@ -16,13 +21,17 @@ import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
 import { decideGate, gatePolicy, isGating } from './gate.js';
 import { matchesGlob } from './glob.js';
+import { resolveRuleSettings } from './rule-settings.js';
 import type { CodeChannelUse, CodeRule, DocsRule } from './rule.js';
 import type { ChangedFile, ReviewSource } from './source.js';
 import { computeAntiPatterns } from './summary/anti-patterns.js';
 import { computeChecklists } from './summary/checklists.js';
+import { asHeadFinding, provideReadinessInputs, READINESS_RULES } from './summary/criteria.js';
 import type { ReviewFacts } from './summary/facts.js';
 import { computeFailureModes } from './summary/failure-modes.js';
-import { computeVerdict } from './summary/verdict.js';
+import { loadEvidence } from './summary/load-evidence.js';
+import { scopeSummary } from './summary/scope-line.js';
+import { computeVerdicts, primaryVerdict } from './summary/verdict.js';
 import type { AcceptedRisk, CoverageSkip, RawFinding, ReviewResult, Side } from './types.js';
 
 export interface ReviewLimits {
@@ -147,14 +156,69 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits);
   skipped.push(...headArtifacts.skipped);
 
-  const headDocs = runDocsRules(options.docsRules, {
-    side: 'head', model: headArtifacts.model, other: baseArtifacts.model, config,
+  // Rules that read the readiness evaluation (tier-claim-unsupported) run after every other rule of
+  // their side, with that side's findings and facts attached to its artifact model.
+  const ordinaryDocsRules = options.docsRules.filter((r) => !READINESS_RULES.has(r.meta.id));
+  const readinessDocsRules = options.docsRules.filter((r) => READINESS_RULES.has(r.meta.id));
+  const headDocsInput = {
+    side: 'head' as const, model: headArtifacts.model, other: baseArtifacts.model, config,
     codeChannels: codeChannelUses(headCode.models, new Set(head.code.map((f) => f.path))),
-  });
-  const baseDocs = runDocsRules(options.docsRules, {
-    side: 'base', model: baseArtifacts.model, other: headArtifacts.model, config,
+  };
+  const baseDocsInput = {
+    side: 'base' as const, model: baseArtifacts.model, other: headArtifacts.model, config,
     codeChannels: codeChannelUses(baseCode.models, new Set(base.code.map((f) => f.path))),
+  };
+  const headDocs = runDocsRules(ordinaryDocsRules, headDocsInput);
+  const baseDocs = runDocsRules(ordinaryDocsRules, baseDocsInput);
+
+  // Evidence for the computed sections (review-output.md §5-9): test contents, CI configuration,
+  // deployment changes and consumed contracts; base-side code facts tell new constructs.
+  const evidence = await loadEvidence({
+    source, config, changed: reviewable, codePaths: head.code.map((f) => f.path), features: [...features].sort(), headModel: headArtifacts.model,
   });
+  const ranRules = new Set(
+    [...options.codeRules, ...options.docsRules].map((r) => r.meta.id).filter((id) => resolveRuleSettings(config, id).enabled),
+  );
+  const baseCodeFacts = collectFacts(baseCode.models, base.code, [], features, baseArtifacts.model, config);
+  const channelOwners = (declared: Map<string, { feature: string }>) => new Map([...declared].map(([c, o]) => [c, o.feature] as const));
+  const sharedFacts = {
+    tests: evidence.tests,
+    ciConfigs: evidence.ciConfigs,
+    loadTestPaths: evidence.loadTestPaths,
+    ranRules,
+    changes: reviewable.map((f) => ({ path: f.path, status: f.status })),
+    deploymentChanges: evidence.deploymentChanges,
+    serviceFolderChanges: evidence.serviceFolderChanges,
+    featureGlobs: config.features,
+    nonIdempotentCalls: config.nonIdempotentCalls,
+    services: evidence.services,
+  };
+  const facts: ReviewFacts = {
+    ...collectFacts(headCode.models, head.code, testFiles, features, headArtifacts.model, config),
+    ...sharedFacts,
+    artifacts: { head: headArtifacts.model, base: baseArtifacts.model, ...(evidence.consumed ? { consumed: evidence.consumed } : {}) },
+    baseCode: baseCodeFacts,
+    channelOwners: channelOwners(headDeclared),
+  };
+  if (readinessDocsRules.length > 0) {
+    provideReadinessInputs(headArtifacts.model, { findings: [...headCode.findings, ...headDocs.findings].map(asHeadFinding), facts });
+    provideReadinessInputs(baseArtifacts.model, {
+      findings: [...baseCode.findings, ...baseDocs.findings].map(asHeadFinding),
+      facts: {
+        ...baseCodeFacts,
+        ...sharedFacts,
+        artifacts: { head: baseArtifacts.model, base: null, ...(evidence.consumed ? { consumed: evidence.consumed } : {}) },
+        channelOwners: channelOwners(baseDeclared),
+      },
+    });
+    for (const [into, input] of [[headDocs, headDocsInput], [baseDocs, baseDocsInput]] as const) {
+      const extra = runDocsRules(readinessDocsRules, input);
+      into.findings.push(...extra.findings);
+      into.suppressionProblems.push(...extra.suppressionProblems);
+      into.errors.push(...extra.errors);
+      for (const [id, n] of Object.entries(extra.suppressed)) into.suppressed[id] = (into.suppressed[id] ?? 0) + n;
+    }
+  }
 
   const headRaw: RawFinding[] = [...headCode.findings, ...headDocs.findings, ...headDocs.suppressionProblems];
   const baseRaw: RawFinding[] = [...baseCode.findings, ...baseDocs.findings, ...baseDocs.suppressionProblems];
@@ -167,7 +231,6 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const policy = gatePolicy(config, options.failOn);
   for (const finding of findings) finding.gating = isGating(finding, policy, changedPaths);
 
-  const facts = collectFacts(headCode.models, new Set(head.code.map((f) => f.path)), testFiles, features, headArtifacts.model);
   const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
     features.size > 0 || platformChanged;
   const gate = decideGate(findings, relevant);
@@ -178,20 +241,27 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   }
   const errors = [...headCode.errors, ...baseCode.errors, ...headDocs.errors, ...baseDocs.errors];
 
-  const contractsAffected = new Set<string>();
+  const changedContracts = new Set<string>();
   for (const file of reviewable) {
     const c = classifyPath(file.path);
-    if (c?.channel && (c.type === 'contract' || c.type === 'schema' || c.type === 'asyncapi')) contractsAffected.add(c.channel);
+    if (c?.channel && (c.type === 'contract' || c.type === 'schema' || c.type === 'asyncapi')) changedContracts.add(c.channel);
   }
-  for (const channel of codeChannels) contractsAffected.add(channel);
+  // Patterns recognised in the analysed code (review-output.md §4.1).
   const patterns = new Set<string>();
+  const compiled = compiledPatterns(config);
   for (const model of headCode.models.values()) {
     for (const call of model.calls) {
       for (const effect of model.effectsOf(call)) {
-        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) patterns.add('Transactional Outbox (code)');
+        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) patterns.add('Transactional Outbox');
+        if (effect.kind === 'publish' && effect.channel && compiled.dlqChannel.test(effect.channel)) patterns.add('Dead Letter Channel');
       }
     }
+    for (const handler of findHandlers(model)) {
+      if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) patterns.add('Idempotent Receiver');
+    }
   }
+  if (facts.retries.length > 0) patterns.add('Retry');
+  const scopeLine = scopeSummary(facts, [...changedContracts], [...patterns]);
 
   return {
     base: source.baseRef,
@@ -199,16 +269,16 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     findings,
     scope: {
       features: [...features].sort(),
-      channels: [...new Set([...codeChannels, ...contractsAffected])].sort(),
+      channels: scopeLine.channels,
       codeFiles: head.code.length,
       artifacts: headArtifacts.model.artifacts.size,
-      patterns: [...patterns].sort(),
-      contracts: [...contractsAffected].sort(),
+      patterns: scopeLine.patterns,
+      contracts: scopeLine.contracts,
     },
     checklists: computeChecklists(findings, facts),
     antiPatterns: computeAntiPatterns(findings, facts),
     failureModes: computeFailureModes(findings, facts),
-    verdict: computeVerdict(findings, facts),
+    ...verdictsOf(findings, facts),
     coverage: {
       codeFiles: head.code.map((f) => f.path).filter((p) => !headCode.skipped.some((s) => s.path === p)).sort(),
       artifacts: [...headArtifacts.model.artifacts.keys()].sort(),
@@ -340,11 +410,13 @@ async function loadArtifacts(
 
 function collectFacts(
   models: Map<string, CodeModel>,
-  reported: Set<string>,
+  files: readonly CodeFileInput[],
   testFiles: string[],
   features: Set<string>,
   artifacts: ArtifactModel,
+  config: Config,
 ): ReviewFacts {
+  const reported = new Set(files.map((f) => f.path));
   const facts: ReviewFacts = {
     consumers: [],
     publishes: [],
@@ -358,13 +430,29 @@ function collectFacts(
     contracts: [...artifacts.features.values()].reduce((n, f) => n + f.contracts.size, 0),
     asyncApiFiles: [...artifacts.features.values()].reduce((n, f) => n + f.asyncapi.size, 0),
     schemaFiles: [...artifacts.features.values()].reduce((n, f) => n + f.schemas.size, 0),
+    writeHandlers: 0,
+    lockSites: 0,
+    outboundCalls: [],
+    patternComments: [],
+    analysedPaths: [...reported].sort(),
   };
+  for (const file of files) {
+    file.text.split(/\r?\n/).forEach((line, i) => {
+      if (/\/\/\s*Pattern:/.test(line)) facts.patternComments!.push({ path: file.path, line: i + 1, library: 'comment' });
+    });
+  }
   for (const [path, model] of models) {
     if (!reported.has(path)) continue;
     for (const handler of findHandlers(model)) {
-      facts.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce });
+      facts.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce, channel: handler.channel ?? null });
     }
     for (const retry of findRetries(model)) facts.retries.push({ path, line: model.line(retry.node), library: retry.library });
+    facts.writeHandlers! += writeHandlers(model).length;
+    facts.lockSites! += lockFacts(model).acquires.length;
+    for (const call of model.calls) {
+      const out = outboundCall(model, call, { internalHosts: config.internalHosts });
+      if (out) facts.outboundCalls!.push({ path, line: model.line(call), library: out.client });
+    }
     for (const region of model.regions()) {
       let write = false;
       let publish = false;
@@ -384,6 +472,12 @@ function collectFacts(
     }
   }
   return facts;
+}
+
+/** One verdict per touched feature; the headline verdict is the lowest tier (review-output.md §9.3). */
+function verdictsOf(findings: ReturnType<typeof assignStatuses>, facts: ReviewFacts): { verdict: ReviewResult['verdict']; verdicts: ReviewResult['verdict'][] } {
+  const verdicts = computeVerdicts(findings, facts);
+  return { verdict: primaryVerdict(verdicts), verdicts };
 }
 
 function dedupeSkips(skips: CoverageSkip[]): CoverageSkip[] {

@@ -120,6 +120,8 @@ export interface FailureModeEntry {
   mitigation: string;
   requiredTest: string;
   testFound: string | null;
+  /** The touched feature whose System concerns and contracts gave the blast radius. */
+  feature?: string;
 }
 
 export type Tier = 'Prototype' | 'Service-ready' | 'Production-ready' | 'Enterprise-critical';
@@ -134,6 +136,10 @@ export interface Verdict {
   nextTier: Tier | null;
   gaps: { kind: 'technical' | 'system'; text: string }[];
   readmeUpdates: string[];
+  /** Level-0 criteria that are not met: the verdict says "below the Prototype gate" (§9.3 step 2). */
+  belowGate?: string[];
+  /** Every criterion of §9.1 with its value (for the check-run text appendix, §11.2). */
+  criteria?: { id: string; state: 'met' | 'failed' | 'not-demonstrated'; evidence: string }[];
 }
 
 export interface GateDecision {
@@ -158,7 +164,10 @@ export interface ReviewResult {
   checklists: Checklists;
   antiPatterns: AntiPatternRow[];
   failureModes: FailureModeEntry[];
+  /** The headline verdict: the lowest tier among the touched features. */
   verdict: Verdict;
+  /** One verdict per touched feature (§9.3 step 1), sorted by feature; absent in older results. */
+  verdicts?: Verdict[];
   coverage: Coverage;
   gate: GateDecision;
 }

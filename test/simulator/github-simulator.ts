@@ -93,7 +93,29 @@ interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Close the connection without an answer (an injected dropped connection). */
+  drop?: boolean;
 }
+
+/** What a fault hook (faults.ts) asks the simulator to do with one request. */
+export type InjectedFault =
+  | { kind: 'status'; status: number; message: string; headers?: Record<string, string> }
+  | { kind: 'delay'; ms: number }
+  /** No answer: before (`after` false) the request is processed, or after it (the answer is lost). */
+  | { kind: 'drop'; after: boolean; ms?: number };
+
+export interface FaultRequest {
+  method: string;
+  /** OpenAPI operation id, or `graphql:<OperationName>`. */
+  operation: string;
+  path: string;
+  body: string;
+}
+
+/** Optional: consulted for every authenticated request once it is routed (no hook: no faults). */
+export type FaultHook = (request: FaultRequest) => InjectedFault | null | Promise<InjectedFault | null>;
+
+class Dropped extends Error {}
 
 class HttpError extends Error {
   constructor(
@@ -101,6 +123,7 @@ class HttpError extends Error {
     message: string,
     readonly extra: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    readonly injected = false,
   ) {
     super(message);
   }
@@ -147,6 +170,8 @@ export class GitHubSimulator {
   readonly #schema: GraphQLSchema = buildSchema(SDL);
   #server: Server | undefined;
   #ids = 1000;
+  /** Fault injection for chaos runs (test/simulator/faults.ts); null answers every request normally. */
+  faultHook: FaultHook | null = null;
 
   constructor(options: SimulatorOptions) {
     this.appId = options.appId;
@@ -221,6 +246,10 @@ export class GitHubSimulator {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
         void this.handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://127.0.0.1'), headers, Buffer.concat(chunks).toString('utf8')).then((reply) => {
+          if (reply.drop) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) });
           res.end(reply.status === 204 ? undefined : JSON.stringify(reply.body));
         });
@@ -242,6 +271,7 @@ export class GitHubSimulator {
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
     const body = typeof init?.body === 'string' ? init.body : '';
     const reply = await this.handle(init?.method ?? 'GET', url, headers, body);
+    if (reply.drop) throw new TypeError('fetch failed', { cause: new Error('other side closed') });
     return new Response(reply.status === 204 ? null : JSON.stringify(reply.body), {
       status: reply.status,
       headers: { 'content-type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) },
@@ -257,9 +287,10 @@ export class GitHubSimulator {
         const parsed = JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
         operation = `graphql:${/^\s*(?:query|mutation)\s+(\w+)/.exec(parsed.query)?.[1] ?? 'anonymous'}`;
         await this.#fault(operation);
+        const dropAfter = await this.#inject({ method, operation, path: url.pathname, body });
         const reply = await this.#graphql(parsed.query, parsed.variables ?? {});
-        this.requests.push({ method, operation, status: 200, installation });
-        return reply;
+        this.requests.push({ method, operation, status: dropAfter ? 0 : 200, installation });
+        return dropAfter ? { ...reply, drop: true } : reply;
       }
       const path = url.pathname.replace(/^\/api\/v3/, '');
       const route = ROUTES.find((r) => r.method === method && r.regex.test(path));
@@ -271,16 +302,21 @@ export class GitHubSimulator {
       if (path.startsWith('/app')) this.#verifyJwt(headers);
       else installation = this.#installationAuth(headers);
       await this.#fault(operation);
+      const dropAfter = installation ? await this.#inject({ method, operation, path: url.pathname + url.search, body }) : false;
       const query = Object.fromEntries(url.searchParams);
       const data = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       this.#validate(route.id, query, body ? data : undefined);
       const reply = await this.#rest(route.id, params, query, data);
-      this.requests.push({ method, operation, status: reply.status, installation });
-      return reply;
+      this.requests.push({ method, operation, status: dropAfter ? 0 : reply.status, installation });
+      return dropAfter ? { ...reply, drop: true } : reply;
     } catch (error) {
+      if (error instanceof Dropped) {
+        this.requests.push({ method, operation, status: 0, installation });
+        return { status: 0, body: null, drop: true };
+      }
       const e = error instanceof HttpError ? error : new HttpError(500, (error as Error).message);
       this.requests.push({ method, operation, status: e.status, installation });
-      if (e.status === 422 || e.status === 400) this.rejections.push({ operation, status: e.status, message: e.message });
+      if ((e.status === 422 || e.status === 400) && !e.injected) this.rejections.push({ operation, status: e.status, message: e.message });
       return { status: e.status, body: { message: e.message, documentation_url: 'https://docs.github.com/rest', ...e.extra }, headers: e.headers };
     }
   }
@@ -306,6 +342,20 @@ export class GitHubSimulator {
   #installationAuth(headers: Record<string, string>): boolean {
     const m = /^(?:token|bearer) (.+)$/i.exec(headers.authorization ?? '');
     if (!m || !this.#tokens.has(m[1]!)) throw new HttpError(401, 'Bad credentials');
+    return true;
+  }
+
+  /** Applies the fault hook's decision; true when the answer is to be lost after processing. */
+  async #inject(request: FaultRequest): Promise<boolean> {
+    const fault = this.faultHook ? await this.faultHook(request) : null;
+    if (!fault) return false;
+    if (fault.kind === 'status') throw new HttpError(fault.status, fault.message, {}, fault.headers ?? {}, true);
+    if (fault.kind === 'delay') {
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      return false;
+    }
+    if (fault.ms) await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (!fault.after) throw new Dropped();
     return true;
   }
 

@@ -1,10 +1,20 @@
 // The anti-pattern table of review-output.md §7: which anti-patterns were checked, which fired,
 // which this change removed, which are forward-looking risks, and which no rule can decide.
+// Forward-looking risks are Heuristic-only findings, anti-pattern phrase hits, and anti-patterns a
+// touched design names under `## Anti-patterns to avoid` while the change adds constructs of that
+// kind (a new consumer, retry, publish, DB write or contract) without the rule firing yet.
+import type { List } from 'mdast';
+import { findSection, sectionBody } from '../../artifacts/markdown.js';
+import { maskInline, revealText } from '../../artifacts/prose.js';
 import type { AntiPatternRow, Finding } from '../types.js';
-import { at, compareInGroup, type ReviewFacts } from './facts.js';
+import { firstMatch, vocab, where } from './docs.js';
+import { at, compareInGroup, siteAt, type FactSite, type ReviewFacts } from './facts.js';
 
 /** A checked condition: `true`, or the n/a reason shown when it does not hold. */
 type Checked = true | string;
+
+/** A construct the change adds, that the anti-pattern is about. */
+type NewConstruct = (facts: ReviewFacts) => { what: string; site: FactSite | null } | null;
 
 interface AntiPattern {
   name: string;
@@ -12,7 +22,37 @@ interface AntiPattern {
   /** `antiPattern` values of `artifact-anti-pattern-scan` hits that belong here (normalised). */
   scan?: readonly string[];
   checked(facts: ReviewFacts): Checked;
+  /** How a design's `## Anti-patterns to avoid` bullet names it (matched on the bullet's lead). */
+  named?: string[];
+  /** Constructs whose addition turns a design's named anti-pattern into a forward-looking risk. */
+  adds?: NewConstruct;
 }
+
+function added<T extends FactSite>(head: readonly T[], base: readonly T[] | undefined, same: (a: T, b: T) => boolean): T | null {
+  return head.find((h) => !base || !base.some((b) => same(h, b))) ?? null;
+}
+
+const newConsumer: NewConstruct = (f) => {
+  const c = added(f.consumers, f.baseCode?.consumers, (a, b) => a.path === b.path && a.library === b.library && (a.channel ?? null) === (b.channel ?? null));
+  return c ? { what: `a consumer${c.channel ? ` of ${c.channel}` : ''}`, site: c } : null;
+};
+const newPublish: NewConstruct = (f) => {
+  const p = added(f.publishes, f.baseCode?.publishes, (a, b) => a.path === b.path && a.channel === b.channel);
+  return p ? { what: `a publish${p.channel ? ` to ${p.channel}` : ''}`, site: p } : null;
+};
+const newRetry: NewConstruct = (f) => {
+  const r = added(f.retries, f.baseCode?.retries, (a, b) => a.path === b.path && a.library === b.library);
+  return r ? { what: `a ${r.library} retry`, site: r } : null;
+};
+const newDbWrite: NewConstruct = (f) => {
+  const w = added(f.dbWrites, f.baseCode?.dbWrites, (a, b) => a.path === b.path && a.library === b.library);
+  return w ? { what: 'a DB write', site: w } : null;
+};
+const newContract: NewConstruct = (f) => {
+  const c = (f.changes ?? []).find((x) => x.status === 'added' && /\/(contracts|schemas|asyncapi)\//.test(x.path));
+  return c ? { what: `${c.path.includes('/contracts/') ? 'a contract' : 'a schema'} (${c.path})`, site: null } : null;
+};
+const either = (...fs: NewConstruct[]): NewConstruct => (f) => fs.map((x) => x(f)).find((x) => x !== null) ?? null;
 
 function count(n: number | undefined, what: string, missing: string): Checked {
   if (n === undefined) return `n/a: ${missing} not evaluated yet`;
@@ -34,6 +74,8 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
     name: 'dual-write',
     rules: ['dual-write'],
     scan: ['dual write'],
+    named: ['dual-write', 'dual write'],
+    adds: either(newPublish, newDbWrite),
     checked: (f) =>
       any(count(f.regionsWithWriteAndPublish, 'region with both a DB write and a publish', ''), f.hasDesign ? true : 'n/a: no design'),
   },
@@ -41,51 +83,93 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
     name: 'ack / commit before processing or auto-commit',
     rules: ['ack-before-commit', 'auto-commit-consumer', 'consumer-error-swallowed'],
     scan: ['ack before commit'],
+    named: ['ack-before-commit', 'ack before commit', 'ack before', 'commit before', 'auto-commit', 'auto commit'],
+    adds: newConsumer,
     checked: consumers,
   },
-  { name: 'unbounded retry', rules: ['unbounded-retry'], scan: ['unbounded retry'], checked: (f) => any(retries(f), consumers(f)) },
+  {
+    name: 'unbounded retry',
+    rules: ['unbounded-retry'],
+    scan: ['unbounded retry'],
+    named: ['unbounded retr', 'infinite retr', 'retry forever', 'retries forever', 'endless retr'],
+    adds: either(newRetry, newConsumer),
+    checked: (f) => any(retries(f), consumers(f)),
+  },
   {
     name: 'no jitter or retrying permanent errors',
     rules: ['retry-without-jitter', 'retry-permanent-errors'],
+    named: ['jitter', 'permanent error', 'retrying permanent', 'retry permanent'],
+    adds: newRetry,
     checked: retries,
   },
-  { name: 'retry storm (stacked retries)', rules: ['stacked-retries'], checked: retries },
+  {
+    name: 'retry storm (stacked retries)',
+    rules: ['stacked-retries'],
+    named: ['retry storm', 'stacked retr', 'retry amplification'],
+    adds: newRetry,
+    checked: retries,
+  },
   {
     name: 'non-idempotent consumer under at-least-once',
     rules: ['non-idempotent-consumer'],
+    named: ['non-idempotent', 'idempoten', 'duplicate'],
+    adds: newConsumer,
     checked: (f) => count(f.consumers.filter((c) => c.atLeastOnce).length, 'at-least-once consumer', ''),
   },
   {
     name: 'DLQ missing or without owner / alert / dashboard / redrive',
     rules: ['missing-dlq', 'dlq-ownership', 'runbook-quality-bar'],
+    named: ['dlq', 'dead-letter', 'dead letter', 'poison'],
+    adds: either(newConsumer, newContract),
     checked: (f) => any(consumers(f), count(f.contracts, 'contract', 'contracts')),
   },
   {
     name: 'missing trace context (traceparent, correlation / causation id)',
     rules: ['missing-trace-context', 'asyncapi-trace-headers'],
+    named: ['trace', 'traceparent', 'correlation', 'causation'],
+    adds: newPublish,
     checked: (f) => any(publishes(f), count(f.asyncApiFiles, 'AsyncAPI file', 'AsyncAPI files')),
   },
-  { name: 'oversized broker payloads', rules: ['oversized-payload'], checked: publishes },
-  { name: 'distributed 2PC / XA', rules: ['distributed-2pc'], scan: ['distributed 2pc'], checked: (f) => count(f.dbWrites.length, 'DB code', '') },
+  {
+    name: 'oversized broker payloads',
+    rules: ['oversized-payload'],
+    named: ['oversized', 'large payload', 'payload size', 'claim check'],
+    adds: newPublish,
+    checked: publishes,
+  },
+  {
+    name: 'distributed 2PC / XA',
+    rules: ['distributed-2pc'],
+    scan: ['distributed 2pc'],
+    named: ['2pc', 'two-phase', 'two phase', 'xa'],
+    adds: newDbWrite,
+    checked: (f) => count(f.dbWrites.length, 'DB code', ''),
+  },
   {
     name: 'synchronous RPC chain on a write path',
     rules: ['sync-rpc-chain'],
+    named: ['rpc chain', 'synchronous chain', 'synchronous rpc', 'sync rpc', 'call chain'],
     checked: (f) => count(f.writeHandlers, 'write handler', 'write handlers'),
   },
   {
     name: 'unbounded queues / workers / prefetch / buffers',
     rules: ['unbounded-prefetch-concurrency'],
+    named: ['unbounded queue', 'unbounded prefetch', 'unbounded worker', 'unbounded buffer', 'unbounded concurrency', 'prefetch', 'backpressure'],
+    adds: newConsumer,
     checked: (f) => any(consumers(f), count(f.streamWrites, 'stream write', 'stream writes')),
   },
   {
     name: 'distributed locks without fencing',
     rules: ['lock-without-fencing'],
+    named: ['lock', 'fencing'],
     checked: (f) => count(f.lockSites, 'lock code', 'lock code'),
   },
   {
     name: 'shared OLTP between services',
     rules: ['shared-oltp-write'],
     scan: ['shared oltp'],
+    named: ['shared database', 'shared db', 'shared oltp', 'shared schema'],
+    adds: newDbWrite,
     checked: (f) => {
       if (f.dbWrites.length === 0) return 'n/a: no DB write in scope';
       if (f.services === undefined) return 'n/a: service boundaries not evaluated yet';
@@ -95,11 +179,15 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
   {
     name: 'one channel with many event types',
     rules: ['multi-type-channel', 'channel-naming-convention'],
+    named: ['many event types', 'multi-type', 'multiple event types', 'one topic', 'one channel', 'generic channel'],
+    adds: either(newPublish, newConsumer),
     checked: (f) => any(publishes(f), consumers(f), count(f.asyncApiFiles, 'AsyncAPI file', 'AsyncAPI files')),
   },
   {
     name: 'schema change without compatibility check and consumer audit',
     rules: ['schema-breaking-change', 'contract-doc-fields'],
+    named: ['schema change', 'breaking change', 'compatib', 'consumer audit'],
+    adds: newContract,
     checked: (f) =>
       any(count(f.schemaFiles, 'schema', 'schema files'), count(f.contracts, 'contract', 'contracts')),
   },
@@ -127,8 +215,45 @@ function belongsTo(ap: AntiPattern, f: Finding): boolean {
   return ap.rules.includes(f.ruleId);
 }
 
+interface DesignBullet {
+  lead: string;
+  at: string;
+}
+
+/** The bullets of every touched design's `## Anti-patterns to avoid` (their lead: the text before `:`). */
+function designAntiPatterns(facts: ReviewFacts): DesignBullet[] {
+  const out: DesignBullet[] = [];
+  const model = facts.artifacts?.head;
+  for (const slug of facts.features) {
+    const design = model?.features.get(slug)?.design;
+    if (!design) continue;
+    const section = findSection(design.doc, 'anti-patterns to avoid');
+    if (!section) continue;
+    for (const node of sectionBody(design.doc, section)) {
+      if (node.type !== 'list') continue;
+      for (const item of (node as List).children) {
+        const start = item.position?.start.offset;
+        const end = item.children[0]?.position?.end.offset;
+        if (start === undefined || end === undefined) continue;
+        const raw = design.doc.text.slice(start, end).replace(/^\s*[-*+]\s+/, '');
+        const text = revealText(maskInline(raw)).replace(/\s+/g, ' ').trim();
+        const lead = /^(.{1,80}?)(?::|\s—|\s–|\s-\s)/.exec(text)?.[1] ?? text;
+        out.push({ lead, at: where(design.path, item.position?.start.line ?? section.line) });
+      }
+    }
+  }
+  return out;
+}
+
+function namedIn(ap: AntiPattern, bullets: readonly DesignBullet[]): DesignBullet | null {
+  if (!ap.named) return null;
+  const v = vocab(...ap.named.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  return bullets.find((b) => firstMatch(b.lead, v) !== null) ?? null;
+}
+
 export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewFacts): AntiPatternRow[] {
   const rows: AntiPatternRow[] = [];
+  const bullets = designAntiPatterns(facts);
   for (const ap of ANTI_PATTERNS) {
     const mine = findings.filter((f) => belongsTo(ap, f)).sort(compareInGroup);
     const head = mine.filter((f) => f.status !== 'removed');
@@ -153,6 +278,19 @@ export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewF
     }
     if (removed.length > 0) {
       rows.push({ name: ap.name, state: 'removed', detail: `${removed.length} removed (was at ${at(removed[0])})` });
+    }
+    if (firm.length === 0 && head.length === 0) {
+      const bullet = namedIn(ap, bullets);
+      const construct = bullet && ap.adds ? ap.adds(facts) : null;
+      if (bullet && construct) {
+        rows.push({
+          name: ap.name,
+          state: 'forward-looking',
+          detail:
+            `watch: the design lists it under "Anti-patterns to avoid" (${bullet.at}) and this change adds ` +
+            `${construct.what}${construct.site ? ` at ${siteAt(construct.site)}` : ''} that no rule flags yet`,
+        });
+      }
     }
     if (head.length > 0) continue;
 

@@ -1,5 +1,7 @@
 // What the summary sections (checklists, anti-patterns, failure-mode walk, verdict) may read besides
-// the findings. The code model fills it; the summary functions stay pure over (findings, facts).
+// the findings. The engine fills it from the code model, the artifact models of both sides and a few
+// evidence files (tests, CI configuration); the summary functions stay pure over (findings, facts).
+import type { ArtifactModel } from '../../artifacts/model.js';
 import type { Finding, Severity } from '../types.js';
 
 export interface FactSite {
@@ -8,8 +10,15 @@ export interface FactSite {
   library: string;
 }
 
+/** A file read as evidence only (a test, a CI configuration). */
+export interface EvidenceFile {
+  path: string;
+  text: string;
+}
+
 export interface ReviewFacts {
-  consumers: (FactSite & { atLeastOnce: boolean })[];
+  /** `channel` is the subscribed channel when the handler names one (kafkajs subscribe, queue name). */
+  consumers: (FactSite & { atLeastOnce: boolean; channel?: string | null })[];
   publishes: (FactSite & { channel: string | null })[];
   dbWrites: FactSite[];
   retries: FactSite[];
@@ -40,6 +49,44 @@ export interface ReviewFacts {
   services?: number;
   /** Cache reads in scope. */
   cacheReads?: number;
+
+  // Evidence beyond the code model (review-output.md §5-9). Every field is optional: summaries
+  // computed without it say "not evaluated" or fall back to findings only.
+  /**
+   * The artifact models: `head` is the side being evaluated (the head commit for the review, the
+   * base commit when the tier-claim rule runs on the base side), `base` the other side (for
+   * "complete at base, incomplete at head"). `consumed` holds the contracts of channels that a
+   * touched feature consumes from another feature (C1.5), read outside the docs rules' model.
+   */
+  artifacts?: { head: ArtifactModel; base: ArtifactModel | null; consumed?: ArtifactModel };
+  /** Test files read for the test searches of §8.1 and C2.1 / C3.2 (contents, not only names). */
+  tests?: EvidenceFile[];
+  /** CI configuration files (`.github/workflows/*.yml`, `.gitlab-ci.yml`, ...) for C3.1. */
+  ciConfigs?: EvidenceFile[];
+  /** Repository paths that look like load tests (k6, artillery, `*.load.*`) for C4.2. */
+  loadTestPaths?: string[];
+  /** Ids of the rules that ran; a rule that did not run cannot show a criterion "clean". */
+  ranRules?: ReadonlySet<string>;
+  /** Changed paths of the PR (head paths; removed files at their base path) with their status. */
+  changes?: { path: string; status: 'added' | 'modified' | 'removed' | 'renamed' }[];
+  /** Changed deployment or scaling files (§6.1: Terraform, k8s, Helm, HPA / ScaledObject YAML). */
+  deploymentChanges?: string[];
+  /** Service folders added by the PR, or whose package manifest changed (§6.1). */
+  serviceFolderChanges?: string[];
+  /** The same code facts at the base side of the changed files, to tell new constructs (§6.1, §7). */
+  baseCode?: Pick<ReviewFacts, 'consumers' | 'publishes' | 'dbWrites' | 'retries'>;
+  /** The configuration's `features:` path mapping, used to attribute code to features. */
+  featureGlobs?: Readonly<Record<string, readonly string[]>>;
+  /** Channel -> owning feature (contract or AsyncAPI basename), at the evaluated side. */
+  channelOwners?: ReadonlyMap<string, string>;
+  /** `nonIdempotentCalls` of the configuration (§8.2 impact). */
+  nonIdempotentCalls?: readonly string[];
+  /** `// Pattern:` comments in the analysed code (C0.1). */
+  patternComments?: FactSite[];
+  /** Outbound synchronous calls (HTTP, gRPC) in the analysed code. */
+  outboundCalls?: FactSite[];
+  /** Every analysed (non-test) code path, including files without any fact site. */
+  analysedPaths?: string[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { Critical: 0, Important: 1, Suggestion: 2, System: 3 };
@@ -80,4 +127,15 @@ export function at(f: Finding): string {
 
 export function siteAt(s: FactSite): string {
   return `${s.path}:${s.line}`;
+}
+
+/** `docs/features/<slug>/x/y.md` -> `x/y.md` (how the review names a feature's own files); other paths stay. */
+export function featureRelative(path: string): string {
+  const m = /^docs\/features\/[^/]+\/(.+)$/.exec(path);
+  return m ? m[1] : path;
+}
+
+/** A ruled-out rule cannot show "clean": unknown (undefined) means every rule ran. */
+export function ruleRan(facts: ReviewFacts, ruleId: string): boolean {
+  return facts.ranRules === undefined || facts.ranRules.has(ruleId);
 }

@@ -1,0 +1,22 @@
+import { codeRules, docsRules, allRules } from '../rules/index.js';
+import { parseConfig } from '../src/config/load.js';
+import { runReview } from '../src/review/engine.js';
+import { createLocalGitSource } from '../src/git/local-source.js';
+import { buildHostileRepo } from '../test/hostile/corpus.js';
+const t0 = performance.now();
+const repo = await buildHostileRepo();
+console.log('built in', Math.round(performance.now() - t0), 'ms');
+const source = await createLocalGitSource({ repo: repo.dir, base: repo.base, head: repo.head });
+const cfg = parseConfig('features:\n  order-placement: ["services/orders/**"]\n', 'x', { knownRuleIds: allRules.map((r) => r.meta.id) });
+if (!cfg.ok) throw new Error('cfg');
+const t1 = performance.now();
+const result = await runReview({ source, config: cfg.config, codeRules, docsRules });
+console.log('review in', Math.round(performance.now() - t1), 'ms');
+for (const s of result.coverage.skipped) console.log('SKIP', s.path, s.side ?? '', s.reason, s.detail.slice(0, 100));
+console.log('code', result.coverage.codeFiles);
+console.log('artifacts', result.coverage.artifacts);
+console.log('notes', result.coverage.notes.map((n) => n.slice(0, 200)));
+const byPath = new Map<string, string[]>();
+for (const f of result.findings) { const l = byPath.get(f.location.path) ?? []; l.push(f.ruleId); byPath.set(f.location.path, l); }
+for (const [p, r] of byPath) console.log('FINDING', p, [...new Set(r)].join(','));
+repo.remove();
