@@ -32,6 +32,17 @@ import schemaBreakingChange from './docs/schema-breaking-change.js';
 import schemaClosedWithBackward from './docs/schema-closed-with-backward.js';
 import schemaPiiClassification from './docs/schema-pii-classification.js';
 import summaryMetadata from './docs/summary-metadata.js';
+import artifactAntiPatternScan from './docs/artifact-anti-pattern-scan.js';
+import concreteCriteria from './docs/concrete-criteria.js';
+import launchDecisionGate from './docs/launch-decision-gate.js';
+import openQuestionRolloutXref from './docs/open-question-rollout-xref.js';
+import patternMappingAttribution from './docs/pattern-mapping-attribution.js';
+import perScopeQualification from './docs/per-scope-qualification.js';
+import referenceDontRestate from './docs/reference-dont-restate.js';
+import schrodingerDecision from './docs/schrodinger-decision.js';
+import siblingCrossReference from './docs/sibling-cross-reference.js';
+import systemConcernsDrift from './docs/system-concerns-drift.js';
+import tierClaimUnsupported from './docs/tier-claim-unsupported.js';
 import adrStructure from './docs/adr-structure.js';
 import boundaryContractFields from './docs/boundary-contract-fields.js';
 import contractDocFields from './docs/contract-doc-fields.js';
@@ -78,23 +89,34 @@ export const docsRules: DocsRule[] = [
   orderingKeyMismatch,
   schemaClosedWithBackward,
   dlqOwnership,
+  schrodingerDecision,
+  launchDecisionGate,
   systemConcernsComplete,
   summaryMetadata,
   relatedArtifactsIntegrity,
   featureReadmeSync,
   systemCatalogSync,
+  concreteCriteria,
+  siblingCrossReference,
+  openQuestionRolloutXref,
+  perScopeQualification,
+  patternMappingAttribution,
   crossChannelPolicyConsistency,
+  systemConcernsDrift,
+  artifactAntiPatternScan,
   reliabilityChecklistComplete,
   boundaryContractFields,
   contractTripletComplete,
   contractDocFields,
   asyncapiTraceHeaders,
+  tierClaimUnsupported,
   channelNamingConvention,
   adrStructure,
   runbookQualityBar,
   schemaPiiClassification,
   designNoCodeBlocks,
   slugConsistency,
+  referenceDontRestate,
   legacyLayout,
 ] as DocsRule[];
 export const allRules: Rule[] = [...codeRules, ...docsRules];

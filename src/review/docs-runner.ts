@@ -42,7 +42,8 @@ export function runDocsRules(rules: readonly DocsRule[], input: DocsRunInput): D
     if (!settings.enabled) continue;
     active.push(rule.meta.id);
     const result = runOne(rule, input, settings.severity);
-    if (result.ok) findings.push(...result.findings);
+    // A loop, not push(...spread): a rule reporting 100,000+ findings must not overflow the stack.
+    if (result.ok) for (const finding of result.findings) findings.push(finding);
     else errors.push(`${rule.meta.id}: ${result.error}`);
   }
   return applySuppressions(findings, collectSuppressions(input.model), new Set(active), errors);
