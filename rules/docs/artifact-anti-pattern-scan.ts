@@ -187,7 +187,7 @@ function checkArtifact(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
         messageId: 'antiPattern',
         data: { file: artifact.path, line: unit.line, antiPattern: ap.name, excerpt: excerpt(unit), fix: ap.fix },
         loc: { path: artifact.path, startLine: unit.line, endLine: unit.endLine },
-        anchor: `${unit.headingPath.join(' > ')} | ${ap.id} | ${hit.text.toLowerCase().replace(/\s+/g, ' ')}`,
+        anchor: `${unit.headingPath.join(' > ')} | ${ap.id} | ${excerpt(unit, 120).toLowerCase()}`,
         checklist: ap.checklist,
         failureModes: ap.failureModes,
         variant: ap.id,

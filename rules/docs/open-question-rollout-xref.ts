@@ -2,7 +2,7 @@
 // open question that owns it, rollout-blocking questions are cited by their phase with a due date,
 // and every open question names an owner and a date so it actually gets answered.
 import { currentTypeOf } from '../../src/artifacts/classify.js';
-import { isFilled, labelledParts, tokenOverlap } from '../../src/artifacts/claims.js';
+import { contentStems, isFilled, labelledParts, stemOverlap } from '../../src/artifacts/claims.js';
 import { isAnnotatedTbd, isPlaceholder, parseDate, type MarkdownDoc, type Section } from '../../src/artifacts/markdown.js';
 import type { ArtifactModel, MarkdownArtifact } from '../../src/artifacts/model.js';
 import { bareKey, revealText, sectionItems, sectionText } from '../../src/artifacts/prose.js';
@@ -138,7 +138,7 @@ function knownIds(model: ArtifactModel, artifact: MarkdownArtifact): Set<string>
 function checkRollout(context: DocsRuleContext<MessageId>, artifact: MarkdownArtifact): void {
   const { doc, path } = artifact;
   const questions = questionsOf(doc);
-  const phases = phasesOf(doc);
+  const phases = phasesOf(doc).map((p) => ({ ...p, ids: idsIn(p.text), stems: contentStems(p.text) }));
   const report = (messageId: MessageId, block: Block, problem: string, precision: Precision, anchor: string, related: RelatedLocation[] = []) =>
     context.report({
       messageId,
@@ -153,7 +153,8 @@ function checkRollout(context: DocsRuleContext<MessageId>, artifact: MarkdownArt
 
   for (const q of questions) {
     // Steps 1-2.
-    const citing = phases.filter((p) => (q.id !== null && idsIn(p.text).includes(q.id)) || tokenOverlap(q.lead, p.text) >= OVERLAP);
+    const lead = contentStems(q.lead);
+    const citing = phases.filter((p) => (q.id !== null && p.ids.includes(q.id)) || stemOverlap(lead, p.stems) >= OVERLAP);
     const affects = q.blocks || citing.length > 0 || (q.id === null && testVocabulary(q.text, ROLLOUT_WORDS));
     if (!affects) continue;
     const name = q.id ?? `"${short(q.lead || q.text)}"`;
@@ -172,7 +173,7 @@ function checkRollout(context: DocsRuleContext<MessageId>, artifact: MarkdownArt
   // Step 5.
   const known = knownIds(context.model, artifact);
   for (const phase of phases) {
-    const ids = idsIn(phase.text);
+    const ids = phase.ids;
     const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0) {
       report('unknownQuestionId', phase, `phase "${short(phase.text)}" names ${unknown.join(', ')}, which no open question of this feature has`, 'High', `unknown ${unknown.join(',')} ${short(phase.text, 40)}`);

@@ -26,6 +26,8 @@ const MIN_RULE_WORDS = 5;
 const SHINGLE = 5;
 const SIMILAR = 0.8;
 const MIN_OTHER_FEATURES = 2;
+/** Distinct texts a shingle may appear in before it counts as template wording for candidate search. */
+const MAX_POSTING = 200;
 
 /**
  * Boilerplate the templates themselves impose (artifacts.md 6, the runbook safety warnings): the
@@ -65,8 +67,16 @@ export default createDocsRule({
 interface Unit {
   artifact: MarkdownArtifact;
   unit: ProseUnit;
+  /** Normalised words joined by spaces. */
+  text: string;
   words: number;
   shingles: Set<string>;
+}
+
+interface Group {
+  shingles: Set<string>;
+  members: Unit[];
+  similar: Group[] | null;
 }
 
 function normalizedWords(text: string): string[] {
@@ -103,29 +113,50 @@ function check(context: DocsRuleContext<MessageId>): void {
       const words = normalizedWords(revealText(unit));
       if (words.length < MIN_RULE_WORDS) continue;
       const shingles = shinglesOf(words);
-      if (!isIgnored(shingles)) units.push({ artifact, unit, words: words.length, shingles });
+      if (!isIgnored(shingles)) units.push({ artifact, unit, text: words.join(' '), words: words.length, shingles });
     }
   }
   const touched = (u: Unit) => isTouched(context.other, u.artifact.path, u.artifact.text);
 
-  // Step 2.
-  const index = new Map<string, Unit[]>();
+  // Step 2. Identical texts share one group, so a paragraph repeated a hundred times is compared once.
+  const groups = new Map<string, Group>();
   for (const u of units) {
     if (u.words < MIN_WORDS) continue;
-    for (const s of u.shingles) {
+    let g = groups.get(u.text);
+    if (!g) {
+      g = { shingles: u.shingles, members: [], similar: null };
+      groups.set(u.text, g);
+    }
+    g.members.push(u);
+  }
+  const index = new Map<string, Group[]>();
+  for (const g of groups.values()) {
+    for (const s of g.shingles) {
       const list = index.get(s);
-      if (list) list.push(u);
-      else index.set(s, [u]);
+      if (list) list.push(g);
+      else index.set(s, [g]);
     }
   }
+  const similarGroups = (g: Group): Group[] => {
+    if (g.similar) return g.similar;
+    const candidates = new Set<Group>([g]);
+    for (const s of g.shingles) {
+      const list = index.get(s)!;
+      // A shingle found everywhere is template wording; it cannot single out a restated paragraph.
+      if (list.length > MAX_POSTING) continue;
+      for (const c of list) candidates.add(c);
+    }
+    g.similar = [...candidates].filter((c) => c === g || jaccard(g.shingles, c.shingles) >= SIMILAR);
+    return g.similar;
+  };
   for (const u of units) {
     if (u.words < MIN_WORDS || !touched(u)) continue;
-    const candidates = new Set<Unit>();
-    for (const s of u.shingles) for (const c of index.get(s) ?? []) if (c.artifact.slug !== u.artifact.slug) candidates.add(c);
     const byFeature = new Map<string, Unit>();
-    for (const c of [...candidates].sort((a, b) => a.artifact.path.localeCompare(b.artifact.path) || a.unit.line - b.unit.line)) {
-      if (!byFeature.has(c.artifact.slug!) && jaccard(u.shingles, c.shingles) >= SIMILAR) byFeature.set(c.artifact.slug!, c);
-    }
+    const matches = similarGroups(groups.get(u.text)!)
+      .flatMap((g) => g.members)
+      .filter((c) => c.artifact.slug !== u.artifact.slug)
+      .sort((a, b) => a.artifact.path.localeCompare(b.artifact.path) || a.unit.line - b.unit.line);
+    for (const c of matches) if (!byFeature.has(c.artifact.slug!)) byFeature.set(c.artifact.slug!, c);
     if (byFeature.size < MIN_OTHER_FEATURES) continue;
     const others = [...byFeature.values()];
     context.report({

@@ -163,7 +163,7 @@ function checkReference(context: DocsRuleContext<MessageId>, artifact: MarkdownA
       messageId,
       data: { file: path, line: unit.line, excerpt: excerpt(unit), target: ref.path ?? ref.written, problem },
       loc: { path, startLine: unit.line, endLine: unit.endLine },
-      anchor: `${unit.headingPath.join(' > ')} | reference ${ref.written}`,
+      anchor: `${unit.headingPath.join(' > ')} | reference ${ref.written} | ${excerpt(unit, 120).toLowerCase()}`,
       ...(severity ? { severity } : {}),
       ...(artifact.slug ? { feature: artifact.slug } : {}),
       variant: messageId,

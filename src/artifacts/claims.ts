@@ -129,12 +129,15 @@ export function contentStems(text: string): Set<string> {
 
 /** Share of `of`'s content stems that also occur in `in` (0 when `of` has none). */
 export function tokenOverlap(of: string, inText: string): number {
-  const a = contentStems(of);
-  if (a.size === 0) return 0;
-  const b = contentStems(inText);
+  return stemOverlap(contentStems(of), contentStems(inText));
+}
+
+/** `tokenOverlap` on precomputed stem sets, for rules that compare many pairs. */
+export function stemOverlap(of: ReadonlySet<string>, inSet: ReadonlySet<string>): number {
+  if (of.size === 0) return 0;
   let shared = 0;
-  for (const t of a) if (b.has(t)) shared++;
-  return shared / a.size;
+  for (const t of of) if (inSet.has(t)) shared++;
+  return shared / of.size;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ function list(items: readonly string[]): string {
 
 /** The per-feature verdicts of a multi-feature review (§9.3 step 1), else the single verdict. */
 function verdictsOf(result: ReviewResult): Verdict[] {
-  return result.verdicts && result.verdicts.length > 0 ? result.verdicts : [result.verdict];
+  return result.verdicts && result.verdicts.length > 1 ? result.verdicts : [result.verdict];
 }
 
 function titleLine(result: ReviewResult, head: readonly Finding[]): string {

@@ -249,18 +249,25 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   // Patterns recognised in the analysed code (review-output.md §4.1).
   const patterns = new Set<string>();
   const compiled = compiledPatterns(config);
-  for (const model of headCode.models.values()) {
+  const codePatterns: { path: string; pattern: string }[] = [];
+  const recognised = (path: string, pattern: string) => {
+    patterns.add(pattern);
+    if (!codePatterns.some((p) => p.path === path && p.pattern === pattern)) codePatterns.push({ path, pattern });
+  };
+  for (const [path, model] of headCode.models) {
     for (const call of model.calls) {
       for (const effect of model.effectsOf(call)) {
-        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) patterns.add('Transactional Outbox');
-        if (effect.kind === 'publish' && effect.channel && compiled.dlqChannel.test(effect.channel)) patterns.add('Dead Letter Channel');
+        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) recognised(path, 'Transactional Outbox');
+        if (effect.kind === 'publish' && effect.channel && compiled.dlqChannel.test(effect.channel)) recognised(path, 'Dead Letter Channel');
       }
     }
     for (const handler of findHandlers(model)) {
-      if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) patterns.add('Idempotent Receiver');
+      if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) recognised(path, 'Idempotent Receiver');
     }
   }
   if (facts.retries.length > 0) patterns.add('Retry');
+  // Mitigations the failure-mode walk can name for exposure-only entries (review-output.md §8.3).
+  facts.codePatterns = codePatterns;
   const scopeLine = scopeSummary(facts, [...changedContracts], [...patterns]);
 
   return {

@@ -28,7 +28,7 @@ describe('renderMarkdown structure', () => {
   it('has the title, the scope line and exactly six ## sections in order', () => {
     const md = renderMarkdown(example());
     const lines = md.split('\n');
-    assert.match(lines[0], /^\*\*Architecture review\*\* — 2 Critical · 4 Important · 1 Suggestion · 1 System — Tier: Prototype$/);
+    assert.match(lines[0], /^\*\*Architecture review\*\* — 2 Critical · 4 Important · 1 Suggestion · 1 System — Tier: Prototype \(claimed Service-ready\)$/);
     assert.match(lines[1], /^Scope: features loyalty-points; channels orders\.placed\.v1, loyalty\.points-awarded\.v1; 1 code file, 9 artifacts; patterns touched: Retry; contracts affected: /);
     assert.deepEqual(
       lines.filter((l) => l.startsWith('## ')),
@@ -49,7 +49,7 @@ describe('renderMarkdown structure', () => {
   });
 
   it('adds the claim note when a claim is above the computed tier', () => {
-    const r = example();
+    const r = buildResult([], facts());
     r.verdict.claims = [
       { location: 'README.md:6', tier: 'Service-ready' },
       { location: 'docs/system/catalog.md:7', tier: 'Prototype' },
@@ -97,16 +97,40 @@ describe('renderMarkdown structure', () => {
     assert.match(walk, /- \*\*Required test:\*\* kill the process between DB commit and publish — not found/);
   });
 
-  it('renders the readiness verdict', () => {
+  it('renders the readiness verdict of the worked example', () => {
+    const verdict = section(renderMarkdown(example()), 'Readiness verdict').trimEnd().split('\n');
+    assert.deepEqual(verdict, [
+      '## Readiness verdict',
+      'Tier: Prototype (maturity level 0)',
+      'Downgrade: README.md:6, launches/2026-05-20.md:5 and docs/system/catalog.md:7 claim Service-ready; evidence supports Prototype.',
+      'Gaps to next tier (Service-ready):',
+      '- [technical] C1.1 no dual-writes — award-consumer.ts:20 (dual-write); write the event to an outbox in the same transaction (or record an inbox row on the consumer side). Owner: Loyalty Platform.',
+      '- [technical] C1.2 every consumer side effect is keyed for idempotency — award-consumer.ts:17 (non-idempotent-consumer); guard each side effect with an inbox row, unique constraint or upsert, and declare the contract `Idempotency key`. Owner: Loyalty Platform.',
+      '- [technical] C1.4 a working dead-letter queue — award-consumer.ts:12 (missing-dlq); route failed messages to a dead-letter channel before acknowledging, and declare the DLQ in the contract. Owner: Loyalty Platform.',
+      'README updates to consider: Cost owner now differs from every other artifact of the feature (README.md:12 vs design.md:12); confirm the new value and update the design, ADR, contract, runbook and launch decision, or revert the README line.',
+    ]);
+  });
+
+  it('renders one verdict per feature under its own sub-heading, and every tier in the title', () => {
     const r = example();
-    r.verdict.downgrade = 'Downgrade: README.md:6 claims Service-ready; evidence supports Prototype.';
-    const verdict = section(renderMarkdown(r), 'Readiness verdict').trimEnd().split('\n');
-    assert.equal(verdict[1], 'Tier: Prototype (maturity level 0)');
-    assert.equal(verdict[2], r.verdict.downgrade);
-    assert.equal(verdict[3], 'Gaps to next tier (Service-ready):');
-    assert.ok(verdict.some((l) => l.startsWith('- [technical] C1.1 no dual-writes — services/loyalty/src/award-consumer.ts:20 (dual-write)')));
-    assert.ok(verdict.some((l) => l.startsWith('- [system] Owner team filled')));
-    assert.match(verdict[verdict.length - 1], /^README updates to consider: docs\/features\/loyalty-points\/README\.md:12 — /);
+    const second = { ...r.verdict, feature: 'orders', tier: 'Service-ready' as const, level: 1, nextTier: 'Production-ready' as const, claims: [], downgrade: null, gaps: [], readmeUpdates: [] };
+    r.verdicts = [r.verdict, second];
+    const md = renderMarkdown(r);
+    assert.match(md.split('\n')[0], /— Tier: loyalty-points Prototype \(claimed Service-ready\), orders Service-ready$/);
+    const verdict = section(md, 'Readiness verdict').trimEnd().split('\n');
+    assert.deepEqual(verdict.filter((l) => l.startsWith('### ') || l.startsWith('Tier: ')), [
+      '### loyalty-points',
+      'Tier: Prototype (maturity level 0)',
+      '### orders',
+      'Tier: Service-ready (maturity level 1: basic)',
+    ]);
+    assert.equal(md.split('\n').filter((l) => l.startsWith('## ')).length, 6);
+  });
+
+  it('says when a level-0 criterion is not met', () => {
+    const r = example();
+    r.verdict = { ...r.verdict, belowGate: ['C0.2'] };
+    assert.match(renderMarkdown(r), /\nTier: Prototype \(maturity level 0, below the Prototype gate: C0\.2 not met\)\n/);
   });
 
   it('shows level 1 as basic', () => {
@@ -269,7 +293,7 @@ describe('renderCoverageLine', () => {
 });
 
 describe('renderMarkdown golden', () => {
-  it('renders a small review exactly', () => {
+  it('renders a small code-only review exactly', () => {
     const findings = [
       finding({
         ruleId: 'dual-write',
@@ -284,6 +308,7 @@ describe('renderMarkdown golden', () => {
       dbWrites: [{ path: FILE, line: 17, library: '@prisma/client' }],
       regionsWithWriteAndPublish: 1,
       testFiles: ['services/loyalty/test/outbox.test.ts'],
+      tests: [{ path: 'services/loyalty/test/outbox.test.ts', text: "import { award } from '../src/award-consumer';\ntest('outbox row commits with the ledger row', () => {});\n" }],
       contracts: 0,
       asyncApiFiles: 0,
       schemaFiles: 0,
@@ -291,18 +316,19 @@ describe('renderMarkdown golden', () => {
       streamWrites: 0,
       lockSites: 0,
       services: 1,
+      features: [],
+      hasDesign: false,
     });
     const r = buildResult(findings, f, {
       scope: { features: [], channels: [], codeFiles: 1, artifacts: 0, patterns: [], contracts: [] },
     });
-    const pending = 'doc evidence not evaluated yet (design checklist parsing arrives with the docs rules)';
     const expected = [
       '**Architecture review** — 1 Critical · 0 Important · 0 Suggestion · 0 System — Tier: Prototype',
       'Scope: features none; channels none; 1 code file, 0 artifacts; patterns touched: none; contracts affected: none',
       '',
       '## Findings',
       '### Critical',
-      `- \`${FILE}:20\` — **dual-write** — Dual-write: save then send.`,
+      '- `services/loyalty/src/award-consumer.ts:20` — **dual-write** — Dual-write: save then send.',
       '### Important',
       '- None.',
       '### Suggestion',
@@ -313,56 +339,55 @@ describe('renderMarkdown golden', () => {
       '## Reliability checklist',
       '| # | Question | Status | Evidence |',
       '| --- | --- | --- | --- |',
-      `| R1 | Delivery guarantee | Open | no negative finding; ${pending} |`,
-      `| R2 | Idempotency strategy | Open | no negative finding; ${pending} |`,
-      `| R3 | Bad-message strategy | Open | no negative finding; ${pending} |`,
-      `| R4 | Retry policy | Open | no negative finding; ${pending} |`,
-      `| R5 | Ordering requirement | Open | no negative finding; ${pending} |`,
-      `| R6 | Schema evolution | Open | no negative finding; ${pending} |`,
-      `| R7 | Observability | Open | no negative finding; ${pending} |`,
-      `| R8 | Failure boundary | Regressed | dual-write introduced at ${FILE}:20 |`,
+      '| R1 | Delivery guarantee | Open | no design in scope |',
+      '| R2 | Idempotency strategy | Open | no design and no at-least-once consumer in scope to show a dedup guard |',
+      '| R3 | Bad-message strategy | Open | no design and no consumer in scope to show dead-letter handling |',
+      '| R4 | Retry policy | Open | no design and no retry construct in scope |',
+      '| R5 | Ordering requirement | Open | no design in scope |',
+      '| R6 | Schema evolution | Open | no design in scope |',
+      '| R7 | Observability | Answered | no design; 1 publish(es) propagate trace context (missing-trace-context clean) |',
+      '| R8 | Failure boundary | Regressed | dual-write introduced at award-consumer.ts:20; no design in scope |',
       '',
       '## Distributed-systems checklist',
       '| # | Question | Status | Evidence |',
       '| --- | --- | --- | --- |',
-      `| D1 | Boundary and ownership | Open | no negative finding; ${pending} |`,
-      `| D2 | Consistency model | Regressed | dual-write introduced at ${FILE}:20 |`,
-      `| D3 | Scaling axis | Open | no negative rule exists; ${pending} |`,
-      `| D4 | Failure mode | Open | no negative finding; ${pending} |`,
-      `| D5 | Backpressure | Open | no negative finding; ${pending} |`,
-      `| D6 | Operations | Open | no negative finding; ${pending} |`,
+      '| D1 | Boundary and ownership | Open | no feature docs in scope |',
+      '| D2 | Consistency model | Regressed | dual-write introduced at award-consumer.ts:20; no design, ADR or architecture doc in scope |',
+      '| D3 | Scaling axis | Open | Capacity has no number; the docs name no scaling axis |',
+      '| D4 | Failure mode | Open | no runbook for the feature; the docs state no timeouts, retry budget or circuit breaking |',
+      '| D5 | Backpressure | Open | no consumer intake shown and the docs state no backpressure |',
+      '| D6 | Operations | Open | no feature docs in scope |',
       '',
       '## Anti-patterns',
-      `- **Fired:** dual-write: 1 introduced, 0 pre-existing (first at ${FILE}:20).`,
+      '- **Fired:** dual-write: 1 introduced, 0 pre-existing (first at services/loyalty/src/award-consumer.ts:20).',
       '- **Removed by this change:** none.',
       '- **Forward-looking risks:** none.',
       '- **Checked, clean:** missing trace context (traceparent, correlation / causation id), oversized broker payloads, distributed 2PC / XA, one channel with many event types.',
-      '- **Not checked (no deterministic rule):** distributed monolith, autoscaling on the wrong signal, business rules in routers, cache as source of truth, active-active without conflict policy, "eventually consistent" skipping a Process Manager; ' +
-        'n/a in scope: ack / commit before processing or auto-commit (no consumer in scope), unbounded retry (no retry construct in scope, no consumer in scope), ' +
-        'no jitter or retrying permanent errors (no retry construct in scope), retry storm (stacked retries) (no retry construct in scope), ' +
-        'non-idempotent consumer under at-least-once (no at-least-once consumer in scope), DLQ missing or without owner / alert / dashboard / redrive (no consumer in scope, no contract in scope), ' +
-        'synchronous RPC chain on a write path (no write handler in scope), unbounded queues / workers / prefetch / buffers (no consumer in scope, no stream write in scope), ' +
-        'distributed locks without fencing (no lock code in scope), shared OLTP between services (single service), ' +
-        'schema change without compatibility check and consumer audit (no schema in scope, no contract in scope).',
+      '- **Not checked (no deterministic rule):** distributed monolith, autoscaling on the wrong signal, business rules in routers, cache as source of truth, active-active without conflict policy, "eventually consistent" skipping a Process Manager; n/a in scope: ack / commit before processing or auto-commit (no consumer in scope), unbounded retry (no retry construct in scope, no consumer in scope), no jitter or retrying permanent errors (no retry construct in scope), retry storm (stacked retries) (no retry construct in scope), non-idempotent consumer under at-least-once (no at-least-once consumer in scope), DLQ missing or without owner / alert / dashboard / redrive (no consumer in scope, no contract in scope), synchronous RPC chain on a write path (no write handler in scope), unbounded queues / workers / prefetch / buffers (no consumer in scope, no stream write in scope), distributed locks without fencing (no lock code in scope), shared OLTP between services (single service), schema change without compatibility check and consumer audit (no schema in scope, no contract in scope).',
       '',
       '## Failure-mode walk',
       '### 1. Lost publish — likelihood 3/3, impact 3/3',
-      `- **Root cause here:** ${FILE}:20 — dual-write (Critical, High): Dual-write: save then send.`,
-      '- **Blast radius:** tenants: not evaluated; compliance: not evaluated; cost: not evaluated; consumers: not evaluated (System concerns and contracts are read by the docs rules, which have not landed yet)',
+      '- **Root cause here:** services/loyalty/src/award-consumer.ts:20 — dual-write (Critical, High): Dual-write: save then send.',
+      '- **Blast radius:** tenants: not documented; compliance: not documented; cost: not documented; consumers: not documented (no feature docs in scope)',
       '- **Mitigation pattern:** Transactional Outbox plus CDC',
       '- **Required test:** kill the process between DB commit and publish — found at `services/loyalty/test/outbox.test.ts`',
       '### 2. Lost trace context — likelihood 1/3, impact 1/3',
-      `- **Root cause here:** Exposure: producer at ${FILE}:20; no mitigation evidence found.`,
-      '- **Blast radius:** tenants: not evaluated; compliance: not evaluated; cost: not evaluated; consumers: not evaluated (System concerns and contracts are read by the docs rules, which have not landed yet)',
+      '- **Root cause here:** Exposure: producer at services/loyalty/src/award-consumer.ts:20; no mitigation evidence found.',
+      '- **Blast radius:** tenants: not documented; compliance: not documented; cost: not documented; consumers: not documented (no feature docs in scope)',
       '- **Mitigation pattern:** Message History, W3C Trace Context',
       '- **Required test:** one trace spans producer, broker and consumer — not found',
       '',
       '## Readiness verdict',
-      'Tier: Prototype (maturity level 0)',
+      'Tier: Prototype (maturity level 0, below the Prototype gate: C0.1, C0.2 not met)',
       'Gaps to next tier (Service-ready):',
-      `- [technical] C1.1 no dual-writes — ${FILE}:20 (dual-write); next move: write the event to an outbox in the same transaction (or record an inbox row on the consumer side).`,
-      '- [technical] C1.5 every channel has a documented owner and purpose — not demonstrated: channel contracts (`Owner`, `TL;DR`) not evaluated yet (arrives with the docs rules); next move: give every produced and consumed channel a contract with `Owner` and `TL;DR`.',
-      '- [system] Owner team filled — System concerns not evaluated yet (arrives with the docs rules).',
+      '- [technical] C0.1 patterns are named — not demonstrated: no design and no `// Pattern:` comment in scope; name the patterns in the design `## Patterns` section or with `// Pattern:` comments at boundaries.',
+      '- [technical] C0.2 reliability questions answered in design notes — not demonstrated: no design in scope; answer the eight reliability questions in the design, none of them "later".',
+      '- [technical] C1.1 no dual-writes — award-consumer.ts:20 (dual-write); write the event to an outbox in the same transaction (or record an inbox row on the consumer side).',
+      '- [technical] C1.2 every consumer side effect is keyed for idempotency — not demonstrated: no feature docs in scope; guard each side effect with an inbox row, unique constraint or upsert, and declare the contract `Idempotency key`.',
+      '- [technical] C1.3 retries are bounded and back off explicitly — not demonstrated: no feature docs in scope; bound attempts, back off with jitter, and state the bound in the design `Retry` answer.',
+      '- [technical] C1.4 a working dead-letter queue — not demonstrated: no feature docs in scope; route failed messages to a dead-letter channel before acknowledging, and declare the DLQ in the contract.',
+      '- [technical] C1.5 every channel has a documented owner and purpose — not demonstrated: no feature docs in scope; give every produced and consumed channel a contract with `Owner` and `TL;DR`.',
+      '- [system] Owner team filled — no feature docs in scope; fill it in the design System concerns and the README.',
       'README updates to consider: none.',
       '',
     ].join('\n');

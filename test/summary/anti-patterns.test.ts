@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeAntiPatterns, NO_DETERMINISTIC_RULE, UNCHECKABLE_ANTI_PATTERNS } from '../../src/review/summary/anti-patterns.js';
-import { exampleFacts, facts, FILE, finding } from '../render/fixture.js';
+import { exampleCodeFacts, exampleFacts, facts, FILE, finding, loyaltyModel } from '../render/fixture.js';
 
 const rows = (...args: Parameters<typeof computeAntiPatterns>) => computeAntiPatterns(...args);
 const find = (r: ReturnType<typeof rows>, name: string, state?: string) =>
@@ -22,7 +22,7 @@ describe('computeAntiPatterns', () => {
   });
 
   it('is clean when checked and nothing fired', () => {
-    const r = rows([], exampleFacts());
+    const r = rows([], exampleCodeFacts());
     assert.deepEqual(find(r, 'dual-write'), [{ name: 'dual-write', state: 'clean', detail: '' }]);
     assert.equal(find(r, 'unbounded retry')[0].state, 'clean');
     assert.equal(find(r, 'non-idempotent consumer under at-least-once')[0].state, 'clean');
@@ -40,7 +40,7 @@ describe('computeAntiPatterns', () => {
   });
 
   it('says "not evaluated" instead of claiming absence for facts the model does not report', () => {
-    const r = rows([], exampleFacts());
+    const r = rows([], exampleFacts({ lockSites: undefined }));
     assert.deepEqual(find(r, 'distributed locks without fencing'), [
       { name: 'distributed locks without fencing', state: 'not-checked', detail: 'n/a: lock code not evaluated yet' },
     ]);
@@ -51,7 +51,7 @@ describe('computeAntiPatterns', () => {
   });
 
   it('lists removed findings as removed and the anti-pattern as clean at head', () => {
-    const r = rows([finding({ ruleId: 'unbounded-retry', status: 'removed', line: 30 })], exampleFacts());
+    const r = rows([finding({ ruleId: 'unbounded-retry', status: 'removed', line: 30 })], exampleCodeFacts());
     assert.deepEqual(find(r, 'unbounded retry'), [
       { name: 'unbounded retry', state: 'removed', detail: `1 removed (was at ${FILE}:30)` },
       { name: 'unbounded retry', state: 'clean', detail: '' },
@@ -72,6 +72,29 @@ describe('computeAntiPatterns', () => {
     ]);
     assert.deepEqual(find(r, 'dual-write').map((x) => x.state), ['forward-looking']);
     assert.deepEqual(find(r, 'distributed monolith').map((x) => x.state), ['forward-looking', 'not-checked']);
+  });
+
+  it('watches an anti-pattern the design names under "Anti-patterns to avoid" when the change adds its construct', () => {
+    // §12: the design lists unbounded retry, the change adds a consumer and a retry, no rule fired.
+    const r = rows([], exampleFacts());
+    assert.deepEqual(find(r, 'unbounded retry', 'forward-looking'), [
+      {
+        name: 'unbounded retry',
+        state: 'forward-looking',
+        detail: `watch: the design lists it under "Anti-patterns to avoid" (design.md:41) and this change adds a p-retry retry at ${FILE}:16 that no rule flags yet`,
+      },
+    ]);
+    assert.equal(find(r, 'unbounded retry', 'clean').length, 1, 'still checked and clean');
+    // Named but fired: no forward-looking entry.
+    const fired = rows([finding({ ruleId: 'dual-write', severity: 'Critical', line: 20 })], exampleFacts());
+    assert.deepEqual(find(fired, 'dual-write').map((x) => x.state), ['fired']);
+    // Named, but the construct already existed at base: nothing new to watch.
+    const same = exampleFacts();
+    const unchanged = rows([], { ...same, baseCode: { consumers: same.consumers, publishes: same.publishes, dbWrites: same.dbWrites, retries: same.retries } });
+    assert.deepEqual(find(unchanged, 'unbounded retry', 'forward-looking'), []);
+    // Not named in the design: no entry even though a consumer is added.
+    const noList = rows([], exampleFacts({ artifacts: { head: loyaltyModel({ 'docs/features/loyalty-points/design.md': '# D\n\n## Anti-patterns to avoid\n- None.\n' }), base: null } }));
+    assert.equal(noList.filter((x) => x.state === 'forward-looking').length, 0);
   });
 
   it('always ends with the anti-patterns no rule can decide', () => {

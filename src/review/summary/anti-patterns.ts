@@ -9,6 +9,7 @@ import { maskInline, revealText } from '../../artifacts/prose.js';
 import type { AntiPatternRow, Finding } from '../types.js';
 import { firstMatch, vocab, where } from './docs.js';
 import { at, compareInGroup, siteAt, type FactSite, type ReviewFacts } from './facts.js';
+import { featureScopes } from './scope.js';
 
 /** A checked condition: `true`, or the n/a reason shown when it does not hold. */
 type Checked = true | string;
@@ -218,6 +219,7 @@ function belongsTo(ap: AntiPattern, f: Finding): boolean {
 interface DesignBullet {
   lead: string;
   at: string;
+  slug: string;
 }
 
 /** The bullets of every touched design's `## Anti-patterns to avoid` (their lead: the text before `:`). */
@@ -238,22 +240,26 @@ function designAntiPatterns(facts: ReviewFacts): DesignBullet[] {
         const raw = design.doc.text.slice(start, end).replace(/^\s*[-*+]\s+/, '');
         const text = revealText(maskInline(raw)).replace(/\s+/g, ' ').trim();
         const lead = /^(.{1,80}?)(?::|\s—|\s–|\s-\s)/.exec(text)?.[1] ?? text;
-        out.push({ lead, at: where(design.path, item.position?.start.line ?? section.line) });
+        const at = where(design.path, item.position?.start.line ?? section.line);
+        out.push({ lead, at: facts.features.length > 1 ? `${slug}/${at}` : at, slug });
       }
     }
   }
   return out;
 }
 
-function namedIn(ap: AntiPattern, bullets: readonly DesignBullet[]): DesignBullet | null {
-  if (!ap.named) return null;
+function namedIn(ap: AntiPattern, bullets: readonly DesignBullet[]): DesignBullet[] {
+  if (!ap.named) return [];
   const v = vocab(...ap.named.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return bullets.find((b) => firstMatch(b.lead, v) !== null) ?? null;
+  return bullets.filter((b) => firstMatch(b.lead, v) !== null);
 }
 
 export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewFacts): AntiPatternRow[] {
   const rows: AntiPatternRow[] = [];
   const bullets = designAntiPatterns(facts);
+  // A design's bullet is about its own feature: the construct must be added in that feature's code.
+  const scopes = bullets.length ? featureScopes(findings, facts) : [];
+  const factsOf = (slug: string) => scopes.find((s) => s.slug === slug)?.facts ?? facts;
   for (const ap of ANTI_PATTERNS) {
     const mine = findings.filter((f) => belongsTo(ap, f)).sort(compareInGroup);
     const head = mine.filter((f) => f.status !== 'removed');
@@ -279,9 +285,12 @@ export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewF
     if (removed.length > 0) {
       rows.push({ name: ap.name, state: 'removed', detail: `${removed.length} removed (was at ${at(removed[0])})` });
     }
-    if (firm.length === 0 && head.length === 0) {
-      const bullet = namedIn(ap, bullets);
-      const construct = bullet && ap.adds ? ap.adds(facts) : null;
+    if (firm.length === 0 && head.length === 0 && ap.adds) {
+      const hit = namedIn(ap, bullets)
+        .map((b) => ({ bullet: b, construct: ap.adds!(factsOf(b.slug)) }))
+        .find((x) => x.construct !== null);
+      const bullet = hit?.bullet;
+      const construct = hit?.construct ?? null;
       if (bullet && construct) {
         rows.push({
           name: ap.name,

@@ -52,6 +52,11 @@ export interface Substitute {
   text: string;
 }
 
+/** The question's decisive findings (F(q) of §5.2) in a feature: a code substitute cannot hold with one. */
+function fired(scope: FeatureScope, rules: readonly string[]): boolean {
+  return scope.findings.some((f) => rules.includes(f.ruleId) && counts(f));
+}
+
 interface Question {
   id: ChecklistId;
   question: string;
@@ -172,6 +177,7 @@ export const RELIABILITY_QUESTIONS: readonly Question[] = [
       const consumers = scope.facts.consumers.filter((c) => c.atLeastOnce);
       if (consumers.length === 0) return { holds: false, text: 'no design and no at-least-once consumer in scope to show a dedup guard' };
       if (!ruleRan(scope.facts, 'non-idempotent-consumer')) return { holds: false, text: 'no design, and non-idempotent-consumer did not run' };
+      if (fired(scope, ['non-idempotent-consumer'])) return { holds: false, text: 'no design, and a handler has no dedup guard' };
       return { holds: true, text: `no design; ${consumers.length} at-least-once handler(s) guard their effects (non-idempotent-consumer clean)` };
     },
   },
@@ -208,6 +214,7 @@ export const RELIABILITY_QUESTIONS: readonly Question[] = [
     substitute(scope) {
       if (scope.facts.consumers.length === 0) return { holds: false, text: 'no design and no consumer in scope to show dead-letter handling' };
       if (!ruleRan(scope.facts, 'missing-dlq')) return { holds: false, text: 'no design, and missing-dlq did not run' };
+      if (fired(scope, ['missing-dlq', 'consumer-error-swallowed'])) return { holds: false, text: 'no design, and a handler has no dead-letter path' };
       return { holds: true, text: `no design; ${scope.facts.consumers.length} handler(s) dead-letter failures (missing-dlq clean)` };
     },
   },
@@ -233,6 +240,7 @@ export const RELIABILITY_QUESTIONS: readonly Question[] = [
       const rules = ['unbounded-retry', 'retry-without-jitter', 'retry-permanent-errors'];
       const missingRule = rules.find((r) => !ruleRan(scope.facts, r));
       if (missingRule) return { holds: false, text: `no design, and ${missingRule} did not run` };
+      if (fired(scope, rules)) return { holds: false, text: 'no design, and a retry construct is unbounded, unjittered or retries permanent errors' };
       return { holds: true, text: `no design; ${scope.facts.retries.length} retry construct(s) bounded, jittered and classifying errors` };
     },
   },
@@ -325,6 +333,7 @@ export const RELIABILITY_QUESTIONS: readonly Question[] = [
     substitute(scope) {
       if (scope.facts.publishes.length === 0) return { holds: false, text: 'no design and no publish in scope to show trace propagation' };
       if (!ruleRan(scope.facts, 'missing-trace-context')) return { holds: false, text: 'no design, and missing-trace-context did not run' };
+      if (fired(scope, ['missing-trace-context'])) return { holds: false, text: 'no design, and a publish carries no trace context' };
       return { holds: true, text: `no design; ${scope.facts.publishes.length} publish(es) propagate trace context (missing-trace-context clean)` };
     },
   },
@@ -465,6 +474,10 @@ export const DISTRIBUTED_QUESTIONS: readonly Question[] = [
     rules: ['unbounded-prefetch-concurrency', 'oversized-payload'],
     doc(feature, scope) {
       const consumers = scope.facts.consumers;
+      // "Every consumer in scope has bounded intake" holds trivially for code without a consumer.
+      if (consumers.length === 0 && scope.facts.codeFiles > 0 && !findInProse(allDocs(feature), BACKPRESSURE)) {
+        return done(['n/a: the code in scope has no consumer'], [], Boolean(feature?.design));
+      }
       if (consumers.length > 0 && ruleRan(scope.facts, 'unbounded-prefetch-concurrency')) {
         const libraries = [...new Set(consumers.map((c) => c.library))].sort();
         return done([`${libraries.map(intakeOf).join('; ')} (unbounded-prefetch-concurrency clean)`], [], Boolean(feature?.design));
@@ -557,18 +570,25 @@ function rowFor(q: Question, head: readonly Finding[], scopes: readonly FeatureS
   const unanswered = evals.filter((e) => !e.head.complete && !(e.substitute?.holds ?? false));
   const introduced = decisive.filter((f) => f.status === 'introduced');
 
+  // Per feature: what answers the question, then what is missing (weakened by the change, or absent).
+  const positiveOf = (e: FeatureEval) => (e.head.evidence.length ? e.head.evidence.join('; ') : e.substitute?.holds ? e.substitute.text : null);
+  const gapOf = (e: FeatureEval) => {
+    if (weakened.includes(e)) return `doc answer weakened by this change: ${e.head.missing[0]} (base: ${e.base!.evidence.join('; ') || 'complete'})`;
+    if (!unanswered.includes(e)) return null;
+    return e.substitute && !e.head.hasDesign ? e.substitute.text : e.head.missing.join('; ');
+  };
   const positive: string[] = [];
-  for (const e of evals) {
-    if (e.head.evidence.length) positive.push(label(e, e.head.evidence.join('; ')));
-    else if (e.substitute?.holds) positive.push(label(e, e.substitute.text));
-  }
   const gaps: string[] = [];
-  for (const e of weakened) {
-    gaps.push(label(e, `doc answer weakened by this change: ${e.head.missing[0]} (base: ${e.base!.evidence.join('; ') || 'complete'})`));
-  }
-  for (const e of unanswered) {
-    if (weakened.includes(e)) continue;
-    gaps.push(label(e, e.substitute && !e.head.hasDesign ? e.substitute.text : e.head.missing.join('; ')));
+  for (const e of evals) {
+    if (multi) {
+      const text = [positiveOf(e), gapOf(e)].filter((x): x is string => x !== null).join('; ');
+      if (text) positive.push(label(e, text));
+    } else {
+      const pos = positiveOf(e);
+      const gap = gapOf(e);
+      if (pos) positive.push(pos);
+      if (gap) gaps.push(gap);
+    }
   }
   const more = decisive.length > 1 ? ` (+${decisive.length - 1} more)` : '';
   const noteText = notes.length ? `notes: ${notes.map((f) => `${f.ruleId} (${f.severity}, ${f.precision}) at ${shortAt(f, paths)}`).join(', ')}` : null;

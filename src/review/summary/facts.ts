@@ -85,6 +85,8 @@ export interface ReviewFacts {
   patternComments?: FactSite[];
   /** Outbound synchronous calls (HTTP, gRPC) in the analysed code. */
   outboundCalls?: FactSite[];
+  /** Patterns recognised per analysed file (outbox write, dedup guard, DLQ publish), review-output.md §4.1. */
+  codePatterns?: { path: string; pattern: string }[];
   /** Every analysed (non-test) code path, including files without any fact site. */
   analysedPaths?: string[];
 }

@@ -32,6 +32,8 @@ interface Exposure {
   /** A code site or a docs location (`contracts/x.md:12`). */
   at: string | null;
   slug: string | null;
+  /** The code file of a code site, to look for a mitigation recognised in it. */
+  path?: string;
 }
 
 interface Signal {
@@ -57,6 +59,8 @@ interface CatalogRow {
   signal?(ctx: Ctx): Signal | null;
   exposure(ctx: Ctx): Exposure | null;
   impact: number;
+  /** The code pattern that mitigates the mode, when the engine recognised it in the exposed file. */
+  mitigatedBy?: string;
   /** Loses or leaks data: +1 impact under a compliance class (§8.2). */
   dataLoss?: boolean;
   mitigation: string;
@@ -67,7 +71,7 @@ interface CatalogRow {
 function codeSite(ctx: Ctx, sites: readonly FactSite[], construct: string): Exposure | null {
   const s = sites[0];
   if (!s) return null;
-  return { construct, at: siteAt(s), slug: featuresOfCode(s.path, ctx.facts)[0] ?? null };
+  return { construct, at: siteAt(s), slug: featuresOfCode(s.path, ctx.facts)[0] ?? null, path: s.path };
 }
 
 function counted(n: number | undefined, construct: string): Exposure | null {
@@ -84,6 +88,7 @@ function inDocs(ctx: Ctx, test: (feature: Feature, scope: FeatureScope) => { con
   return null;
 }
 
+const DEAD_LETTER = /(\.dlq|\.dlt|dead[-_.]?letter)$/i;
 const MULTI_REGION = vocab('multi-region', 'multi region', 'active-active', 'active-passive', 'cross-region', 'second region', 'two regions');
 const ACTIVE_ACTIVE = vocab('active-active');
 const TENANT_KEY = /tenant|account|customer|merchant/i;
@@ -130,6 +135,7 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     rules: ['non-idempotent-consumer'],
     exposure: (c) => codeSite(c, c.facts.consumers.filter((x) => x.atLeastOnce), 'at-least-once consumer'),
     impact: 2,
+    mitigatedBy: 'Idempotent Receiver',
     mitigation: 'Idempotent Receiver, inbox table, natural idempotency',
     requiredTest: 'deliver one message twice, in parallel',
     testSearch: /duplicate|twice|idempot|dedup/i,
@@ -155,11 +161,14 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     id: 'lost-publish',
     name: 'Lost publish',
     rules: ['dual-write'],
-    exposure: (c) =>
-      c.facts.regionsWithWriteAndPublish > 0 || (c.facts.publishes.length > 0 && c.facts.dbWrites.length > 0)
-        ? codeSite(c, c.facts.publishes, 'producer that also writes a DB')
-        : null,
+    // A dead-letter copy is not an event the business relies on; only real publishes can be lost.
+    exposure: (c) => {
+      const publishes = c.facts.publishes.filter((p) => !p.channel || !DEAD_LETTER.test(p.channel));
+      const files = new Set(c.facts.dbWrites.map((w) => w.path));
+      return codeSite(c, publishes.filter((p) => files.has(p.path)), 'producer that also writes a DB');
+    },
     impact: 3,
+    mitigatedBy: 'Transactional Outbox',
     dataLoss: true,
     mitigation: 'Transactional Outbox plus CDC',
     requiredTest: 'kill the process between DB commit and publish',
@@ -186,6 +195,7 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     // unbounded-retry supports it only in its redelivery variants, which list the mode themselves.
     exposure: (c) => codeSite(c, c.facts.consumers, 'consumer'),
     impact: 2,
+    mitigatedBy: 'Dead Letter Channel',
     mitigation: 'Invalid Message Channel, DLQ, bounded retry',
     requiredTest: 'a malformed payload ends up in the DLQ',
     testSearch: /poison|malformed|dlq|dead.?letter/i,
@@ -492,13 +502,16 @@ export function computeFailureModes(findings: readonly Finding[], facts: ReviewF
       const f = strongest(support);
       rootCause = `${f.location.path}:${f.location.startLine} — ${f.ruleId} (${f.severity}, ${f.precision}): ${f.message}`;
       slug = featuresOfFinding(f, facts)[0] ?? null;
-      channel = f.channel ?? null;
+      // A finding without a channel (a retry loop) affects what its file's consumer reads.
+      channel = f.channel ?? facts.consumers.find((c) => c.path === f.location.path && c.channel)?.channel ?? null;
     } else if (signal) {
       rootCause = `${signal.text} (${signal.at}).`;
       slug = signal.slug;
     } else {
-      rootCause = `Exposure: ${exposure!.construct}${exposure!.at ? ` at ${exposure!.at}` : ' in scope'}; no mitigation evidence found.`;
-      slug = exposure!.slug;
+      const e = exposure!;
+      const mitigated = row.mitigatedBy && e.path && facts.codePatterns?.some((p) => p.path === e.path && p.pattern === row.mitigatedBy);
+      rootCause = `Exposure: ${e.construct}${e.at ? ` at ${e.at}` : ' in scope'}; ${mitigated ? `mitigated in code by ${row.mitigatedBy}` : 'no mitigation evidence found'}.`;
+      slug = e.slug;
     }
     const scope = scopeOf(slug);
 

@@ -92,11 +92,24 @@ export function testReferences(test: EvidenceFile, codePaths: Iterable<string>, 
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A changed path belongs to a feature: its docs folder, or the feature's configured code paths. */
+function ownsPath(facts: ReviewFacts, slug: string, path: string): boolean {
+  if (path.startsWith(`docs/features/${slug}/`)) return true;
+  const globs = facts.featureGlobs?.[slug];
+  if (globs?.length) return globs.some((g) => matchesGlob(path, g));
+  return facts.features.length === 1 && !path.startsWith('docs/features/');
+}
+
 function restrict(facts: ReviewFacts, keep: (path: string) => boolean, slug: string | null): ReviewFacts {
   const only = <T extends { path: string }>(sites: readonly T[]) => sites.filter((s) => keep(s.path));
   const codePaths = [...codePathsOf(facts)].filter(keep);
+  const owned = (path: string) => slug === null || keep(path) || ownsPath(facts, slug, path);
   return {
     ...facts,
+    // Changes the feature owns (§6.1 reads them per feature for C3.6): its docs, its mapped paths.
+    ...(facts.changes ? { changes: facts.changes.filter((c) => owned(c.path)) } : {}),
+    ...(facts.deploymentChanges ? { deploymentChanges: facts.deploymentChanges.filter(owned) } : {}),
+    ...(facts.serviceFolderChanges ? { serviceFolderChanges: facts.serviceFolderChanges.filter((p) => owned(p) || owned(`${p}package.json`)) } : {}),
     consumers: only(facts.consumers),
     publishes: only(facts.publishes),
     dbWrites: only(facts.dbWrites),
