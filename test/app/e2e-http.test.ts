@@ -100,9 +100,7 @@ describe('the App over HTTP against the GitHub simulator', () => {
 
     const runs = runsFor(fix);
     assert.equal(runs.length, 1);
-    // review-output.md §11.2: the demo's docs keep Important findings (summary-metadata, dlq-ownership), so the
-    // passing run is neutral rather than success; what matters here is that the gate no longer fails.
-    assert.equal(runs[0]!.conclusion, 'neutral');
+    assert.equal(runs[0]!.conclusion, 'success');
     assert.doesNotMatch(runs[0]!.output.summary ?? '', /\*\*dual-write\*\*/);
     const thread = dualWriteThreads()[0]!;
     assert.equal(thread.isResolved, true);

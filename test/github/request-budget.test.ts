@@ -35,7 +35,7 @@ describe('request budget per review', () => {
       const used = stack.sim.countSince(from, (r) => r.operation !== 'apps/get-authenticated');
       const byOperation = new Map<string, number>();
       for (const r of stack.sim.requests.slice(from)) byOperation.set(r.operation, (byOperation.get(r.operation) ?? 0) + 1);
-      console.log(`${files} files: ${used} requests`, Object.fromEntries(byOperation), run?.output.title);
+      console.log(`${files} files: ${used} requests`, Object.fromEntries(byOperation), run?.output.title, [...new Set((run?.annotations ?? []).map((a) => `${a.title} ${a.path}`))].slice(0, 12));
       assert.ok(used <= budget, `${used} requests for ${files} files (budget ${budget})`);
       assert.deepEqual(stack.sim.rejections, []);
       assert.equal(APP_ID, 4242);

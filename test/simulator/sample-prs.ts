@@ -4,10 +4,13 @@
 // written the way a clean service would be (declared channel, trace context), so the findings stay few
 // and the counts measure reads and writes rather than annotation volume.
 import { readFileSync } from 'node:fs';
+import { readSnapshot } from './fixture-repo.js';
 
 const demo = new URL('../../fixtures/demo/base/', import.meta.url);
-const design = readFileSync(new URL('docs/features/order-placement/design.md', demo), 'utf8');
-const contract = readFileSync(new URL('docs/features/order-placement/contracts/orders.placed.v1.md', demo), 'utf8');
+// Every service gets a copy of the demo's complete feature docs, so that the docs are clean and the
+// counts measure reads and writes rather than annotation volume.
+const featureDocs = readSnapshot(new URL('docs/features/order-placement/', demo).pathname);
+const design = featureDocs['design.md']!;
 
 function handler(service: number, n: number, variant: string): string {
   return `import { prisma } from './db.js';
@@ -20,10 +23,10 @@ export async function handle${n}(input: { id: string; amount: number }) {
   return { service: ${service}, id: row.id, amount: input.amount + ${n} };
 }
 
-export async function announce${n}(id: string, trace: { traceparent: string; correlationId: string }) {
+export async function announce${n}(orderId: string, trace: { traceparent: string; correlationId: string }) {
   await producer.send({
     topic: 'orders.placed.v1',
-    messages: [{ key: id, value: id, headers: { traceparent: trace.traceparent, correlationid: trace.correlationId } }],
+    messages: [{ key: orderId, value: orderId, headers: { traceparent: trace.traceparent, correlationid: trace.correlationId } }],
   });
 }
 `;
@@ -49,8 +52,9 @@ export function samplePullRequest(files: number): SamplePr {
     base[`services/svc${s}/src/db.ts`] = DB;
     base[`services/svc${s}/src/kafka.ts`] = KAFKA;
     for (let n = 0; n < perService + 5; n++) base[`services/svc${s}/src/handler-${n}.ts`] = handler(s, n, 'v1');
-    base[`docs/features/svc${s}/design.md`] = design.replace('Order Placement', `Service ${s}`);
-    base[`docs/features/svc${s}/contracts/orders.placed.v1.md`] = contract;
+    for (const [file, text] of Object.entries(featureDocs)) {
+      base[`docs/features/svc${s}/${file}`] = file === 'design.md' ? design.replace('Order Placement', `Service ${s}`) : text;
+    }
   }
   const head = { ...base };
   let changed = 0;
