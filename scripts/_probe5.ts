@@ -1,5 +1,6 @@
 import { parseMarkdown } from '../src/artifacts/markdown.js';
 const N = Number(process.argv[2] ?? 900_000);
+const L = (unit: string) => unit.repeat(39_990);
 const fill = (unit: string, n = N) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
 const underCap = (block: string, perBlock: number) => { const blocks = Math.floor(63_000 / perBlock); return Array.from({ length: blocks }, () => block).join('\n\n'); };
 const cases: Record<string, string> = {
@@ -8,6 +9,13 @@ const cases: Record<string, string> = {
   linkOpenBlocks: underCap(fill('[a](', 10_600), 7_950),
   tableBlocks: underCap('| a | b |\n|---|---|\n' + fill('| x | y |\n', 19_000), 7_990),
   ticksBlocks: underCap(fill('`` x\n', 19_900), 7_960),
+  lists40k: L('- a\n'),
+  headings40k: L('## h\n'),
+  setext40k: L('a\n---\n').slice(0, 200_000),
+  quotes40k: L('> a\n'),
+  numbered40k: L('1. a\n'),
+  nested40k: L('- a\n  - b\n').slice(0, 160_000),
+  longLines40k: L(`${'word '.repeat(4)}\n`),
   lists: fill('- a\n'),
   headings: fill('## h\n'),
   setext: fill('a\n---\n'),

@@ -5,6 +5,7 @@ import type { Code, Definition, Heading, Html, InlineCode, Link, Nodes, Paragrap
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { parseWithBudget } from './bounded-parse.js';
 
 export const DEFAULT_MAX_MARKDOWN_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_HEADINGS = 2000;
@@ -23,6 +24,14 @@ export const DEFAULT_MAX_NESTING = 64;
 export const DEFAULT_MAX_INLINE_MARKERS = 64_000;
 /** Per block (text between blank lines): where the parser's cost is quadratic. */
 export const DEFAULT_MAX_BLOCK_MARKERS = 8_000;
+/**
+ * Plain structure costs too (900 KB of `- a` lines takes about a minute, 160 KB of two-level lists
+ * about 100 s), so no cap on the text bounds the parser: it runs in a worker with this budget
+ * (bounded-parse.ts). A realistic 1 MB document parses in about 8 s.
+ */
+export const DEFAULT_MARKDOWN_TIME_BUDGET_MS = 10_000;
+/** Bounds the tree the rest of the model walks (a realistic 1 MB document has 25,000-40,000 lines). */
+export const DEFAULT_MAX_MARKDOWN_LINES = 40_000;
 
 export interface Section {
   /** Heading text with inline markup removed (code span content kept). */
@@ -103,7 +112,7 @@ export interface MarkdownDoc {
 
 export type MarkdownParseResult =
   | { ok: true; doc: MarkdownDoc }
-  | { ok: false; reason: 'too-large' | 'unparseable'; detail: string };
+  | { ok: false; reason: 'too-large' | 'unparseable' | 'time-budget'; detail: string };
 
 export interface MarkdownParseOptions {
   maxBytes?: number;
@@ -111,6 +120,9 @@ export interface MarkdownParseOptions {
   maxNesting?: number;
   maxInlineMarkers?: number;
   maxBlockMarkers?: number;
+  /** Wall-clock budget for the parse itself (bounded-parse.ts). */
+  timeBudgetMs?: number;
+  maxLines?: number;
 }
 
 const processor = unified().use(remarkParse).use(remarkGfm);
@@ -121,12 +133,22 @@ export function parseMarkdown(text: string, options: MarkdownParseOptions = {}):
   if (bytes > maxBytes) {
     return { ok: false, reason: 'too-large', detail: `${bytes} bytes, over the Markdown limit of ${maxBytes}` };
   }
+  const maxLines = options.maxLines ?? DEFAULT_MAX_MARKDOWN_LINES;
+  let lineCount = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && lineCount <= maxLines; i = text.indexOf('\n', i + 1)) lineCount++;
+  if (lineCount > maxLines) return { ok: false, reason: 'too-large', detail: `more than ${maxLines} lines, over the Markdown limit` };
   const deep = deepNesting(text, options.maxNesting ?? DEFAULT_MAX_NESTING);
   if (deep) return { ok: false, reason: 'unparseable', detail: `refused: ${deep}` };
   const dense = denseInline(text, options.maxInlineMarkers ?? DEFAULT_MAX_INLINE_MARKERS, options.maxBlockMarkers ?? DEFAULT_MAX_BLOCK_MARKERS);
   if (dense) return { ok: false, reason: 'too-large', detail: `refused: ${dense}` };
+  const parsed = parseWithBudget(text, options.timeBudgetMs ?? DEFAULT_MARKDOWN_TIME_BUDGET_MS, (t) => processor.parse(t));
+  if (!parsed.ok) {
+    return parsed.timedOut
+      ? { ok: false, reason: 'time-budget', detail: `Markdown parser: ${parsed.error}` }
+      : { ok: false, reason: 'unparseable', detail: `Markdown parser failed: ${parsed.error}` };
+  }
   try {
-    return { ok: true, doc: buildDoc(text, processor.parse(text), options.maxHeadings ?? DEFAULT_MAX_HEADINGS) };
+    return { ok: true, doc: buildDoc(text, parsed.root, options.maxHeadings ?? DEFAULT_MAX_HEADINGS) };
   } catch (error) {
     return { ok: false, reason: 'unparseable', detail: `Markdown parser failed: ${describeError(error)}` };
   }

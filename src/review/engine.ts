@@ -191,6 +191,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     serviceFolderChanges: evidence.serviceFolderChanges,
     featureGlobs: config.features,
     nonIdempotentCalls: config.nonIdempotentCalls,
+    traceHeaderIn: config.asyncapi.traceHeaderIn,
     services: evidence.services,
   };
   const facts: ReviewFacts = {
@@ -202,6 +203,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   };
   if (readinessDocsRules.length > 0) {
     provideReadinessInputs(headArtifacts.model, { findings: [...headCode.findings, ...headDocs.findings].map(asHeadFinding), facts });
+    // The base side reuses the head's evidence files (tests, CI configuration): they are read once,
+    // at head, to keep reads few; code facts and findings are the base side's own.
     provideReadinessInputs(baseArtifacts.model, {
       findings: [...baseCode.findings, ...baseDocs.findings].map(asHeadFinding),
       facts: {

@@ -11,13 +11,18 @@
 // - worked-example: review-output.md §12. The loyalty-points feature of artifacts.md §10, the new
 //   award consumer (services/loyalty/src/award-consumer.ts) and the README cost-owner change. The
 //   producing feature of orders.placed.v1 (order-placement) is documented but not touched.
-// - refund-saga: a payments monorepo. The PR adds a refund worker that calls the payment provider
-//   (a nonIdempotentCalls effect) and retries it forever, breaks the refunds.requested.v1 schema, and
-//   adds a Kubernetes autoscaler; two features are touched (refund-saga by docs and code, payment-capture
-//   by the mapped code), so the review has two verdicts.
-// - inventory-reservations: a well-built feature. The PR fixes a pre-existing dual-write with an outbox
-//   (a removed finding), keeps one pre-existing finding, and documents the rest: tests, CI schema
-//   check, runbook with drills and alerts; the verdict reaches a higher tier with concrete gaps.
+// - refund-saga: a payments monorepo (services/payments, services/refunds, mapped to features by
+//   .github/arch-review.yml). The PR adds a refund worker that calls the payment provider (`refund`,
+//   a nonIdempotentCalls effect) in a retry loop without a bound, jitter or timeout, adds a required
+//   field to the refunds.requested.v1 schema, adds a Kubernetes autoscaler, and calls a risk API
+//   without a timeout from payment capture. Two features are touched, so there are two verdicts:
+//   refund-saga (Prototype; its Service-ready claim is contradicted by C1.2 and C1.3) and
+//   payment-capture (Service-ready; its Production-ready claim is contradicted by C3.6, because its
+//   docs leave D2-D4 open: a pre-existing finding).
+// - inventory-reservations: a well-built feature next to the documented order-placement producer.
+//   The PR replaces a dual-write with an outbox (a removed finding), adds a bounded, jittered retry
+//   and updates the runbook drill date. Tests that reference the consumer, a CI schema check, a
+//   drilled runbook with alerts and complete docs make it Production-ready, with the level-4 gaps.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';

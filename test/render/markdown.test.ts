@@ -355,7 +355,7 @@ describe('renderMarkdown golden', () => {
       '| D2 | Consistency model | Regressed | dual-write introduced at award-consumer.ts:20; no design, ADR or architecture doc in scope |',
       '| D3 | Scaling axis | Open | Capacity has no number; the docs name no scaling axis |',
       '| D4 | Failure mode | Open | no runbook for the feature; the docs state no timeouts, retry budget or circuit breaking |',
-      '| D5 | Backpressure | Open | no consumer intake shown and the docs state no backpressure |',
+      '| D5 | Backpressure | Answered | n/a: the code in scope has no consumer |',
       '| D6 | Operations | Open | no feature docs in scope |',
       '',
       '## Anti-patterns',

@@ -323,7 +323,8 @@ export const RELIABILITY_QUESTIONS: readonly Question[] = [
         if (trace && metric) evidence.push(`${answerWhere(a.answer)} ${trace}`);
       }
       const model = side === 'head' ? scope.model : scope.baseModel;
-      if (feature && model) {
+      // Webhook features document their trace headers in OpenAPI (config `asyncapi.traceHeaderIn`).
+      if (feature && model && scope.facts.traceHeaderIn !== 'openapi') {
         for (const channel of [...feature.asyncapi.keys()].sort()) {
           if (asyncApiRequiresTraceparent(feature, channel, model) === false) missing.push(`AsyncAPI ${channel} does not require traceparent`);
         }
@@ -461,7 +462,10 @@ export const DISTRIBUTED_QUESTIONS: readonly Question[] = [
       const evidence: string[] = [];
       const runbooks = runbooksOf(feature, side === 'head' ? scope.model : scope.baseModel);
       if (runbooks.length === 0) missing.push('no runbook for the feature');
-      else evidence.push(`runbook ${runbooks.map((r) => where(r.path, 1).replace(/:1$/, '').replace(/^runbooks\//, '')).join(', ')} exists`);
+      else {
+        const names = runbooks.map((r) => where(r.path, 1).replace(/:1$/, '').replace(/^runbooks\//, ''));
+        evidence.push(names.length === 1 ? `runbook ${names[0]} exists` : `runbooks ${names.join(', ')} exist`);
+      }
       const stated = findInProse(allDocs(feature), FAILURE_CONTAINMENT);
       if (!stated) missing.push('the docs state no timeouts, retry budget or circuit breaking');
       else evidence.push(`${lower(stated.text)} at ${where(stated.path, stated.line)}`);

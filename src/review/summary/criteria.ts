@@ -429,7 +429,7 @@ export const CRITERIA: readonly Criterion[] = [
         (f) => f.variant === undefined || /traceparent/i.test(f.variant),
       );
       if (found) return found;
-      const docs = c.feature && c.model
+      const docs = c.feature && c.model && c.facts.traceHeaderIn !== 'openapi'
         ? [...c.feature.asyncapi.keys()].sort().find((ch) => asyncApiRequiresTraceparent(c.feature!, ch, c.model!) === false)
         : undefined;
       if (docs) return failed(`AsyncAPI ${docs} does not require traceparent`);

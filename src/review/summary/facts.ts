@@ -79,6 +79,8 @@ export interface ReviewFacts {
   featureGlobs?: Readonly<Record<string, readonly string[]>>;
   /** Channel -> owning feature (contract or AsyncAPI basename), at the evaluated side. */
   channelOwners?: ReadonlyMap<string, string>;
+  /** `asyncapi.traceHeaderIn`: `openapi` means AsyncAPI files are not expected to list trace headers. */
+  traceHeaderIn?: 'asyncapi' | 'openapi';
   /** `nonIdempotentCalls` of the configuration (§8.2 impact). */
   nonIdempotentCalls?: readonly string[];
   /** `// Pattern:` comments in the analysed code (C0.1). */
