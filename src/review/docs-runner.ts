@@ -3,6 +3,7 @@
 // comments of rules.md §1.5. A rule that throws loses its findings, never the run.
 import { headingPath, sectionAt, type MarkdownDoc } from '../artifacts/markdown.js';
 import type { ArtifactModel } from '../artifacts/model.js';
+import type { OtherFinding } from './other-findings.js';
 import type { Config } from '../config/schema.js';
 import { formatMessage, type CodeChannelUse, type DocsRule, type ReportDescriptor } from './rule.js';
 import { resolveRuleSettings } from './rule-settings.js';
@@ -14,6 +15,8 @@ export interface DocsRunInput {
   other: ArtifactModel | null;
   config: Config;
   codeChannels?: readonly CodeChannelUse[];
+  /** The gating state of the other rules' findings (launch-decision-gate variant 3). */
+  otherFindings?: readonly OtherFinding[];
 }
 
 export interface DocsRunResult {
@@ -61,6 +64,7 @@ function runOne(rule: DocsRule, input: DocsRunInput, severityOverride: Severity 
       other: input.other,
       config: input.config,
       ...(input.codeChannels ? { codeChannels: input.codeChannels } : {}),
+      ...(input.otherFindings ? { otherFindings: input.otherFindings } : {}),
       exists: (path) => existsIn(input.model.paths, path),
       report(descriptor) {
         findings.push(toFinding(rule, descriptor, input.model, severityOverride));

@@ -19,6 +19,7 @@ import { loadCodeFacts } from './code-facts.js';
 import { loadCrossFileSources, serviceResolver } from './cross-file.js';
 import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
+import type { OtherFinding } from './other-findings.js';
 import { decideGate, gatePolicy, isGating } from './gate.js';
 import { matchesGlob } from './glob.js';
 import { resolveRuleSettings } from './rule-settings.js';
@@ -32,7 +33,7 @@ import { computeFailureModes } from './summary/failure-modes.js';
 import { loadEvidence } from './summary/load-evidence.js';
 import { scopeSummary } from './summary/scope-line.js';
 import { computeVerdicts, primaryVerdict } from './summary/verdict.js';
-import type { AcceptedRisk, CoverageSkip, RawFinding, ReviewResult, Side } from './types.js';
+import type { AcceptedRisk, CoverageSkip, Finding, RawFinding, ReviewResult, Side } from './types.js';
 
 export interface ReviewLimits {
   maxCodeBytes: number;
@@ -43,6 +44,8 @@ export interface ReviewLimits {
   timeBudgetMs: number;
   /** Repository files imported by changed files, read for helper summaries. */
   maxContextFiles: number;
+  /** Wall-clock budget for parsing one Markdown artifact (its parser runs in a worker; see bounded-parse.ts). */
+  perFileTimeBudgetMs: number;
 }
 
 export const DEFAULT_LIMITS: ReviewLimits = {
@@ -51,6 +54,7 @@ export const DEFAULT_LIMITS: ReviewLimits = {
   maxFiles: 3000,
   timeBudgetMs: 120_000,
   maxContextFiles: 200,
+  perFileTimeBudgetMs: 10_000,
 };
 
 export interface ReviewOptions {
@@ -93,6 +97,10 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const codeChanges = reviewable.filter((f) => isCodePath(f.path) && !isTestPath(f.path));
   const testFiles = reviewable.filter((f) => isCodePath(f.path) && isTestPath(f.path) && f.status !== 'removed').map((f) => f.path);
   for (const file of reviewable) {
+    if (file.submodule) {
+      skipped.push({ path: file.path, reason: 'not-reviewable', detail: 'git submodule: its files are in another repository' });
+      continue;
+    }
     if (file.binary && !isCodePath(file.path)) continue;
     if (!file.hasPatch && isCodePath(file.path)) {
       skipped.push({ path: file.path, reason: 'no-patch', detail: 'the diff carries no textual patch' });
@@ -122,10 +130,12 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const headCode = runCodeRules(head.code, options.codeRules, {
     side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, factsFor: headFacts,
     ...(headSources ? { crossFileSources: headSources } : {}),
+    deadline, now,
   });
   const baseCode = runCodeRules(base.code, options.codeRules, {
     side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, factsFor: baseFacts,
     ...(baseSources ? { crossFileSources: baseSources } : {}),
+    deadline, now,
   });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
@@ -152,13 +162,15 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const platformChanged = reviewable.some((f) => f.path.startsWith('docs/system/'));
   const platformInScope = platformChanged || features.size > 0;
 
-  const headArtifacts = await loadArtifacts(source, 'head', [...features], platformInScope, limits);
-  const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits);
+  const headArtifacts = await loadArtifacts(source, 'head', [...features], platformInScope, limits, deadline, now);
+  const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits, deadline, now);
   skipped.push(...headArtifacts.skipped);
 
   // Rules that read the readiness evaluation (tier-claim-unsupported) run after every other rule of
   // their side, with that side's findings and facts attached to its artifact model.
-  const ordinaryDocsRules = options.docsRules.filter((r) => !READINESS_RULES.has(r.meta.id));
+  // launch-decision-gate variant 3 counts the gating findings of every other rule: it runs last.
+  const launchGate = options.docsRules.filter((r) => r.meta.id === LAUNCH_GATE);
+  const ordinaryDocsRules = options.docsRules.filter((r) => !READINESS_RULES.has(r.meta.id) && r.meta.id !== LAUNCH_GATE);
   const readinessDocsRules = options.docsRules.filter((r) => READINESS_RULES.has(r.meta.id));
   const headDocsInput = {
     side: 'head' as const, model: headArtifacts.model, other: baseArtifacts.model, config,
@@ -225,14 +237,32 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const headRaw: RawFinding[] = [...headCode.findings, ...headDocs.findings, ...headDocs.suppressionProblems];
   const baseRaw: RawFinding[] = [...baseCode.findings, ...baseDocs.findings, ...baseDocs.suppressionProblems];
-  const findings = assignStatuses({
-    head: headRaw,
-    base: baseRaw,
-    baseToHead: (path) => baseToHead.get(path) ?? path,
-    ...(options.accepted ? { accepted: options.accepted } : {}),
-  });
   const policy = gatePolicy(config, options.failOn);
-  for (const finding of findings) finding.gating = isGating(finding, policy, changedPaths);
+  const statuses = (head: RawFinding[], base: RawFinding[]) => {
+    const out = assignStatuses({
+      head,
+      base,
+      baseToHead: (path) => baseToHead.get(path) ?? path,
+      ...(options.accepted ? { accepted: options.accepted } : {}),
+    });
+    for (const finding of out) finding.gating = isGating(finding, policy, changedPaths);
+    return out;
+  };
+  let findings = statuses(headRaw, baseRaw);
+  if (launchGate.length > 0) {
+    const featureOf = (f: Finding) => f.feature ?? featureOfPath(f.location.path, config.features) ?? (f.channel ? headDeclared.get(f.channel)?.feature : undefined);
+    const otherFindings: OtherFinding[] = findings.filter((f) => f.status !== 'removed').map((f) => ({
+      ruleId: f.ruleId, severity: f.severity, gating: f.gating, path: f.location.path, line: f.location.startLine,
+      fingerprint: f.fingerprint, accepted: f.accepted !== null, ...(featureOf(f) ? { feature: featureOf(f)! } : {}),
+    }));
+    const headLaunch = runDocsRules(launchGate, { ...headDocsInput, otherFindings });
+    const baseLaunch = runDocsRules(launchGate, baseDocsInput);
+    headRaw.push(...headLaunch.findings, ...headLaunch.suppressionProblems);
+    baseRaw.push(...baseLaunch.findings, ...baseLaunch.suppressionProblems);
+    headDocs.errors.push(...headLaunch.errors);
+    for (const [id, n] of Object.entries(headLaunch.suppressed)) headDocs.suppressed[id] = (headDocs.suppressed[id] ?? 0) + n;
+    findings = statuses(headRaw, baseRaw);
+  }
 
   const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
     features.size > 0 || platformChanged;
@@ -317,6 +347,7 @@ async function loadCode(
     const read = await source.readFile(side, path, limits.maxCodeBytes);
     if (read.ok) out.code.push({ path, text: read.text });
     else if (read.reason === 'missing') out.skipped.push({ path, side, reason: 'deleted', detail: `not present at ${side}` });
+    else if (read.reason === 'symlink') out.skipped.push({ path, side, reason: 'not-reviewable', detail: SYMLINK_DETAIL });
     else out.skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxCodeBytes}` : 'binary content' });
   }
   // One level of relative imports, read only for helper summaries (rules.md §1.4).
@@ -341,12 +372,21 @@ async function loadCode(
   return out;
 }
 
+const SYMLINK_DETAIL = 'symbolic link: its target is not followed';
+
 const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]{1,300})['"]/g;
 
 function relativeImports(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
   return out;
+}
+
+const LAUNCH_GATE = 'launch-decision-gate';
+
+function featureOfPath(path: string, features: Record<string, string[]>): string | undefined {
+  for (const [feature, globs] of Object.entries(features)) if (globs.some((glob) => matchesGlob(path, glob))) return feature;
+  return /^docs\/features\/([^/]+)\//.exec(path)?.[1];
 }
 
 function codeChannelUses(models: Map<string, CodeModel>, reported: Set<string>): CodeChannelUse[] {
@@ -397,6 +437,8 @@ async function loadArtifacts(
   features: string[],
   platform: boolean,
   limits: ReviewLimits,
+  deadline: number,
+  now: () => number,
 ): Promise<{ model: ArtifactModel; skipped: CoverageSkip[] }> {
   const allPaths = await source.listPaths(side, 'docs');
   const wanted = allPaths.filter((path) => {
@@ -410,11 +452,14 @@ async function loadArtifacts(
     if (!c || c.type === 'unclassified') continue;
     const read = await source.readFile(side, path, limits.maxArtifactBytes);
     if (read.ok) files.push({ path, text: read.text });
+    else if (read.reason === 'symlink') skipped.push({ path, side, reason: 'not-reviewable', detail: SYMLINK_DETAIL });
     else if (read.reason !== 'missing') {
       skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxArtifactBytes}` : 'binary content' });
     }
   }
-  const model = buildArtifactModel(files, { allPaths, side, maxMarkdownBytes: limits.maxArtifactBytes });
+  const model = buildArtifactModel(files, {
+    allPaths, side, maxMarkdownBytes: limits.maxArtifactBytes, deadline, now, markdownTimeBudgetMs: limits.perFileTimeBudgetMs,
+  });
   return { model, skipped: [...skipped, ...model.skipped] };
 }
 
