@@ -85,6 +85,11 @@ export interface BuildOptions {
   allPaths?: string[];
   /** Stamped on coverage entries. */
   side?: Side;
+  /** The review's deadline: files not parsed by then are listed as skipped (time-budget). */
+  deadline?: number;
+  now?: () => number;
+  /** Wall-clock budget for parsing one Markdown file (markdown.ts). */
+  markdownTimeBudgetMs?: number;
 }
 
 export function buildArtifactModel(files: { path: string; text: string }[], options: BuildOptions = {}): ArtifactModel {
@@ -102,6 +107,11 @@ export function buildArtifactModel(files: { path: string; text: string }[], opti
     if (!classification) continue;
     if (classification.type === 'unclassified') {
       featureOf(model, classification.slug!).unclassified.push(file.path);
+      continue;
+    }
+    const now = options.now ?? Date.now;
+    if (options.deadline !== undefined && now() > options.deadline) {
+      model.skipped.push({ path: file.path, ...(options.side ? { side: options.side } : {}), reason: 'time-budget', detail: 'review time budget exhausted before this file was parsed' });
       continue;
     }
     const parsed = parseArtifact(file, classification, options);
@@ -135,7 +145,9 @@ function parseArtifact(file: { path: string; text: string }, classification: Cla
   if (file.text.includes('\u0000')) return { ok: false, reason: 'binary', detail: 'contains NUL bytes; not a text artifact' };
   const ext = /\.([a-z]+)$/i.exec(file.path)?.[1]?.toLowerCase() ?? '';
   if (ext === 'md') {
-    const result = parseMarkdown(file.text, { maxBytes: options.maxMarkdownBytes });
+    const left = options.deadline === undefined ? Infinity : options.deadline - (options.now ?? Date.now)();
+    const budget = Math.max(1, Math.min(options.markdownTimeBudgetMs ?? Infinity, left));
+    const result = parseMarkdown(file.text, { maxBytes: options.maxMarkdownBytes, ...(Number.isFinite(budget) ? { timeBudgetMs: budget } : {}) });
     return result.ok
       ? { ok: true, artifact: { ...common, syntax: 'markdown', doc: result.doc } }
       : { ok: false, reason: result.reason, detail: result.detail };

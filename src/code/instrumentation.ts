@@ -15,7 +15,6 @@ const SELF_REGISTERING = /^(@opentelemetry\/auto-instrumentations-node\/register
 
 /** Source text that starts tracing: an SDK start, instrumentation registration, an agent init. */
 const REGISTERS = [
-  /new\s+NodeSDK\s*\([\s\S]*?\)\s*[\s\S]{0,400}?\.start\s*\(/,
   /\bregisterInstrumentations\s*\(/,
   /require\(\s*['"]dd-trace['"]\s*\)\s*\.init\s*\(/,
   /\btracer\s*\.init\s*\(/,
@@ -33,7 +32,33 @@ export interface PackageJsonLike {
 }
 
 export function registersInstrumentation(text: string): boolean {
-  return REGISTERS.some((re) => re.test(text));
+  return startsNodeSdk(text) || REGISTERS.some((re) => re.test(text));
+}
+
+/**
+ * `new NodeSDK(...)` and, within 400 characters after a closing parenthesis that follows it,
+ * `.start(`. One forward scan: the regular expression this replaces
+ * (`new\s+NodeSDK\s*\([\s\S]*?\)\s*[\s\S]{0,400}?\.start\s*\(`) took about 30 s on 100 KB of
+ * `new NodeSDK()` and grows with the cube of the input.
+ */
+function startsNodeSdk(text: string): boolean {
+  const tokens = /new\s+NodeSDK\s*\(|\)|\.start\s*\(/g;
+  let sdkAt = -1;
+  let lastClose = -1;
+  for (let m = tokens.exec(text); m; m = tokens.exec(text)) {
+    const token = m[0];
+    if (token === ')') {
+      if (sdkAt >= 0) lastClose = m.index;
+    } else if (token.startsWith('new')) {
+      if (sdkAt < 0) sdkAt = m.index;
+    } else if (lastClose >= 0) {
+      // Whitespace right after the `)` does not count towards the 400 characters.
+      let from = lastClose + 1;
+      while (from < m.index && /\s/.test(text[from]!)) from++;
+      if (m.index - from <= 400) return true;
+    }
+  }
+  return false;
 }
 
 /** Modules and files preloaded by scripts: `node -r X`, `--require X`, `--import X`, `NODE_OPTIONS`. */

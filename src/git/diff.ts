@@ -237,8 +237,10 @@ function toChangedFile(section: Section): ChangedFile | undefined {
   let isNew = false;
   let isDeleted = false;
   let binary = false;
+  let submodule = false;
 
   for (const line of section.header) {
+    if (/^(?:new file mode|deleted file mode|new mode|old mode) 160000$/.test(line) || /^index [0-9a-f]+\.\.[0-9a-f]+ 160000$/.test(line)) submodule = true;
     if (line.startsWith('diff --git ')) {
       const names = gitLineNames(line.slice('diff --git '.length));
       if (names) {
@@ -277,7 +279,7 @@ function toChangedFile(section: Section): ChangedFile | undefined {
   const removed = isDeleted || (newName === DEV_NULL && oldName !== undefined && oldName !== DEV_NULL);
 
   const hunks = binary ? [] : hunksFromPatch(section.hunkLines.join('\n'));
-  const base = { hunks, hasPatch: !binary, ...(binary ? { binary: true } : {}) };
+  const base = { hunks, hasPatch: !binary, ...(binary ? { binary: true } : {}), ...(submodule ? { submodule: true } : {}) };
 
   if (renameFrom !== undefined && renameTo !== undefined) {
     return { path: renameTo, previousPath: renameFrom, status: 'renamed', ...base };

@@ -208,6 +208,7 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
       if (wanted === '') return { ok: false, reason: 'missing' };
       const entry = (await lsTree([shaOf(side), '--', wanted])).find((e) => e.path === wanted);
       if (!entry || entry.type !== 'blob' || entry.size === undefined) return { ok: false, reason: 'missing' };
+      if (entry.mode === '120000') return { ok: false, reason: 'symlink' };
       if (entry.size > maxBytes) return { ok: false, reason: 'too-large', bytes: entry.size };
       const content = await limit(() =>
         gitBuffer(['cat-file', 'blob', entry.oid], { ...run, maxBuffer: entry.size! + 1024 }),

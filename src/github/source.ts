@@ -49,14 +49,20 @@ interface ApiFile {
 
 interface ApiTree {
   truncated: boolean;
-  tree: { path: string; type: string; sha: string; size?: number }[];
+  tree: { path: string; mode?: string; type: string; sha: string; size?: number }[];
 }
 
 interface TreeEntry {
   /** Unknown for a base file the pull request changed: read by `sha:path` instead. */
   oid: string | null;
   size: number | null;
+  /** Mode 120000: a symbolic link, whose blob is the link's target path. */
+  symlink?: boolean;
 }
+
+const entryOf = (e: ApiTree['tree'][number]): TreeEntry => ({ oid: e.sha, size: e.size ?? null, ...(e.mode === '120000' ? { symlink: true } : {}) });
+/** GitHub's patch of a submodule change is one `Subproject commit <sha>` line per side. */
+const SUBMODULE_PATCH = /^@@[^\n]*@@\n(?:[-+]Subproject commit [0-9a-f]{40}(?:\n|$)){1,2}$/;
 
 interface BlobNode {
   oid: string;
@@ -147,6 +153,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
           status,
           hunks: hunksFromPatch(f.patch),
           hasPatch,
+          ...(typeof f.patch === 'string' && SUBMODULE_PATCH.test(f.patch) ? { submodule: true } : {}),
         });
         if (f.sha && status !== 'removed') shas.set(f.filename, f.sha);
         if (status !== 'added' && typeof f.patch === 'string') {
@@ -175,7 +182,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
     });
     const map = new Map<string, TreeEntry>();
     const add = (prefix: string, entries: ApiTree['tree']) => {
-      for (const e of entries) if (e.type === 'blob') map.set(prefix + e.path, { oid: e.sha, size: e.size ?? null });
+      for (const e of entries) if (e.type === 'blob') map.set(prefix + e.path, entryOf(e));
     };
     add('', res.data.tree);
     if (res.data.truncated) {
@@ -197,7 +204,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
       sha = next.sha;
     }
     const res = await api.request<ApiTree>('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repoParams, tree_sha: sha, recursive: '1' });
-    for (const e of res.data.tree) if (e.type === 'blob') map.set(`${folder}/${e.path}`, { oid: e.sha, size: e.size ?? null });
+    for (const e of res.data.tree) if (e.type === 'blob') map.set(`${folder}/${e.path}`, entryOf(e));
   }
 
   /** Base = head with the pull request's changes undone; changed base files have no known SHA. */
@@ -215,7 +222,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
 
   async function listTree(sha: string): Promise<Map<string, TreeEntry>> {
     const res = await api.request<ApiTree>('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', { ...repoParams, tree_sha: sha, recursive: '1' });
-    return new Map(res.data.tree.filter((e) => e.type === 'blob').map((e) => [e.path, { oid: e.sha, size: e.size ?? null }] as const));
+    return new Map(res.data.tree.filter((e) => e.type === 'blob').map((e) => [e.path, entryOf(e)] as const));
   }
 
   function tree(side: Side): Promise<Map<string, TreeEntry>> {
@@ -389,6 +396,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
     const path = rawPath.replace(/^(\.\/)+/, '').replace(/^\/+/, '');
     const entry = (await tree(side)).get(path);
     if (!entry) return { ok: false, reason: 'missing' };
+    if (entry.symlink) return { ok: false, reason: 'symlink' };
     if (rebuildable(side, path, entry)) {
       const text = await rebuildBase(path);
       if (text !== null) {

@@ -40,6 +40,9 @@ export interface CodeRunOptions {
   crossFileSources?: { files: RepoFile[]; paths: string[] };
   /** Per-file facts the engine read (package instrumentation, channel contracts). */
   factsFor?: (path: string) => CodeFacts;
+  /** The review's deadline: files not yet analysed by then are listed as skipped (time-budget). */
+  deadline?: number;
+  now?: () => number;
 }
 
 export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions): CodeRunResult {
@@ -75,7 +78,12 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
   const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null =>
     exportPath.length === 1 ? modelFor(module, fromPath)?.exportedValueRole(exportPath[0]!) ?? null : null;
 
+  const now = options.now ?? Date.now;
   for (const file of [...files, ...(options.contextFiles ?? [])]) {
+    if (options.deadline !== undefined && now() > options.deadline) {
+      if (reportPaths.has(file.path)) skipped.push({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
+      continue;
+    }
     const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
     if (!parsed.ok) {
       if (reportPaths.has(file.path)) skipped.push({ path: file.path, side, reason: parsed.reason, detail: parsed.detail });

@@ -24,11 +24,14 @@ export interface ChangedFile {
   /** False when the diff carried no textual patch (binary, too large). */
   hasPatch: boolean;
   binary?: boolean;
+  /** A git submodule (gitlink): its files live in another repository and are not reviewed. */
+  submodule?: boolean;
 }
 
 export type ReadResult =
   | { ok: true; text: string; bytes: number }
-  | { ok: false; reason: 'missing' | 'binary' | 'too-large'; bytes?: number };
+  /** `symlink`: a symbolic link; its target is never followed or read. */
+  | { ok: false; reason: 'missing' | 'binary' | 'too-large' | 'symlink'; bytes?: number };
 
 export interface ReviewSource {
   readonly baseRef: string;

@@ -73,7 +73,7 @@ export function regexBait(): string {
   ].join('\n');
 }
 
-/** The same bait in Markdown, where the prose and link scanners read it. */
+/** The same bait in Markdown, where the prose and link scanners read it (under the parser's marker caps, so it is parsed). */
 function markdownBait(): string {
   return [
     '# Orders placed contract',
@@ -82,7 +82,7 @@ function markdownBait(): string {
     '',
     '- **Status:** Accepted',
     '- **Date:** 2026-01-01',
-    `- **TL;DR:** ${'`'.repeat(20_000)}`,
+    `- **TL;DR:** ${'`'.repeat(7_000)}`,
     '',
     `[a](${' '.repeat(60_000)}`,
     '',
@@ -90,7 +90,7 @@ function markdownBait(): string {
     '',
     `See ${'section "'.repeat(5_000)}`,
     '',
-    `${'**a**: '.repeat(10_000)}`,
+    `${'**a**: '.repeat(1_900)}`,
     '',
     `<a id="${'x'.repeat(50_000)}`,
     '',
@@ -162,7 +162,10 @@ export async function buildHostileRepo(): Promise<HostileRepo> {
   put(`${SRC}/binary.ts`, fixture('binary.ts'), { skipped: ['binary'] }, 'binary content');
   put(`${SRC}/unparseable.ts`, fixture('unparseable.ts'), { skipped: ['unparseable'] }, 'unparseable TS');
   put(`${SRC}/regex-bait.ts`, regexBait(), 'reviewed', 'pathological strings for the code regexes');
-  put(`${SRC}/many-comments.ts`, repeatTo(900 * 1024, (i) => `// arch-review-disable-next-line a${' '.repeat(200)}! ${i}\n`), 'reviewed', '900 KB of pathological suppression comments');
+  // The service's entry point, which the instrumentation check scans as text for an SDK start.
+  writeFileSync(join(head, 'services/orders/package.json'), JSON.stringify({ name: 'orders', main: 'src/hostile/tracing-bait.js', dependencies: { '@opentelemetry/sdk-node': '0.50.0' } }));
+  put(`${SRC}/tracing-bait.ts`, repeatTo(900 * 1024, (i) => `export const s${i} = ${JSON.stringify('new NodeSDK() + '.repeat(60))};\n`), 'reviewed', '900 KB of `new NodeSDK()` without a start (tracing scan)');
+  put(`${SRC}/many-comments.ts`, repeatTo(900 * 1024, (i) => `// arch-review-disable-next-line a${' '.repeat(19_000)}! ${i}\n`), 'reviewed', '900 KB of pathological suppression comments');
 
   // ---- artifacts ----
   put(`${DOCS}/design.md`, `# Order Placement Design\n\n${repeatTo(500 * 1024, (i) => `## h${i}\n`).slice(0, 100_000 * 6)}`, 'skipped-or-reviewed', 'Markdown with 100,000 headings');
