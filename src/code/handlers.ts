@@ -15,8 +15,8 @@ import {
   type CallLike,
   type FunctionLike,
 } from './ast.js';
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { CodeModel, EffectVia } from './model.js';
+import { walk } from './values.js';
 
 export type HandlerLibrary =
   | 'kafkajs' | 'node-rdkafka' | 'amqplib' | 'sqs' | 'lambda-sqs' | 'pubsub' | 'nats' | 'jetstream'
@@ -750,26 +750,8 @@ export function acksInHandler(model: CodeModel, handler: Handler, options: AckOp
 // missing-dlq): what a handler does with the message, which calls are durable work, which calls
 // route a message to a dead-letter store, and whether control can flow from one call to another.
 
-export function walkNodes(root: TSESTree.Node, visit: (node: TSESTree.Node) => void | false): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node) === false) continue;
-    const keys = visitorKeys[node.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const child = (node as unknown as Record<string, unknown>)[keys[k]!];
-      if (Array.isArray(child)) {
-        for (let i = child.length - 1; i >= 0; i--) if (isNode(child[i])) stack.push(child[i] as TSESTree.Node);
-      } else if (isNode(child)) {
-        stack.push(child);
-      }
-    }
-  }
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
+/** The shared depth-first walk of values.ts, under the name the consumer rules use. */
+export const walkNodes = walk;
 
 export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
