@@ -32,7 +32,7 @@ export function detectSharedOltpWrites(index: CrossFileIndex, config: Config, pa
   const duplicatesReported = new Set<string>();
   const writes = [...index.writesByTarget.values()].flat()
     .filter((w) => (path === undefined || w.path === path) && w.service !== null && !ignored.has(w.key))
-    .sort((a, b) => a.path.localeCompare(b.path) || a.call.range[0] - b.call.range[0]);
+    .sort((a, b) => a.path.localeCompare(b.path) || a.start - b.start);
   for (const write of writes) {
     const service = write.service!;
     const owners = index.ownersOf(write.key);
@@ -80,6 +80,7 @@ export default createCodeRule({
     antiPattern: 'shared OLTP between services',
     failureModes: [],
     pattern: 'Database per Service',
+    repositoryWide: true,
     description: 'Code of one service writes tables or collections that another service owns.',
     messages: {
       sharedWrite: `Shared OLTP write: {service} writes {table} at {loc}, but {table} is owned by {owner} ({schemaLoc}). ${SHARED_WRITE_TAIL}`,
@@ -108,13 +109,18 @@ function crossFileOf(context: CodeRuleContext<string>): CrossFileIndex | null {
 
 type Messages = 'sharedWrite' | 'coWritten' | 'duplicateOwner' | 'sharedDatabase';
 
+/** The write's location and anchor from the index: the file's syntax tree is gone by `Program:exit`. */
+function at_(write: WriteSite): { loc: WriteSite['loc'] & { path: string }; anchor: string } {
+  return { loc: { ...write.loc, path: write.path }, anchor: write.anchor };
+}
+
 function report(context: CodeRuleContext<Messages>, hit: SharedOltpHit): void {
   const at = (site: { path: string; line: number }) => `${site.path}:${site.line}`;
   switch (hit.kind) {
     case 'owned-by-other': {
       const owners = [...new Set(hit.owners.map((o) => o.service))];
       context.report({
-        node: hit.write.call,
+        ...at_(hit.write),
         messageId: 'sharedWrite',
         data: {
           service: hit.write.service!, table: hit.write.target, loc: at(hit.write), owner: owners.join(' and '),
@@ -128,7 +134,7 @@ function report(context: CodeRuleContext<Messages>, hit: SharedOltpHit): void {
     }
     case 'imported-entity':
       context.report({
-        node: hit.write.call,
+        ...at_(hit.write),
         messageId: 'sharedWrite',
         data: { service: hit.write.service!, table: hit.write.target, loc: at(hit.write), owner: hit.owner, schemaLoc: `imported from ${hit.module}` },
         variant: 'imported-entity',
@@ -137,7 +143,7 @@ function report(context: CodeRuleContext<Messages>, hit: SharedOltpHit): void {
       return;
     case 'duplicate-definition':
       context.report({
-        node: hit.write.call,
+        ...at_(hit.write),
         messageId: 'duplicateOwner',
         data: { table: hit.write.target, schemaLoc: hit.definitions.map((d) => `${d.service} at ${at(d)}`).join(', ') },
         variant: 'duplicate-definition',
@@ -149,7 +155,7 @@ function report(context: CodeRuleContext<Messages>, hit: SharedOltpHit): void {
     case 'co-written': {
       const services = [...new Set(hit.others.map((w) => w.service!))];
       context.report({
-        node: hit.write.call,
+        ...at_(hit.write),
         messageId: 'coWritten',
         data: {
           service: hit.write.service!, table: hit.write.target, loc: at(hit.write), owner: services.join(' and '),

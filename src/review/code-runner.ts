@@ -1,8 +1,11 @@
 // Runs every code rule over a set of files: one parse and one traversal per file, shared by the
-// code model and all rules. `Program:exit` listeners are deferred until every file has been
-// traversed, so rules that reason at file level can use helper summaries from the other files.
+// code model and all rules. Files are analysed imports-first, so a file's `Program:exit` listeners
+// run as soon as it is traversed, with the models of the files it imports (helper summaries,
+// `importedModels`) complete. Once a file's rules have run and every file importing it is done,
+// its summary is kept and its syntax tree and model are released: memory follows the import graph's
+// width, not the pull request's size. `Program:exit` of repository-wide rules (`meta.repositoryWide`)
+// runs after every file, against the cross-file index built from the files' contributions.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { normalizedText, parentOf, isFunction } from '../code/ast.js';
 import { CodeModel, type ExternalEffect, type RoleRef } from '../code/model.js';
 import type { CodeFacts } from '../code/rule-facts.js';
 import { parseCode, type ParseLimits, DEFAULT_PARSE_LIMITS } from '../code/parse.js';
@@ -10,8 +13,9 @@ import { traverse, TraversalTooDeep, type ListenerMap } from '../code/traverse.j
 import type { Config } from '../config/schema.js';
 import { compiledPatterns } from '../config/patterns.js';
 import { formatMessage, type CodeRule, type DeclaredChannels, type ReportDescriptor } from './rule.js';
-import { applyCodeSuppressions } from './code-suppressions.js';
-import { buildCrossFileIndex, type CrossFileIndex, type RepoFile } from './cross-file.js';
+import { applyCodeSuppressions, collectSuppressions, type Suppression } from './code-suppressions.js';
+import { buildCrossFileIndex, crossFileContribution, type CrossFileContribution, type CrossFileIndex, type RepoFile } from './cross-file.js';
+import { nodeAnchor, nodeLocation } from './node-anchor.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CoverageSkip, RawFinding, Side } from './types.js';
 import { posix } from 'node:path';
@@ -21,15 +25,16 @@ export interface CodeFileInput {
   text: string;
 }
 
-export interface CodeRunResult {
+export interface CodeRunResult<S = never> {
   findings: RawFinding[];
   suppressed: Record<string, number>;
   skipped: CoverageSkip[];
-  models: Map<string, CodeModel>;
+  /** `summarize`'s result for every analysed file, in input order (changed files, then context files). */
+  summaries: Map<string, S>;
   errors: string[];
 }
 
-export interface CodeRunOptions {
+export interface CodeRunOptions<S = never> {
   side: Side;
   config: Config;
   limits?: ParseLimits;
@@ -43,50 +48,147 @@ export interface CodeRunOptions {
   /** The review's deadline: files not yet analysed by then are listed as skipped (time-budget). */
   deadline?: number;
   now?: () => number;
+  /** What to keep of each analysed file once its model is released; `reported` is false for context files. */
+  summarize?: (model: CodeModel, reported: boolean) => S;
 }
 
-export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions): CodeRunResult {
+/** Where a relative import may land among the analysed files (TypeScript's and Node's usual forms). */
+function importCandidates(module: string, fromPath: string): string[] {
+  const base = posix.normalize(posix.join(posix.dirname(fromPath), module));
+  const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
+  return [base, ...['.ts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'].map((ext) => stem + ext)];
+}
+
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]{1,300})['"]/g;
+
+/** Relative import specifiers found by a textual scan: enough to order files before parsing them. */
+export function relativeImports(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
+  return out;
+}
+
+/** Imports-first order (depth-first post-order, input order among independent files); cycles are cut. */
+function analysisOrder(inputs: CodeFileInput[], importsOf: Map<string, string[]>): CodeFileInput[] {
+  const byPath = new Map(inputs.map((f) => [f.path, f] as const));
+  const state = new Map<string, 'open' | 'done'>();
+  const order: CodeFileInput[] = [];
+  for (const root of inputs) {
+    if (state.has(root.path)) continue;
+    // Iterative: an import chain as long as the pull request must not exhaust the stack.
+    const stack: { path: string; next: number }[] = [{ path: root.path, next: 0 }];
+    state.set(root.path, 'open');
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const deps = importsOf.get(top.path) ?? [];
+      if (top.next < deps.length) {
+        const dep = deps[top.next++]!;
+        if (!state.has(dep)) {
+          state.set(dep, 'open');
+          stack.push({ path: dep, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      state.set(top.path, 'done');
+      order.push(byPath.get(top.path)!);
+    }
+  }
+  return order;
+}
+
+interface FileState {
+  path: string;
+  model: CodeModel | null;
+  deps: string[];
+  /** Files importing this one that have not finished yet; the model is released at zero. */
+  importers: number;
+  finished: boolean;
+}
+
+export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions<S>): CodeRunResult<S> {
   const { side, config } = options;
   const patterns = compiledPatterns(config);
   const skipped: CoverageSkip[] = [];
   const errors: string[] = [];
-  const models = new Map<string, CodeModel>();
-  const deferred: { path: string; exits: (() => void)[] }[] = [];
   const findings: RawFinding[] = [];
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
+  const repositoryWide = active.some((rule) => rule.meta.repositoryWide);
   const reportPaths = new Set(files.map((f) => f.path));
+  const inputs = [...files, ...(options.contextFiles ?? []).filter((f) => !reportPaths.has(f.path))];
+  const inputPaths = new Set(inputs.map((f) => f.path));
+  const resolve = (module: string, fromPath: string): string | null =>
+    importCandidates(module, fromPath).find((candidate) => inputPaths.has(candidate)) ?? null;
+
+  const importsOf = new Map<string, string[]>();
+  const states = new Map<string, FileState>();
+  for (const file of inputs) {
+    const deps = [...new Set(relativeImports(file.text).map((m) => resolve(m, file.path)))]
+      .filter((p): p is string => p !== null && p !== file.path);
+    importsOf.set(file.path, deps);
+    states.set(file.path, { path: file.path, model: null, deps, importers: 0, finished: false });
+  }
+  for (const state of states.values()) for (const dep of state.deps) states.get(dep)!.importers += 1;
+
+  const suppressions = new Map<string, Suppression[]>();
+  const summaries = new Map<string, S>();
+  const contributions: CrossFileContribution[] = [];
+  const repositoryExits: (() => void)[] = [];
   let crossFileIndex: CrossFileIndex | undefined;
   const crossFile = () =>
     (crossFileIndex ??= buildCrossFileIndex({
-      models: models.values(),
+      contributions,
       repoFiles: options.crossFileSources?.files ?? [],
       ...(options.crossFileSources ? { repoPaths: options.crossFileSources.paths } : {}),
       config,
     }));
 
   const modelFor = (module: string, fromPath: string): CodeModel | null => {
-    const base = posix.normalize(posix.join(posix.dirname(fromPath), module));
-    const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
-    for (const candidate of [base, ...['.ts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'].map((ext) => stem + ext)]) {
-      const model = models.get(candidate);
-      if (model) return model;
-    }
-    return null;
+    const path = resolve(module, fromPath);
+    return path ? states.get(path)?.model ?? null : null;
   };
   const importedEffects = (module: string, fromPath: string, exportPath: string[]): ExternalEffect[] =>
     modelFor(module, fromPath)?.exportedEffects().get(exportPath.join('.')) ?? [];
   const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null =>
     exportPath.length === 1 ? modelFor(module, fromPath)?.exportedValueRole(exportPath[0]!) ?? null : null;
 
+  const release = (state: FileState) => {
+    if (state.finished && state.importers === 0) state.model = null;
+  };
+  /** The file's rules have all run: keep its summary, then let go of what nobody needs any more. */
+  const finish = (state: FileState, exits: (() => void)[]) => {
+    for (const exit of exits) exit();
+    const model = state.model!;
+    suppressions.set(state.path, collectSuppressions(model));
+    if (options.summarize) summaries.set(state.path, options.summarize(model, reportPaths.has(state.path)));
+    if (repositoryWide) {
+      const contribution = crossFileContribution(model, config, options.crossFileSources?.paths);
+      if (contribution) contributions.push(contribution);
+    }
+    state.finished = true;
+    release(state);
+    for (const dep of state.deps) {
+      const other = states.get(dep)!;
+      other.importers -= 1;
+      release(other);
+    }
+  };
+
   const now = options.now ?? Date.now;
-  for (const file of [...files, ...(options.contextFiles ?? [])]) {
+  const waiting: { state: FileState; exits: (() => void)[] }[] = [];
+  for (const file of analysisOrder(inputs, importsOf)) {
+    const state = states.get(file.path)!;
+    const fail = (skip: CoverageSkip | null) => {
+      if (skip && reportPaths.has(file.path)) skipped.push(skip);
+      finishFailed(state);
+    };
     if (options.deadline !== undefined && now() > options.deadline) {
-      if (reportPaths.has(file.path)) skipped.push({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
+      fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
       continue;
     }
     const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
     if (!parsed.ok) {
-      if (reportPaths.has(file.path)) skipped.push({ path: file.path, side, reason: parsed.reason, detail: parsed.detail });
+      fail({ path: file.path, side, reason: parsed.reason, detail: parsed.detail });
       continue;
     }
     const model = new CodeModel(parsed.ast, file.path, file.text, {
@@ -96,6 +198,7 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
       importedEffects,
       importedValue,
     });
+    state.model = model;
     const listeners: ListenerMap[] = [model.collector()];
     const exits: (() => void)[] = [];
     if (reportPaths.has(file.path)) {
@@ -105,7 +208,10 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
           path: file.path,
           side,
           sourceText: file.text,
-          model,
+          get model(): CodeModel {
+            if (!state.model) throw new Error('the file\'s model was released: a repository-wide rule must not read it in Program:exit');
+            return state.model;
+          },
           config,
           declaredChannels: options.declaredChannels ?? null,
           get crossFile() {
@@ -122,7 +228,7 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
             return out;
           },
           report: (descriptor: ReportDescriptor) => {
-            findings.push(toRawFinding(rule, descriptor, model, settings.severity));
+            findings.push(toRawFinding(rule, descriptor, state.model ?? releasedModel(file.path), settings.severity));
           },
         };
         let visitors: ListenerMap;
@@ -135,13 +241,16 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
         const { 'Program:exit': programExit, ...rest } = visitors;
         listeners.push(guardListeners(rest, rule.meta.id, file.path, errors));
         if (programExit) {
-          exits.push(() => {
+          const program = parsed.ast;
+          const run = () => {
             try {
-              programExit(parsed.ast);
+              programExit(rule.meta.repositoryWide ? (null as unknown as TSESTree.Program) : program);
             } catch (error) {
               errors.push(`${rule.meta.id} failed on ${file.path}: ${(error as Error).message}`);
             }
-          });
+          };
+          if (rule.meta.repositoryWide) repositoryExits.push(run);
+          else exits.push(run);
         }
       }
     }
@@ -149,19 +258,43 @@ export function runCodeRules(files: CodeFileInput[], rules: CodeRule[], options:
       traverse(parsed.ast, listeners);
     } catch (error) {
       if (error instanceof TraversalTooDeep) {
-        if (reportPaths.has(file.path)) skipped.push({ path: file.path, side, reason: 'unparseable', detail: error.message });
+        state.model = null;
+        fail({ path: file.path, side, reason: 'unparseable', detail: error.message });
         continue;
       }
       throw error;
     }
-    models.set(file.path, model);
-    if (reportPaths.has(file.path)) deferred.push({ path: file.path, exits });
+    // An import not analysed yet can only be part of a cycle: this file waits for the end.
+    if (state.deps.some((dep) => !states.get(dep)!.finished && !states.get(dep)!.model)) waiting.push({ state, exits });
+    else finish(state, exits);
   }
+  for (const { state, exits } of waiting) finish(state, exits);
+  for (const exit of repositoryExits) exit();
 
-  for (const { exits } of deferred) for (const exit of exits) exit();
+  const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
+  const ordered = new Map<string, S>();
+  for (const file of inputs) if (summaries.has(file.path)) ordered.set(file.path, summaries.get(file.path)!);
+  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, summaries: ordered, errors };
 
-  const suppression = applyCodeSuppressions(findings, models, active.map((r) => r.meta.id));
-  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, models, errors };
+  /** A file that could not be analysed still counts as done for the files it imports. */
+  function finishFailed(state: FileState): void {
+    state.finished = true;
+    for (const dep of state.deps) {
+      const other = states.get(dep)!;
+      other.importers -= 1;
+      release(other);
+    }
+  }
+}
+
+/** Stands in for a released model when a repository-wide rule reports with `loc` and `anchor`. */
+function releasedModel(path: string): CodeModel {
+  return new Proxy({ path } as CodeModel, {
+    get(target, key) {
+      if (key === 'path') return path;
+      throw new Error(`the model of ${path} was released: report with loc and anchor after every file is analysed`);
+    },
+  });
 }
 
 function guardListeners(listeners: ListenerMap, ruleId: string, path: string, errors: string[]): ListenerMap {
@@ -182,12 +315,6 @@ function guardListeners(listeners: ListenerMap, ruleId: string, path: string, er
   return out;
 }
 
-function enclosingFunctionName(model: CodeModel, node: TSESTree.Node): string {
-  let current = parentOf(node);
-  while (current && !isFunction(current)) current = parentOf(current);
-  return model.regionOf(node).name ?? (current ? model.functionName(current) : '<module>');
-}
-
 export function toRawFinding(
   rule: CodeRule,
   descriptor: ReportDescriptor,
@@ -195,10 +322,8 @@ export function toRawFinding(
   severityOverride?: RawFinding['severity'],
 ): RawFinding {
   const node = descriptor.node;
-  const loc = descriptor.loc ?? (node
-    ? { startLine: node.loc.start.line, endLine: node.loc.end.line, startColumn: node.loc.start.column + 1, endColumn: node.loc.end.column + 1 }
-    : { startLine: 1, endLine: 1 });
-  const anchor = descriptor.anchor ?? (node ? `${enclosingFunctionName(model, node)}|${normalizedText(model.text, node)}` : descriptor.messageId);
+  const loc: NonNullable<ReportDescriptor['loc']> = descriptor.loc ?? (node ? nodeLocation(node) : { startLine: 1, endLine: 1 });
+  const anchor = descriptor.anchor ?? (node ? nodeAnchor(model, node) : descriptor.messageId);
   const template = (rule.meta.messages as Record<string, string>)[descriptor.messageId] ?? descriptor.messageId;
   return {
     ruleId: rule.meta.id,

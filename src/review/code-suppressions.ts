@@ -7,7 +7,7 @@ import { isFunction, parentOf, type FunctionLike } from '../code/ast.js';
 import type { CodeModel } from '../code/model.js';
 import type { RawFinding } from './types.js';
 
-interface Suppression {
+export interface Suppression {
   path: string;
   ruleIds: string[];
   reason: string;
@@ -111,13 +111,12 @@ function functionCoveredBy(model: CodeModel, comment: TSESTree.Comment): Functio
   return best && isFunction(best) ? best : null;
 }
 
+/** `byPath`: the suppressions of every analysed file (`collectSuppressions`), keyed by path. */
 export function applyCodeSuppressions(
   findings: RawFinding[],
-  models: Map<string, CodeModel>,
+  byPath: ReadonlyMap<string, Suppression[]>,
   knownRuleIds: string[],
 ): { findings: RawFinding[]; suppressed: Record<string, number> } {
-  const byPath = new Map<string, Suppression[]>();
-  for (const [path, model] of models) byPath.set(path, collectSuppressions(model));
   const kept: RawFinding[] = [];
   const suppressed: Record<string, number> = {};
   for (const finding of findings) {
@@ -134,7 +133,6 @@ export function applyCodeSuppressions(
   }
   const known = new Set(knownRuleIds);
   for (const [path, list] of byPath) {
-    if (!models.has(path)) continue;
     for (const s of list) {
       for (const ruleId of s.ruleIds) {
         if (!known.has(ruleId)) continue;

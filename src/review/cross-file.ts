@@ -13,6 +13,7 @@ import { calleeOf, unwrap } from '../code/ast.js';
 import { compiledPatterns } from '../config/patterns.js';
 import type { Config } from '../config/schema.js';
 import { matchesGlob } from './glob.js';
+import { nodeAnchor, nodeLocation, type NodeLocation } from './node-anchor.js';
 import type { ReviewSource } from './source.js';
 import type { Side } from './types.js';
 
@@ -32,8 +33,10 @@ export interface WriteSite {
   description: string;
   library: string;
   via: string;
-  call: CallLike;
-  model: CodeModel;
+  /** Where the write call is and its anchor: the index outlives the file's syntax tree. */
+  start: number;
+  loc: NodeLocation;
+  anchor: string;
   /** Another service whose file the written entity or DB handle is imported from, with that module. */
   importedFrom: { service: string; module: string } | null;
 }
@@ -72,8 +75,17 @@ export interface CrossFileIndex {
   claimOnce(key: string): boolean;
 }
 
+/** What one analysed file adds to the index, computed while its model is alive. */
+export interface CrossFileContribution {
+  path: string;
+  definitions: TableDefinition[];
+  writes: WriteSite[];
+}
+
 export interface CrossFileInput {
-  models: Iterable<CodeModel>;
+  models?: Iterable<CodeModel>;
+  /** Contributions of files whose models were already released (see `crossFileContribution`). */
+  contributions?: Iterable<CrossFileContribution>;
   /** Schema and deployment files read from the repository (see `isCrossFileSourcePath`). */
   repoFiles?: readonly RepoFile[];
   /** Repository paths known to exist; only `package.json` entries matter (service roots). */
@@ -168,34 +180,21 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
   const definitions: TableDefinition[] = [];
   const seenPaths = new Set<string>();
 
-  for (const model of input.models) {
-    if (isTestPath(model.path)) continue;
-    seenPaths.add(model.path);
-    const service = serviceOf(model.path);
+  const contributions = [...(input.contributions ?? [])];
+  for (const model of input.models ?? []) {
+    const contribution = crossFileContribution(model, config, input.repoPaths);
+    if (contribution) contributions.push(contribution);
+  }
+  for (const contribution of contributions) {
+    seenPaths.add(contribution.path);
+    const service = serviceOf(contribution.path);
     if (service) services.add(service);
-    definitions.push(...definitionsFromModel(model));
-    for (const call of model.calls) {
-      for (const effect of model.effectsOf(call)) {
-        if (effect.kind !== 'dbWrite' || !effect.target || effect.via === 'summary') continue;
-        const key = tableKey(effect.target);
-        if (!key || skipTable(key)) continue;
-        const site: WriteSite = {
-          path: model.path,
-          line: model.line(call),
-          service,
-          target: effect.target,
-          key,
-          description: effect.description,
-          library: effect.library,
-          via: effect.via,
-          call,
-          model,
-          importedFrom: service ? importedFromOtherService(model, call, effect.target, service, serviceOf) : null,
-        };
-        const list = writesByTarget.get(key) ?? [];
-        list.push(site);
-        writesByTarget.set(key, list);
-      }
+    definitions.push(...contribution.definitions);
+    for (const site of contribution.writes) {
+      if (skipTable(site.key)) continue;
+      const list = writesByTarget.get(site.key) ?? [];
+      list.push(site);
+      writesByTarget.set(site.key, list);
     }
   }
 
@@ -262,6 +261,39 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
       return true;
     },
   };
+}
+
+/**
+ * The definitions and DB writes of one analysed file, as plain data: the engine computes it before
+ * it drops the file's syntax tree. Test files contribute nothing.
+ */
+export function crossFileContribution(model: CodeModel, config: Config, repoPaths?: readonly string[]): CrossFileContribution | null {
+  if (isTestPath(model.path)) return null;
+  const serviceOf = serviceResolver(config, repoPaths);
+  const service = serviceOf(model.path);
+  const writes: WriteSite[] = [];
+  for (const call of model.calls) {
+    for (const effect of model.effectsOf(call)) {
+      if (effect.kind !== 'dbWrite' || !effect.target || effect.via === 'summary') continue;
+      const key = tableKey(effect.target);
+      if (!key) continue;
+      writes.push({
+        path: model.path,
+        line: model.line(call),
+        service,
+        target: effect.target,
+        key,
+        description: effect.description,
+        library: effect.library,
+        via: effect.via,
+        start: call.range[0],
+        loc: nodeLocation(call),
+        anchor: nodeAnchor(model, call),
+        importedFrom: service ? importedFromOtherService(model, call, effect.target, service, serviceOf) : null,
+      });
+    }
+  }
+  return { path: model.path, definitions: definitionsFromModel(model), writes };
 }
 
 /** A model for a repository file read only for its definitions (no rules run on it). */

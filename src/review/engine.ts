@@ -5,16 +5,9 @@ import { posix } from 'node:path';
 import { classifyPath } from '../artifacts/classify.js';
 import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
 import { isCodePath, isTestPath } from '../code/parse.js';
-import { callsInHandler, findHandlers } from '../code/handlers.js';
-import { isDedupGuard } from '../code/idempotency.js';
-import { compiledPatterns } from '../config/patterns.js';
-import { findRetries } from '../code/retries.js';
-import { writeHandlers } from '../code/http-routes.js';
-import { lockFacts } from '../code/locks.js';
-import { outboundCall } from '../code/outbound.js';
-import type { CodeModel } from '../code/model.js';
 import type { Config } from '../config/schema.js';
-import { runCodeRules, type CodeFileInput } from './code-runner.js';
+import { relativeImports, runCodeRules, type CodeFileInput } from './code-runner.js';
+import { summarizeCodeFile, type CodeFileSummary } from './code-summary.js';
 import { loadCodeFacts } from './code-facts.js';
 import { loadCrossFileSources, serviceResolver } from './cross-file.js';
 import { runDocsRules } from './docs-runner.js';
@@ -23,7 +16,7 @@ import type { OtherFinding } from './other-findings.js';
 import { decideGate, gatePolicy, isGating } from './gate.js';
 import { matchesGlob } from './glob.js';
 import { resolveRuleSettings } from './rule-settings.js';
-import type { CodeChannelUse, CodeRule, DocsRule } from './rule.js';
+import type { CodeRule, DocsRule } from './rule.js';
 import type { ChangedFile, ReviewSource } from './source.js';
 import { computeAntiPatterns } from './summary/anti-patterns.js';
 import { computeChecklists } from './summary/checklists.js';
@@ -129,11 +122,13 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const baseFacts = await loadCodeFacts(source, 'base', base.code, baseDeclared);
   const headCode = runCodeRules(head.code, options.codeRules, {
     side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, factsFor: headFacts,
+    summarize: (model, reported) => summarizeCodeFile(model, { config, reported, patterns: true }),
     ...(headSources ? { crossFileSources: headSources } : {}),
     deadline, now,
   });
   const baseCode = runCodeRules(base.code, options.codeRules, {
     side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, factsFor: baseFacts,
+    summarize: (model, reported) => summarizeCodeFile(model, { config, reported, patterns: false }),
     ...(baseSources ? { crossFileSources: baseSources } : {}),
     deadline, now,
   });
@@ -149,11 +144,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
   const codeChannels = new Set<string>();
-  for (const model of headCode.models.values()) {
-    if (!head.code.some((f) => f.path === model.path)) continue;
-    for (const call of model.calls) {
-      for (const effect of model.effectsOf(call)) if (effect.kind === 'publish' && effect.channel) codeChannels.add(effect.channel);
-    }
+  for (const summary of headCode.summaries.values()) {
+    for (const use of summary.channelUses) if (use.kind === 'publish') codeChannels.add(use.channel);
   }
   for (const channel of codeChannels) {
     const owner = headDeclared.get(channel);
@@ -174,11 +166,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const readinessDocsRules = options.docsRules.filter((r) => READINESS_RULES.has(r.meta.id));
   const headDocsInput = {
     side: 'head' as const, model: headArtifacts.model, other: baseArtifacts.model, config,
-    codeChannels: codeChannelUses(headCode.models, new Set(head.code.map((f) => f.path))),
+    codeChannels: [...headCode.summaries.values()].flatMap((s) => s.channelUses),
   };
   const baseDocsInput = {
     side: 'base' as const, model: baseArtifacts.model, other: headArtifacts.model, config,
-    codeChannels: codeChannelUses(baseCode.models, new Set(base.code.map((f) => f.path))),
+    codeChannels: [...baseCode.summaries.values()].flatMap((s) => s.channelUses),
   };
   const headDocs = runDocsRules(ordinaryDocsRules, headDocsInput);
   const baseDocs = runDocsRules(ordinaryDocsRules, baseDocsInput);
@@ -191,7 +183,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const ranRules = new Set(
     [...options.codeRules, ...options.docsRules].map((r) => r.meta.id).filter((id) => resolveRuleSettings(config, id).enabled),
   );
-  const baseCodeFacts = collectFacts(baseCode.models, base.code, [], features, baseArtifacts.model, config);
+  const baseCodeFacts = collectFacts(baseCode.summaries, base.code, [], features, baseArtifacts.model);
   const channelOwners = (declared: Map<string, { feature: string }>) => new Map([...declared].map(([c, o]) => [c, o.feature] as const));
   const sharedFacts = {
     tests: evidence.tests,
@@ -207,7 +199,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     services: evidence.services,
   };
   const facts: ReviewFacts = {
-    ...collectFacts(headCode.models, head.code, testFiles, features, headArtifacts.model, config),
+    ...collectFacts(headCode.summaries, head.code, testFiles, features, headArtifacts.model),
     ...sharedFacts,
     artifacts: { head: headArtifacts.model, base: baseArtifacts.model, ...(evidence.consumed ? { consumed: evidence.consumed } : {}) },
     baseCode: baseCodeFacts,
@@ -281,21 +273,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   }
   // Patterns recognised in the analysed code (review-output.md §4.1).
   const patterns = new Set<string>();
-  const compiled = compiledPatterns(config);
   const codePatterns: { path: string; pattern: string }[] = [];
-  const recognised = (path: string, pattern: string) => {
-    patterns.add(pattern);
-    if (!codePatterns.some((p) => p.path === path && p.pattern === pattern)) codePatterns.push({ path, pattern });
-  };
-  for (const [path, model] of headCode.models) {
-    for (const call of model.calls) {
-      for (const effect of model.effectsOf(call)) {
-        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) recognised(path, 'Transactional Outbox');
-        if (effect.kind === 'publish' && effect.channel && compiled.dlqChannel.test(effect.channel)) recognised(path, 'Dead Letter Channel');
-      }
-    }
-    for (const handler of findHandlers(model)) {
-      if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) recognised(path, 'Idempotent Receiver');
+  for (const summary of headCode.summaries.values()) {
+    for (const pattern of summary.patterns) {
+      patterns.add(pattern);
+      codePatterns.push({ path: summary.path, pattern });
     }
   }
   if (facts.retries.length > 0) patterns.add('Retry');
@@ -374,35 +356,11 @@ async function loadCode(
 
 const SYMLINK_DETAIL = 'symbolic link: its target is not followed';
 
-const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]{1,300})['"]/g;
-
-function relativeImports(text: string): string[] {
-  const out: string[] = [];
-  for (const match of text.matchAll(IMPORT_SPECIFIER)) out.push(match[1]!);
-  return out;
-}
-
 const LAUNCH_GATE = 'launch-decision-gate';
 
 function featureOfPath(path: string, features: Record<string, string[]>): string | undefined {
   for (const [feature, globs] of Object.entries(features)) if (globs.some((glob) => matchesGlob(path, glob))) return feature;
   return /^docs\/features\/([^/]+)\//.exec(path)?.[1];
-}
-
-function codeChannelUses(models: Map<string, CodeModel>, reported: Set<string>): CodeChannelUse[] {
-  const uses: CodeChannelUse[] = [];
-  for (const [path, model] of models) {
-    if (!reported.has(path)) continue;
-    for (const call of model.calls) {
-      for (const effect of model.effectsOf(call)) {
-        if (effect.kind === 'publish' && effect.channel) uses.push({ channel: effect.channel, path, line: model.line(call), kind: 'publish' });
-      }
-    }
-    for (const handler of findHandlers(model)) {
-      if (handler.channel) uses.push({ channel: handler.channel, path, line: model.line(handler.registration), kind: 'consume' });
-    }
-  }
-  return uses;
 }
 
 async function hasSeveralServices(source: ReviewSource, config: Config, codePaths: string[]): Promise<boolean> {
@@ -464,12 +422,11 @@ async function loadArtifacts(
 }
 
 function collectFacts(
-  models: Map<string, CodeModel>,
+  summaries: ReadonlyMap<string, CodeFileSummary>,
   files: readonly CodeFileInput[],
   testFiles: string[],
   features: Set<string>,
   artifacts: ArtifactModel,
-  config: Config,
 ): ReviewFacts {
   const reported = new Set(files.map((f) => f.path));
   const facts: ReviewFacts = {
@@ -496,35 +453,16 @@ function collectFacts(
       if (/\/\/\s*Pattern:/.test(line)) facts.patternComments!.push({ path: file.path, line: i + 1, library: 'comment' });
     });
   }
-  for (const [path, model] of models) {
-    if (!reported.has(path)) continue;
-    for (const handler of findHandlers(model)) {
-      facts.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce, channel: handler.channel ?? null });
-    }
-    for (const retry of findRetries(model)) facts.retries.push({ path, line: model.line(retry.node), library: retry.library });
-    facts.writeHandlers! += writeHandlers(model).length;
-    facts.lockSites! += lockFacts(model).acquires.length;
-    for (const call of model.calls) {
-      const out = outboundCall(model, call, { internalHosts: config.internalHosts });
-      if (out) facts.outboundCalls!.push({ path, line: model.line(call), library: out.client });
-    }
-    for (const region of model.regions()) {
-      let write = false;
-      let publish = false;
-      for (const call of model.callsIn(region)) {
-        for (const effect of model.effectsOf(call)) {
-          const site = { path, line: model.line(call), library: effect.library };
-          if (effect.kind === 'publish') {
-            publish = true;
-            facts.publishes.push({ ...site, channel: effect.channel });
-          } else {
-            write = true;
-            facts.dbWrites.push(site);
-          }
-        }
-      }
-      if (write && publish) facts.regionsWithWriteAndPublish += 1;
-    }
+  for (const summary of summaries.values()) {
+    if (!summary.reported) continue;
+    facts.consumers.push(...summary.consumers);
+    facts.retries.push(...summary.retries);
+    facts.writeHandlers! += summary.writeHandlers;
+    facts.lockSites! += summary.lockSites;
+    facts.outboundCalls!.push(...summary.outboundCalls);
+    facts.publishes.push(...summary.publishes);
+    facts.dbWrites.push(...summary.dbWrites);
+    facts.regionsWithWriteAndPublish += summary.regionsWithWriteAndPublish;
   }
   return facts;
 }

@@ -30,6 +30,12 @@ export interface RuleMeta<MessageIds extends string = string> {
   /** The pattern the fix points to (Transactional Outbox, Idempotent Receiver, ...). */
   pattern?: string;
   description: string;
+  /**
+   * Code rules whose `Program:exit` reads `context.crossFile`: the engine runs that listener after
+   * every file of the side is analysed, when the file's syntax tree and model have been released,
+   * so it must report with `loc` and `anchor`, not `node`, and not read `context.model`.
+   */
+  repositoryWide?: boolean;
   messages: Record<MessageIds, string>;
   docsUrl: string;
 }

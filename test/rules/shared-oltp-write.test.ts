@@ -17,9 +17,11 @@ function withRepository(files: Record<string, string>): CodeRule {
     meta: rule.meta,
     create(context: CodeRuleContext) {
       let index: CrossFileIndex | undefined;
+      // The engine releases the file's model before repository-wide exits run; take it now.
+      const model = context.model;
       const withIndex = Object.create(context, {
         crossFile: {
-          get: () => (index ??= buildCrossFileIndex({ models: [context.model, ...codeModels], repoFiles, repoPaths, config: context.config })),
+          get: () => (index ??= buildCrossFileIndex({ models: [model, ...codeModels], repoFiles, repoPaths, config: context.config })),
         },
       }) as CodeRuleContext;
       return rule.create(withIndex);

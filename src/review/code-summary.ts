@@ -1,0 +1,100 @@
+// What the engine keeps of one analysed code file once its rules have run: the facts the scope,
+// the docs rules and the computed sections read (review-output.md §3, §5-9), as plain data. The
+// code runner computes it while the file's model is alive and then lets the syntax tree go, so a
+// review's memory does not grow with the ASTs of every file it has read.
+import { callsInHandler, findHandlers } from '../code/handlers.js';
+import { writeHandlers } from '../code/http-routes.js';
+import { isDedupGuard } from '../code/idempotency.js';
+import { lockFacts } from '../code/locks.js';
+import type { CodeModel } from '../code/model.js';
+import { outboundCall } from '../code/outbound.js';
+import { findRetries } from '../code/retries.js';
+import { compiledPatterns } from '../config/patterns.js';
+import type { Config } from '../config/schema.js';
+import type { CodeChannelUse } from './rule.js';
+import type { FactSite } from './summary/facts.js';
+
+export interface CodeFileSummary {
+  path: string;
+  /** False for files read only for helper summaries (imports of changed files). */
+  reported: boolean;
+  /** Publishes (call order) then consumed channels: reported files only. */
+  channelUses: CodeChannelUse[];
+  consumers: (FactSite & { atLeastOnce: boolean; channel: string | null })[];
+  retries: FactSite[];
+  writeHandlers: number;
+  lockSites: number;
+  outboundCalls: FactSite[];
+  publishes: (FactSite & { channel: string | null })[];
+  dbWrites: FactSite[];
+  regionsWithWriteAndPublish: number;
+  /** Integration patterns recognised in the file (§4.1), in the order found; when asked for. */
+  patterns: string[];
+}
+
+export interface SummaryOptions {
+  config: Config;
+  reported: boolean;
+  /** Recognise patterns (the head side's scope line reads them; the base side does not). */
+  patterns: boolean;
+}
+
+export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): CodeFileSummary {
+  const { path } = model;
+  const out: CodeFileSummary = {
+    path, reported: options.reported, channelUses: [], consumers: [], retries: [], writeHandlers: 0, lockSites: 0,
+    outboundCalls: [], publishes: [], dbWrites: [], regionsWithWriteAndPublish: 0, patterns: [],
+  };
+  const compiled = compiledPatterns(options.config);
+  const handlers = options.reported || options.patterns ? findHandlers(model) : [];
+  if (options.reported) {
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) {
+        if (effect.kind === 'publish' && effect.channel) out.channelUses.push({ channel: effect.channel, path, line: model.line(call), kind: 'publish' });
+      }
+    }
+    for (const handler of handlers) {
+      if (handler.channel) out.channelUses.push({ channel: handler.channel, path, line: model.line(handler.registration), kind: 'consume' });
+      out.consumers.push({ path, line: model.line(handler.registration), library: handler.library, atLeastOnce: handler.atLeastOnce, channel: handler.channel ?? null });
+    }
+    for (const retry of findRetries(model)) out.retries.push({ path, line: model.line(retry.node), library: retry.library });
+    out.writeHandlers = writeHandlers(model).length;
+    out.lockSites = lockFacts(model).acquires.length;
+    for (const call of model.calls) {
+      const outbound = outboundCall(model, call, { internalHosts: options.config.internalHosts });
+      if (outbound) out.outboundCalls.push({ path, line: model.line(call), library: outbound.client });
+    }
+    for (const region of model.regions()) {
+      let write = false;
+      let publish = false;
+      for (const call of model.callsIn(region)) {
+        for (const effect of model.effectsOf(call)) {
+          const site = { path, line: model.line(call), library: effect.library };
+          if (effect.kind === 'publish') {
+            publish = true;
+            out.publishes.push({ ...site, channel: effect.channel });
+          } else {
+            write = true;
+            out.dbWrites.push(site);
+          }
+        }
+      }
+      if (write && publish) out.regionsWithWriteAndPublish += 1;
+    }
+  }
+  if (options.patterns) {
+    const recognised = (pattern: string) => {
+      if (!out.patterns.includes(pattern)) out.patterns.push(pattern);
+    };
+    for (const call of model.calls) {
+      for (const effect of model.effectsOf(call)) {
+        if (effect.kind === 'dbWrite' && model.isOutboxTarget(effect.target)) recognised('Transactional Outbox');
+        if (effect.kind === 'publish' && effect.channel && compiled.dlqChannel.test(effect.channel)) recognised('Dead Letter Channel');
+      }
+    }
+    for (const handler of handlers) {
+      if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) recognised('Idempotent Receiver');
+    }
+  }
+  return out;
+}
