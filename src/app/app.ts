@@ -12,7 +12,7 @@ import { reviewPullRequest, type Log, type ReviewJob, type RunOutcome } from './
 
 export interface ArchReviewOptions {
   appId: number;
-  /** Reviews running at once; each holds one pull request's files in memory. */
+  /** Reviews running at once; each holds one pull request's files in memory. A whole number ≥ 1, else 2. */
   concurrency?: number;
   /** Pull requests waiting at most; more are answered with a neutral "busy" check run. */
   maxPending?: number;
@@ -88,7 +88,10 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     const attempt = unfinished.get(id) ?? 0;
     const delay = retryDelays[attempt];
     if (delay === undefined) {
+      // Out of retries: the journal keeps the run for the next start, and the next event for this
+      // head adopts a check run it left in progress.
       unfinished.delete(id);
+      log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, journaled: journal?.has(job) ?? false }, 'run did not finish after its retries; left to the journal and the next event');
       return false;
     }
     unfinished.set(id, attempt + 1);
@@ -111,11 +114,11 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       outcome = await reviewPullRequest({ api, appId: options.appId, appSlug: await appSlug(), log, signal }, job);
     } catch (error) {
       // Only the slug look-up throws here; the run never started, so it is simply tried again.
-      if (!retryLater(installationId, job, api)) journal?.delete(job);
+      retryLater(installationId, job, api);
       throw error;
     }
     if (outcome.kind === 'failed' && outcome.unfinished) {
-      if (!retryLater(installationId, job, api)) journal?.delete(job);
+      retryLater(installationId, job, api);
     } else {
       unfinished.delete(journalId(job));
       journal?.delete(job);
@@ -198,7 +201,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
   }
 
   const queue = new ReviewQueue<JobData>({
-    concurrency: options.concurrency ?? 2,
+    // Below 1 no review would ever start (REVIEW_CONCURRENCY=-1 reaches here as -1).
+    concurrency: Number.isInteger(options.concurrency) && options.concurrency! >= 1 ? options.concurrency! : 2,
     maxPending: options.maxPending ?? 500,
     run: async (task, signal) => {
       const data = task.data;
@@ -207,8 +211,10 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       else await runForSha(data, signal);
     },
     merge: (older, newer) => {
-      // The replaced run will not happen: nothing to recover for it.
-      if (older.data.type === 'review' && older.headSha !== newer.headSha) journal?.delete(older.data.job);
+      // The replaced run will not happen: nothing to recover for it once the newer review is journaled
+      // in its place. A command or re-run that replaces it is journaled only when it starts, so until
+      // then the older entry stays: a crash in between must not leave the pull request unreviewed.
+      if (older.data.type === 'review' && newer.data.type === 'review' && older.headSha !== newer.headSha) journal?.delete(older.data.job);
       // A newer push replaces a waiting /review, but the summary it asked for is still posted.
       if (older.data.type === 'review' && newer.data.type === 'review' && older.data.job.summaryComment) {
         const merged = { ...newer, data: { ...newer.data, job: { ...newer.data.job, summaryComment: true } } };

@@ -93,6 +93,9 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
   let onError: Conclusion = 'neutral';
   // Which runs existed before this one: a create that may have been stored is looked up, not repeated.
   let guard: CreateGuard = { appId: ctx.appId };
+  // True once this run has sent its check-run create: when that failed, it may still have been stored.
+  let startSent = false;
+  const failureGuard = (): CreateGuard => (startSent && checkRunId === null ? { ...guard, lookFirst: true } : guard);
   const checkpoint = () => {
     const by = ctx.signal.supersededBy();
     if (by) throw new Superseded(by);
@@ -128,7 +131,10 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       // A run left in progress by a crashed process is finished here rather than duplicated.
       checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
     }
-    checkRunId ??= await startCheckRun(api, repo, job.headSha, undefined, guard);
+    if (checkRunId === null) {
+      startSent = true;
+      checkRunId = await startCheckRun(api, repo, job.headSha, undefined, guard);
+    }
 
     if (!config.ok) {
       await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
@@ -211,7 +217,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
         checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
           title: 'Superseded by a newer commit',
           summary: `A newer commit (${error.by.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.headSha.slice(0, 7)}.`,
-        }, guard);
+        }, failureGuard());
       } catch (e) {
         log.error({ err: describe(e) }, 'could not conclude a superseded check run');
         return { kind: 'failed', checkRunId, unfinished: true };
@@ -224,7 +230,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, onError, {
         title: 'Architecture review could not complete',
         summary: `The review of ${job.headSha.slice(0, 7)} stopped: ${message}\n\nPress **Re-review** (or comment \`/review\`) to try again. The conclusion is \`${onError}\`, as configured by \`onError\`.`,
-      }, guard);
+      }, failureGuard());
     } catch (second) {
       log.error({ err: describe(second) }, 'could not complete the check run after a failure');
       return { kind: 'failed', checkRunId, unfinished: true };

@@ -19,6 +19,11 @@ export interface GitHubResponse<T> {
 export interface GitHubApi {
   request<T = unknown>(route: string, params?: Record<string, unknown>): Promise<GitHubResponse<T>>;
   graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /**
+   * First wait after a transient failure (`RetryOptions.transientWaitMs`), also used before a
+   * create whose answer was lost is looked up (publish.ts `createOnce`); 1 s when absent.
+   */
+  readonly transientWaitMs?: number;
 }
 
 /** Structural type of an Octokit instance (Probot's `context.octokit`). */
@@ -131,6 +136,7 @@ export function withSecondaryLimitRetry(api: GitHubApi, options: RetryOptions = 
   return {
     request: (route, params) => attempt(route, () => api.request(route, params)),
     graphql: (query, variables) => attempt(mutation(query) ? 'POST /graphql:mutation' : 'POST /graphql', () => api.graphql(query, variables)),
+    transientWaitMs: o.transientWaitMs,
   };
 }
 

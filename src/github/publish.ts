@@ -25,16 +25,17 @@ const CREATE_RETRY_WAIT_MS = 1_000;
 
 /**
  * A create (check run, review, comment) is not safe to send twice: a 5xx, a dropped connection or a
- * timeout may come after GitHub stored it. Before creating again, look for what the first attempt
- * may have made, and adopt it. If even the look-up fails, give up rather than risk a duplicate.
+ * timeout may come after GitHub stored it. Before creating again, look for what the attempt may have
+ * made, and adopt it; after the last attempt too, so a stored create is never reported as failed.
+ * If even the look-up fails, give up rather than risk a duplicate.
  */
-export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | null>): Promise<T> {
+export async function createOnce<T>(create: () => Promise<T>, find: () => Promise<T | null>, waitMs: number = CREATE_RETRY_WAIT_MS): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await create();
     } catch (error) {
-      if (!isTransient(error) || n >= CREATE_ATTEMPTS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.round(CREATE_RETRY_WAIT_MS * 2 ** (n - 1) * (0.75 + Math.random() * 0.5))));
+      if (!isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.round(waitMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5))));
       let found: T | null;
       try {
         found = await find();
@@ -42,6 +43,7 @@ export async function createOnce<T>(create: () => Promise<T>, find: () => Promis
         throw error;
       }
       if (found !== null) return found;
+      if (n >= CREATE_ATTEMPTS) throw error;
     }
   }
 }
@@ -74,6 +76,12 @@ export interface CreateGuard {
   appId?: number;
   /** Runs known to exist before this create (the run state read at the start); looked up when absent. */
   known?: readonly number[];
+  /**
+   * An earlier create of this run may have been stored although it failed (its answer lost, and the
+   * look-up after it failed or never came): look for a run not in `known` before creating, adopt it,
+   * and if the look-up fails, throw rather than create a second run.
+   */
+  lookFirst?: boolean;
 }
 
 async function createCheckRun(
@@ -88,12 +96,18 @@ async function createCheckRun(
   // a commit without a pull request) come here, so the extra request is cheap.
   known ??= (await findCheckRuns(api, repo, headSha, guard.appId).catch(() => [])).map((r) => r.databaseId);
   const before = new Set(known);
+  const find = async () => {
+    const run = (await findCheckRuns(api, repo, headSha, guard.appId)).find((r) => !before.has(r.databaseId));
+    return run ? { id: run.databaseId, adopted: run.status } : null;
+  };
+  if (guard.lookFirst && guard.known) {
+    const stored = await find();
+    if (stored) return stored;
+  }
   return createOnce<{ id: number; adopted: string | null }>(
     async () => ({ id: (await api.request<{ id: number }>('POST /repos/{owner}/{repo}/check-runs', { ...repo, ...body })).data.id, adopted: null }),
-    async () => {
-      const run = (await findCheckRuns(api, repo, headSha, guard.appId)).find((r) => !before.has(r.databaseId));
-      return run ? { id: run.databaseId, adopted: run.status } : null;
-    },
+    find,
+    api.transientWaitMs,
   );
 }
 
@@ -221,6 +235,7 @@ export async function postReview(api: GitHubApi, pull: PullRef, headSha: string,
       });
       return data.repository.pullRequest.reviewThreads.nodes.some((t) => t.comments.nodes[0]?.body.includes(marker)) ? true : null;
     },
+    api.transientWaitMs,
   );
 }
 
@@ -269,6 +284,7 @@ async function createIssueComment(api: GitHubApi, pull: PullRef, body: string): 
         })
       ).data.id,
     async () => (await recentComments(api, pull)).find((c) => c.body === body)?.databaseId ?? null,
+    api.transientWaitMs,
   );
 }
 
