@@ -26,6 +26,8 @@ export interface ArchReviewOptions {
    * progress: it is tried again after these delays, then left to the journal and the next event.
    */
   unfinishedRetryDelaysMs?: readonly number[];
+  /** Holds review starts until it settles (queue.ts `startGate`; main.ts: a lull in webhook traffic). */
+  startGate?: () => Promise<void> | null;
 }
 
 interface Repo {
@@ -204,6 +206,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     // Below 1 no review would ever start (REVIEW_CONCURRENCY=-1 reaches here as -1).
     concurrency: Number.isInteger(options.concurrency) && options.concurrency! >= 1 ? options.concurrency! : 2,
     maxPending: options.maxPending ?? 500,
+    ...(options.startGate ? { startGate: options.startGate } : {}),
     run: async (task, signal) => {
       const data = task.data;
       if (data.type === 'review') await review(data.api, data.job, signal, data.installationId);

@@ -8,7 +8,7 @@ import { createProbot } from 'probot';
 import { createArchReviewApp } from './app.js';
 import { RunJournal } from './journal.js';
 import { archReviewOctokit } from './octokit.js';
-import { createAppServer } from './server.js';
+import { createAppServer, RequestActivity } from './server.js';
 
 const env = process.env;
 if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SECRET) {
@@ -19,10 +19,13 @@ if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SE
 
 const probot = createProbot({ overrides: { Octokit: archReviewOctokit() } });
 const journalPath = env.RUN_JOURNAL === 'off' ? null : env.RUN_JOURNAL || join(tmpdir(), `arch-review-${env.APP_ID}`, 'runs.json');
+// Webhooks are answered 202 before Probot sees them; reviews start only in a lull between requests.
+const activity = new RequestActivity(env.ACK_QUIET ? { quietMs: Number(env.ACK_QUIET) } : {});
 const { app, queue, recover } = createArchReviewApp({
   appId: Number(env.APP_ID),
   concurrency: Number(env.REVIEW_CONCURRENCY) || 2,
   journal: new RunJournal(journalPath),
+  ...(env.ACK_NOGATE ? {} : { startGate: () => activity.lull() }),
 });
 await probot.load(app);
 
@@ -32,6 +35,7 @@ const server = createAppServer({
   webhookPath: env.WEBHOOK_PATH || undefined,
   log: probot.log,
   health: () => queue.stats(),
+  activity,
 });
 const port = Number(env.PORT) || 3000;
 server.listen(port, env.HOST || '0.0.0.0', () => probot.log.info(`arch-review listening on port ${port}`));
@@ -44,6 +48,8 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   probot.log.info(`${signal}: finishing running reviews before exit`);
   server.close();
+  // Deliveries already answered 202 are queued (and journaled) before the queue is awaited.
+  await activity.handedOff();
   // A review cut off mid-way would leave its check run in progress; give the queue a minute.
   await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
   process.exit(0);

@@ -26,6 +26,12 @@ export interface QueueOptions<T> {
   /** Combines a waiting task with the newer one that replaces it (e.g. keeps a requested summary). */
   merge?: (older: QueueTask<T>, newer: QueueTask<T>) => QueueTask<T>;
   onError?: (error: unknown, task: QueueTask<T>) => void;
+  /**
+   * Asked before runs start: null lets them start now, a promise holds them (still counted as
+   * pending) until it settles. main.ts waits for a lull in webhook traffic (server.ts
+   * `RequestActivity`), so a burst of deliveries is answered before reviews take the event loop.
+   */
+  startGate?: () => Promise<void> | null;
 }
 
 interface Running<T> {
@@ -38,6 +44,7 @@ export class ReviewQueue<T> {
   readonly #pending = new Map<string, QueueTask<T>>();
   readonly #running = new Map<string, Running<T>>();
   #idleWaiters: (() => void)[] = [];
+  #gated = false;
 
   constructor(options: QueueOptions<T>) {
     this.#options = options;
@@ -72,12 +79,31 @@ export class ReviewQueue<T> {
   }
 
   #pump(): void {
+    if (this.#gated || !this.#canStart()) return;
+    const gate = this.#options.startGate?.() ?? null;
+    if (gate) {
+      this.#gated = true;
+      void gate
+        .catch(() => undefined)
+        .then(() => {
+          this.#gated = false;
+          this.#pump();
+        });
+      return;
+    }
     for (const [key, task] of this.#pending) {
       if (this.#running.size >= this.#options.concurrency) return;
       if (this.#running.has(key)) continue;
       this.#pending.delete(key);
       this.#start(task);
     }
+  }
+
+  /** A waiting task whose pull request has no run in progress, and a free slot. */
+  #canStart(): boolean {
+    if (this.#running.size >= this.#options.concurrency) return false;
+    for (const key of this.#pending.keys()) if (!this.#running.has(key)) return true;
+    return false;
   }
 
   #start(task: QueueTask<T>): void {

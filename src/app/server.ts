@@ -1,7 +1,15 @@
 // The HTTP front: webhook deliveries and a health endpoint. Signatures are checked here, before
 // Probot sees a byte, because Probot logs the whole payload of a delivery with a bad signature; an
 // unsigned or forged delivery is answered 401 and logged by delivery id only.
+//
+// A verified delivery is answered 202 first and handed to Probot afterwards, on a later turn of the
+// event loop (setImmediate): building Probot's context and Octokit for it, de-duplication and
+// queueing (app.ts) never delay the answer. `RequestActivity` lets background work (the review
+// queue's starts) wait for a lull in webhook traffic, so a burst of deliveries is answered before
+// reviews take the event loop.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import type { Log } from './review-pr.js';
@@ -16,6 +24,83 @@ export interface AppServerOptions {
   log: Log;
   /** Extra fields for the health answer (queue sizes). */
   health?: () => Record<string, unknown>;
+  /** Told when each request starts and ends (main.ts: the review queue waits for a lull). */
+  activity?: RequestActivity;
+}
+
+/**
+ * Requests in progress on the HTTP front. `lull()` says when background work may take the event
+ * loop: at once when no request has been in progress for `quietMs`, otherwise at the next such lull,
+ * and after `maxWaitMs` at the latest, so a steady stream of deliveries delays reviews, never stops them.
+ */
+export class RequestActivity {
+  readonly quietMs: number;
+  readonly maxWaitMs: number;
+  #active = 0;
+  #lastEnd = Number.NEGATIVE_INFINITY;
+  #waiters: (() => void)[] = [];
+  #waitingSince = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #handOffs = 0;
+  #handedOffWaiters: (() => void)[] = [];
+
+  constructor(options: { quietMs?: number; maxWaitMs?: number } = {}) {
+    this.quietMs = options.quietMs ?? 10;
+    this.maxWaitMs = options.maxWaitMs ?? 1000;
+  }
+
+  begin(): void {
+    this.#active++;
+  }
+
+  end(): void {
+    this.#active = Math.max(0, this.#active - 1);
+    this.#lastEnd = performance.now();
+  }
+
+  /** A delivery answered 202 and not yet taken by Probot (the server calls these). */
+  handOffStarted(): void {
+    this.#handOffs++;
+  }
+
+  handOffDone(): void {
+    this.#handOffs = Math.max(0, this.#handOffs - 1);
+    if (this.#handOffs === 0) for (const resolve of this.#handedOffWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once every delivery answered so far has been handed to Probot (and so queued): shutdown waits for it. */
+  handedOff(): Promise<void> {
+    if (this.#handOffs === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#handedOffWaiters.push(resolve));
+  }
+
+  /** null: background work may run now; otherwise a promise that resolves when it may. */
+  lull(): Promise<void> | null {
+    if (this.#waiters.length === 0 && this.#quietFor() >= this.quietMs) return null;
+    if (this.#waiters.length === 0) this.#waitingSince = performance.now();
+    const wait = new Promise<void>((resolve) => this.#waiters.push(resolve));
+    this.#check();
+    return wait;
+  }
+
+  #quietFor(): number {
+    return this.#active > 0 ? 0 : performance.now() - this.#lastEnd;
+  }
+
+  #check(): void {
+    if (this.#timer || this.#waiters.length === 0) return;
+    const waited = performance.now() - this.#waitingSince;
+    const quiet = this.#quietFor();
+    if (quiet >= this.quietMs || waited >= this.maxWaitMs) {
+      for (const resolve of this.#waiters.splice(0)) resolve();
+      return;
+    }
+    const next = Math.min(this.quietMs - quiet, this.maxWaitMs - waited);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#check();
+    }, Math.max(1, Math.ceil(next)));
+  }
 }
 
 export function signatureMatches(secret: string, body: Buffer, header: string | undefined): boolean {
@@ -41,6 +126,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+function describeError(error: unknown): string {
+  const errors = error instanceof AggregateError ? error.errors : [error];
+  return errors.map((e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300)).join('; ');
+}
+
 const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -48,7 +138,15 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 
 export function createAppServer(options: AppServerOptions): Server {
   const path = options.webhookPath ?? '/api/github/webhooks';
+  const activity = options.activity;
+  const TRACE = process.env.ACK_TRACE ? [] as string[] : null;
+  if (TRACE) process.on('SIGUSR2', () => { require('node:fs').writeFileSync(process.env.ACK_TRACE!, TRACE.join('\n')); });
   return createServer((req, res) => {
+    if (TRACE) { const t = performance.timeOrigin + performance.now(); res.once('finish', () => TRACE.push(`${req.headers['x-github-delivery']} ${t.toFixed(3)} ${(performance.timeOrigin + performance.now()).toFixed(3)}`)); }
+    if (activity) {
+      activity.begin();
+      res.once('close', () => activity.end());
+    }
     void route(req, res).catch((error: unknown) => {
       options.log.error({ err: (error as Error).message }, 'request failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
@@ -89,8 +187,17 @@ export function createAppServer(options: AppServerOptions): Server {
       send(res, 400, { error: 'payload is not JSON' });
       return;
     }
-    await options.probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
-    // The review runs in the background queue; GitHub only needs to know the delivery arrived.
+    // GitHub only needs to know the delivery arrived; Probot (and the queue behind it) gets it after
+    // the answer is written. Whatever fails there is logged by delivery id, never with the payload.
     send(res, 202, 'accepted\n');
+    activity?.handOffStarted();
+    setImmediate(() => {
+      options.probot
+        .receive({ id, name, payload } as Parameters<Probot['receive']>[0])
+        .catch((error: unknown) => {
+          options.log.error({ delivery: id, event: name, err: describeError(error) }, 'webhook handling failed after the 202');
+        })
+        .finally(() => activity?.handOffDone());
+    });
   }
 }

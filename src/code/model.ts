@@ -135,6 +135,10 @@ export class CodeModel {
   readonly patternDeclarators: TSESTree.VariableDeclarator[] = [];
   readonly throws: TSESTree.ThrowStatement[] = [];
   private readonly declarators = new Map<string, TSESTree.VariableDeclarator[]>();
+  /** Every variable declarator, identifier or pattern, in source order (pre-order). */
+  readonly allDeclarators: TSESTree.VariableDeclarator[] = [];
+  /** Every plain `=` assignment, in source order: value-flow indexes read these instead of re-walking the tree. */
+  readonly assignments: TSESTree.AssignmentExpression[] = [];
   private readonly thisAssignments = new Map<string, TSESTree.AssignmentExpression[]>();
   readonly comments: TSESTree.Comment[];
 
@@ -172,6 +176,7 @@ export class CodeModel {
       },
       VariableDeclarator: (node) => {
         const decl = node as TSESTree.VariableDeclarator;
+        this.allDeclarators.push(decl);
         const required = decl.init ? this.requiredModule(decl.init) : null;
         if (decl.id.type === 'Identifier') {
           if (required !== null) this.imports.set(decl.id.name, { module: required, path: [] });
@@ -191,6 +196,7 @@ export class CodeModel {
       },
       AssignmentExpression: (node) => {
         const assign = node as TSESTree.AssignmentExpression;
+        if (assign.operator === '=') this.assignments.push(assign);
         if (assign.left.type === 'MemberExpression' && assign.left.object.type === 'ThisExpression') {
           const name = propertyName(assign.left);
           if (name) {
@@ -671,6 +677,11 @@ export class CodeModel {
     const classRole = this.localClassValueRole(name);
     if (classRole) return classRole;
     return this.nameFallback(name);
+  }
+
+  /** Identifier declarators of `name`, in source order. */
+  declaratorsNamed(name: string): readonly TSESTree.VariableDeclarator[] {
+    return this.declarators.get(name) ?? [];
   }
 
   /** The declarator of `name` whose nearest enclosing function is `scope`. */

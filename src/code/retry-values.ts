@@ -79,18 +79,19 @@ function indexOf(model: CodeModel): Index {
   if (index) return index;
   index = { declarators: new Map(), functions: new Map() };
   const built = index;
-  walk(model.program, (node) => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
-      const list = built.declarators.get(node.id.name) ?? [];
-      list.push(node);
-      built.declarators.set(node.id.name, list);
-    }
-    if (node.type === 'FunctionDeclaration' && node.id) {
-      const list = built.functions.get(node.id.name) ?? [];
-      list.push(node);
-      built.functions.set(node.id.name, list);
-    }
-  });
+  // From the model's own traversal: identifier declarators and named function declarations, in source order.
+  for (const node of model.allDeclarators) {
+    if (node.id.type !== 'Identifier') continue;
+    const list = built.declarators.get(node.id.name) ?? [];
+    list.push(node);
+    built.declarators.set(node.id.name, list);
+  }
+  for (const node of model.functions) {
+    if (node.type !== 'FunctionDeclaration' || !node.id) continue;
+    const list = built.functions.get(node.id.name) ?? [];
+    list.push(node);
+    built.functions.set(node.id.name, list);
+  }
   indexes.set(model, index);
   return index;
 }

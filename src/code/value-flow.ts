@@ -96,25 +96,25 @@ function indexOf(model: CodeModel): FlowIndex {
     list.push(value);
     map.set(key, list);
   };
-  walk(model.program, (node) => {
-    if (node.type === 'VariableDeclarator') {
-      const found: { name: string; path: (string | number)[] }[] = [];
-      patternBindings(node.id, [], found);
-      const scope = scopeOf(node);
-      for (const { name, path } of found) push(index.bindings, name, { name, declarator: node, path, scope });
-    } else if (node.type === 'AssignmentExpression' && node.operator === '=') {
-      const left = node.left;
-      if (left.type === 'Identifier') push(index.reassignments, left.name, node);
-      if (left.type === 'MemberExpression') {
-        if (left.object.type === 'ThisExpression') {
-          const name = propertyName(left);
-          if (name) push(index.thisAssignments, name, node);
-        }
-        const root = rootIdentifier(left);
-        if (root) push(index.memberAssignments, root.name, node);
+  // The model's traversal already listed every declarator and assignment in source order.
+  for (const node of model.allDeclarators) {
+    const found: { name: string; path: (string | number)[] }[] = [];
+    patternBindings(node.id, [], found);
+    const scope = scopeOf(node);
+    for (const { name, path } of found) push(index.bindings, name, { name, declarator: node, path, scope });
+  }
+  for (const node of model.assignments) {
+    const left = node.left;
+    if (left.type === 'Identifier') push(index.reassignments, left.name, node);
+    if (left.type === 'MemberExpression') {
+      if (left.object.type === 'ThisExpression') {
+        const name = propertyName(left);
+        if (name) push(index.thisAssignments, name, node);
       }
+      const root = rootIdentifier(left);
+      if (root) push(index.memberAssignments, root.name, node);
     }
-  });
+  }
   indexes.set(model, index);
   return index;
 }

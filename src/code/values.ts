@@ -13,22 +13,6 @@ export type Declaration =
   | { kind: 'function'; fn: TSESTree.FunctionDeclaration }
   | { kind: 'class'; cls: TSESTree.ClassDeclaration };
 
-const declaratorTables = new WeakMap<CodeModel, Map<string, TSESTree.VariableDeclarator[]>>();
-
-function declarators(model: CodeModel): Map<string, TSESTree.VariableDeclarator[]> {
-  const cached = declaratorTables.get(model);
-  if (cached) return cached;
-  const table = new Map<string, TSESTree.VariableDeclarator[]>();
-  walk(model.program, (node) => {
-    if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier') {
-      const list = table.get(node.id.name) ?? [];
-      list.push(node);
-      table.set(node.id.name, list);
-    }
-  });
-  declaratorTables.set(model, table);
-  return table;
-}
 
 /** Depth-first walk over child nodes (parent pointers are not followed). */
 export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void | false): void {
@@ -67,7 +51,7 @@ export function paramName(param: TSESTree.Node): string | null {
 
 /** The declaration an identifier refers to, walking outwards through enclosing function scopes. */
 export function declarationOf(model: CodeModel, id: TSESTree.Identifier): Declaration | null {
-  const candidates = declarators(model).get(id.name) ?? [];
+  const candidates = model.declaratorsNamed(id.name);
   let current = parentOf(id);
   while (current) {
     if (isFunction(current)) {

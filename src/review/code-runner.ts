@@ -174,6 +174,50 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     }
   };
 
+  // Built outside the per-file loop on purpose: closures a rule keeps past its file (repository-wide
+  // exits) must not hold the file's syntax tree or model through a shared scope.
+  function contextFor(rule: CodeRule, file: CodeFileInput, state: FileState) {
+    const severity = resolveRuleSettings(config, rule.meta.id).severity;
+    return {
+      path: file.path,
+      side,
+      sourceText: file.text,
+      get model(): CodeModel {
+        if (!state.model) throw new Error('the file\'s model was released: a repository-wide rule must not read it in Program:exit');
+        return state.model;
+      },
+      config,
+      declaredChannels: options.declaredChannels ?? null,
+      get crossFile() {
+        return crossFile();
+      },
+      ...(options.factsFor ? { facts: options.factsFor(file.path) } : {}),
+      importedModels: () => {
+        const model = state.model;
+        if (!model) return [];
+        const out: CodeModel[] = [];
+        for (const binding of new Set([...model.imports.values()].map((b) => b.module))) {
+          if (!binding.startsWith('.')) continue;
+          const other = modelFor(binding, file.path);
+          if (other && other !== model && !out.includes(other)) out.push(other);
+        }
+        return out;
+      },
+      report: (descriptor: ReportDescriptor) => {
+        findings.push(toRawFinding(rule, descriptor, state.model ?? releasedModel(file.path), severity));
+      },
+    };
+  }
+  function guardedExit(programExit: (node: TSESTree.Node) => void, program: TSESTree.Program | null, rule: CodeRule, path: string) {
+    return () => {
+      try {
+        programExit(program as TSESTree.Program);
+      } catch (error) {
+        errors.push(`${rule.meta.id} failed on ${path}: ${(error as Error).message}`);
+      }
+    };
+  }
+
   const now = options.now ?? Date.now;
   const waiting: { state: FileState; exits: (() => void)[] }[] = [];
   for (const file of analysisOrder(inputs, importsOf)) {
@@ -203,34 +247,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const exits: (() => void)[] = [];
     if (reportPaths.has(file.path)) {
       for (const rule of active) {
-        const settings = resolveRuleSettings(config, rule.meta.id);
-        const context = {
-          path: file.path,
-          side,
-          sourceText: file.text,
-          get model(): CodeModel {
-            if (!state.model) throw new Error('the file\'s model was released: a repository-wide rule must not read it in Program:exit');
-            return state.model;
-          },
-          config,
-          declaredChannels: options.declaredChannels ?? null,
-          get crossFile() {
-            return crossFile();
-          },
-          ...(options.factsFor ? { facts: options.factsFor(file.path) } : {}),
-          importedModels: () => {
-            const out: CodeModel[] = [];
-            for (const binding of new Set([...model.imports.values()].map((b) => b.module))) {
-              if (!binding.startsWith('.')) continue;
-              const other = modelFor(binding, file.path);
-              if (other && other !== model && !out.includes(other)) out.push(other);
-            }
-            return out;
-          },
-          report: (descriptor: ReportDescriptor) => {
-            findings.push(toRawFinding(rule, descriptor, state.model ?? releasedModel(file.path), settings.severity));
-          },
-        };
+        const context = contextFor(rule, file, state);
         let visitors: ListenerMap;
         try {
           visitors = rule.create(context) as ListenerMap;
@@ -241,16 +258,8 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
         const { 'Program:exit': programExit, ...rest } = visitors;
         listeners.push(guardListeners(rest, rule.meta.id, file.path, errors));
         if (programExit) {
-          const program = parsed.ast;
-          const run = () => {
-            try {
-              programExit(rule.meta.repositoryWide ? (null as unknown as TSESTree.Program) : program);
-            } catch (error) {
-              errors.push(`${rule.meta.id} failed on ${file.path}: ${(error as Error).message}`);
-            }
-          };
-          if (rule.meta.repositoryWide) repositoryExits.push(run);
-          else exits.push(run);
+          if (rule.meta.repositoryWide) repositoryExits.push(guardedExit(programExit, null, rule, file.path));
+          else exits.push(guardedExit(programExit, parsed.ast, rule, file.path));
         }
       }
     }
@@ -351,3 +360,4 @@ export function toRawFinding(
     failureModes: descriptor.failureModes ?? rule.meta.failureModes,
   };
 }
+

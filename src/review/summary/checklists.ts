@@ -538,9 +538,23 @@ function counts(f: Finding): boolean {
 function shortAt(f: Finding, scopePaths: ReadonlySet<string>): string {
   const path = f.location.path;
   if (path.startsWith('docs/features/')) return where(path, f.location.startLine);
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  const clash = [...scopePaths].some((p) => p !== path && p.slice(p.lastIndexOf('/') + 1) === base);
+  const base = baseName(path);
+  const clash = (baseNameCounts(scopePaths).get(base) ?? 0) > (scopePaths.has(path) ? 1 : 0);
   return `${clash ? path : base}:${f.location.startLine}`;
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+// Thousands of findings are described against the same scope: count base names once per scope.
+const baseNameCountsBySet = new WeakMap<ReadonlySet<string>, Map<string, number>>();
+function baseNameCounts(paths: ReadonlySet<string>): Map<string, number> {
+  let counts = baseNameCountsBySet.get(paths);
+  if (!counts) {
+    counts = new Map();
+    for (const p of paths) counts.set(baseName(p), (counts.get(baseName(p)) ?? 0) + 1);
+    baseNameCountsBySet.set(paths, counts);
+  }
+  return counts;
 }
 
 function describe(f: Finding, paths: ReadonlySet<string>): string {

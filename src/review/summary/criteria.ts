@@ -143,11 +143,35 @@ function at(ctx: Ctx, f: Finding): string {
  * on Heuristic findings only (§9.1), null when there is none.
  */
 function fromFindings(ctx: Ctx, rules: readonly string[], accept: (f: Finding) => boolean = () => true): Outcome | null {
-  const hits = ctx.head.filter((f) => rules.includes(f.ruleId) && accept(f)).sort(compareInGroup);
-  const firm = hits.find((f) => f.precision !== 'Heuristic');
+  // The first finding in group order, firm or any: a scan, since a big review has thousands.
+  let firm: Finding | null = null;
+  let first: Finding | null = null;
+  const byRule = findingsByRule(ctx.head);
+  for (const rule of rules) {
+    for (const f of byRule.get(rule) ?? []) {
+      if (!accept(f)) continue;
+      if (!first || compareInGroup(f, first) < 0) first = f;
+      if (f.precision !== 'Heuristic' && (!firm || compareInGroup(f, firm) < 0)) firm = f;
+    }
+  }
   if (firm) return failed(`${at(ctx, firm)} (${firm.ruleId})`);
-  if (hits.length) return notShown(`only Heuristic evidence: ${at(ctx, hits[0])} (${hits[0].ruleId})`);
+  if (first) return notShown(`only Heuristic evidence: ${at(ctx, first)} (${first.ruleId})`);
   return null;
+}
+
+const byRuleCache = new WeakMap<readonly Finding[], Map<string, Finding[]>>();
+function findingsByRule(findings: readonly Finding[]): Map<string, Finding[]> {
+  let map = byRuleCache.get(findings);
+  if (!map) {
+    map = new Map();
+    for (const f of findings) {
+      const list = map.get(f.ruleId);
+      if (list) list.push(f);
+      else map.set(f.ruleId, [f]);
+    }
+    byRuleCache.set(findings, map);
+  }
+  return map;
 }
 
 /** Rules that must have run for "clean" to mean anything. */
