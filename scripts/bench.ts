@@ -98,6 +98,10 @@ async function child(kind: string, size: number, setFile: string, profile: boole
   let work: () => Promise<void> | void;
 
   if (kind === 'engine') {
+    // The same process policy as the CLI and the App (src/runtime/heap.ts); the floor and ESLint
+    // keep V8's defaults, which favour their speed.
+    const { limitHeapGrowth } = await import('../src/runtime/heap.js');
+    limitHeapGrowth();
     const { allRules, codeRules, docsRules } = await import('../rules/index.js');
     const { parseConfig } = await import('../src/config/load.js');
     const { runReview } = await import('../src/review/engine.js');
