@@ -7,15 +7,15 @@
 // queueing (app.ts) never delay the answer. `RequestActivity` lets background work (the review
 // queue's starts) wait for a lull in webhook traffic, so a burst of deliveries is answered before
 // reviews take the event loop.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
 import type { Log } from './review-pr.js';
 
 /** GitHub does not deliver payloads above 25 MB. */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
+/** Longest stretch of hand-offs to Probot before the event loop may answer other requests. */
+const HAND_OFF_SLICE_MS = 1;
 
 export interface AppServerOptions {
   probot: Probot;
@@ -56,6 +56,7 @@ export class RequestActivity {
   end(): void {
     this.#active = Math.max(0, this.#active - 1);
     this.#lastEnd = performance.now();
+    this.#lastReqEnd = this.#lastEnd;
   }
 
   /** A delivery answered 202 and not yet taken by Probot (the server calls these). */
@@ -65,6 +66,7 @@ export class RequestActivity {
 
   handOffDone(): void {
     this.#handOffs = Math.max(0, this.#handOffs - 1);
+    this.#lastEnd = performance.now();
     if (this.#handOffs === 0) for (const resolve of this.#handedOffWaiters.splice(0)) resolve();
   }
 
@@ -83,8 +85,20 @@ export class RequestActivity {
     return wait;
   }
 
+  /** How long neither a request nor a hand-off to Probot has been in progress. */
   #quietFor(): number {
-    return this.#active > 0 ? 0 : performance.now() - this.#lastEnd;
+    return this.#active > 0 || this.#handOffs > 0 ? 0 : performance.now() - this.#lastEnd;
+  }
+
+  #lastReqEnd = Number.NEGATIVE_INFINITY;
+  /** EXPERIMENT: resolves when no request has been in progress for quietMs (hand-offs ignored). */
+  async requestLull(): Promise<void> {
+    const since = performance.now();
+    for (;;) {
+      const quiet = this.#active > 0 ? 0 : performance.now() - this.#lastReqEnd;
+      if (quiet >= this.quietMs || performance.now() - since >= this.maxWaitMs) return;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(this.quietMs - quiet))));
+    }
   }
 
   #check(): void {
@@ -103,7 +117,7 @@ export class RequestActivity {
   }
 }
 
-export function signatureMatches(secret: string, body: Buffer, header: string | undefined): boolean {
+export function signatureMatches(secret: string | KeyObject, body: Buffer, header: string | undefined): boolean {
   if (!header?.startsWith('sha256=')) return false;
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   const given = Buffer.from(header);
@@ -112,7 +126,10 @@ export function signatureMatches(secret: string, body: Buffer, header: string | 
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' }).end(text);
+  // With a length the answer is one plain write, not a chunked stream.
+  res
+    .writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', 'content-length': Buffer.byteLength(text) })
+    .end(text);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {
@@ -139,10 +156,11 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 export function createAppServer(options: AppServerOptions): Server {
   const path = options.webhookPath ?? '/api/github/webhooks';
   const activity = options.activity;
-  const TRACE = process.env.ACK_TRACE ? [] as string[] : null;
-  if (TRACE) process.on('SIGUSR2', () => { require('node:fs').writeFileSync(process.env.ACK_TRACE!, TRACE.join('\n')); });
+  // Prepared once rather than for every delivery.
+  const secret = createSecretKey(Buffer.from(options.secret, 'utf8'));
+  const waiting: { id: string; name: string; payload: unknown }[] = [];
+  let draining = false;
   return createServer((req, res) => {
-    if (TRACE) { const t = performance.timeOrigin + performance.now(); res.once('finish', () => TRACE.push(`${req.headers['x-github-delivery']} ${t.toFixed(3)} ${(performance.timeOrigin + performance.now()).toFixed(3)}`)); }
     if (activity) {
       activity.begin();
       res.once('close', () => activity.end());
@@ -174,7 +192,7 @@ export function createAppServer(options: AppServerOptions): Server {
       send(res, 413, { error: 'payload too large' });
       return;
     }
-    if (!id || !name || !signatureMatches(options.secret, body, header(req, 'x-hub-signature-256'))) {
+    if (!id || !name || !signatureMatches(secret, body, header(req, 'x-hub-signature-256'))) {
       // Nothing from an unverified body is logged: it is untrusted and may carry anything.
       options.log.warn({ delivery: id ?? null, event: name ?? null }, 'webhook rejected: missing or invalid signature');
       send(res, 401, { error: 'signature does not match' });
@@ -190,14 +208,44 @@ export function createAppServer(options: AppServerOptions): Server {
     // GitHub only needs to know the delivery arrived; Probot (and the queue behind it) gets it after
     // the answer is written. Whatever fails there is logged by delivery id, never with the payload.
     send(res, 202, 'accepted\n');
+    handOff({ id, name, payload: process.env.ACK_HANDOFF === 'lull-raw' ? body.toString('utf8') : payload });
+  }
+
+  /** Deliveries answered and not yet given to Probot, oldest first. */
+  function handOff(delivery: { id: string; name: string; payload: unknown }): void {
+    waiting.push(delivery);
     activity?.handOffStarted();
-    setImmediate(() => {
-      options.probot
-        .receive({ id, name, payload } as Parameters<Probot['receive']>[0])
-        .catch((error: unknown) => {
-          options.log.error({ delivery: id, event: name, err: describeError(error) }, 'webhook handling failed after the 202');
-        })
-        .finally(() => activity?.handOffDone());
-    });
+    if (!draining) {
+      draining = true;
+      setImmediate(() => void drain());
+    }
+  }
+
+  /**
+   * Gives waiting deliveries to Probot one after the other, in arrival order, and yields to the event
+   * loop every HAND_OFF_SLICE_MS: requests that arrive meanwhile are answered between two slices,
+   * instead of after a whole burst's hand-offs.
+   */
+  async function drain(): Promise<void> {
+    const MODE = process.env.ACK_HANDOFF ?? 'immediate';
+    if (MODE !== 'immediate' && activity) await activity.requestLull();
+    let slice = performance.now();
+    for (let delivery = waiting.shift(); delivery; delivery = waiting.shift()) {
+      const { id, name } = delivery;
+      const payload = typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload;
+      try {
+        await options.probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+      } catch (error) {
+        options.log.error({ delivery: id, event: name, err: describeError(error) }, 'webhook handling failed after the 202');
+      } finally {
+        activity?.handOffDone();
+      }
+      if (waiting.length > 0 && performance.now() - slice >= HAND_OFF_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (MODE !== 'immediate' && activity) await activity.requestLull();
+        slice = performance.now();
+      }
+    }
+    draining = false;
   }
 }

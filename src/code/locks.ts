@@ -592,9 +592,10 @@ const MONOTONIC_REDIS = new Set(['incr', 'incrby', 'hincrby']);
 
 /** Names bound to fencing values in a file: INCR results, `nextval`, fields named like a fence or epoch. */
 export function fenceNames(model: CodeModel): Set<string> {
+  const cached = fenceNamesCache.get(model);
+  if (cached) return cached;
   const out = new Set<string>();
-  walk(model.program, (n) => {
-    if (n.type !== 'VariableDeclarator') return undefined;
+  for (const n of model.allDeclarators) {
     if (n.id.type === 'Identifier') {
       if (FENCE_NAME.test(n.id.name) || (n.init && isMonotonicSource(model, n.init))) out.add(n.id.name);
     } else if (n.id.type === 'ObjectPattern') {
@@ -604,10 +605,12 @@ export function fenceNames(model: CodeModel): Set<string> {
         }
       }
     }
-    return undefined;
-  });
+  }
+  fenceNamesCache.set(model, out);
   return out;
 }
+
+const fenceNamesCache = new WeakMap<CodeModel, Set<string>>();
 
 function isMonotonicSource(model: CodeModel, init: TSESTree.Node): boolean {
   let found = false;

@@ -137,7 +137,7 @@ export class CodeModel {
   private readonly declarators = new Map<string, TSESTree.VariableDeclarator[]>();
   /** Every variable declarator, identifier or pattern, in source order (pre-order). */
   readonly allDeclarators: TSESTree.VariableDeclarator[] = [];
-  /** Every plain `=` assignment, in source order: value-flow indexes read these instead of re-walking the tree. */
+  /** Every assignment expression, in source order: indexes read these instead of re-walking the tree. */
   readonly assignments: TSESTree.AssignmentExpression[] = [];
   private readonly thisAssignments = new Map<string, TSESTree.AssignmentExpression[]>();
   readonly comments: TSESTree.Comment[];
@@ -196,7 +196,7 @@ export class CodeModel {
       },
       AssignmentExpression: (node) => {
         const assign = node as TSESTree.AssignmentExpression;
-        if (assign.operator === '=') this.assignments.push(assign);
+        this.assignments.push(assign);
         if (assign.left.type === 'MemberExpression' && assign.left.object.type === 'ThisExpression') {
           const name = propertyName(assign.left);
           if (name) {

@@ -464,16 +464,10 @@ function instanceText(model: CodeModel, node: TSESTree.Node): string {
 }
 
 function setsDefaultTimeout(model: CodeModel, instance: string): boolean {
-  let found = false;
-  walk(model.program, (node) => {
-    if (found) return false;
-    if (node.type === 'AssignmentExpression' && node.left.type === 'MemberExpression' && propertyName(node.left) === 'timeout') {
-      const text = model.text.slice(node.left.range[0], node.left.range[1]).replace(/\s+/g, '');
-      if (text === `${instance}.defaults.timeout` || (instance.startsWith('this.') && text === `${instance}.defaults.timeout`)) found = true;
-    }
-    return true;
+  return model.assignments.some((node) => {
+    if (node.left.type !== 'MemberExpression' || propertyName(node.left) !== 'timeout') return false;
+    return model.text.slice(node.left.range[0], node.left.range[1]).replace(/\s+/g, '') === `${instance}.defaults.timeout`;
   });
-  return found;
 }
 
 function hasInterceptor(model: CodeModel, instance: string): boolean {

@@ -613,6 +613,8 @@ function mentions(model: CodeModel, node: TSESTree.Node, name: string, depth = 0
 
 /** A CloudEvents SDK event carrying a `traceparent` extension serialised into the message. */
 function cloudEventWithTrace(model: CodeModel, message: MessageFacts): boolean {
+  // Only an import of the SDK can make a CloudEvent: without its name in the file, skip the walk.
+  if (!model.text.includes('cloudevents')) return false;
   const nodes = [message.node, ...message.metadataNodes, ...(message.payload ? [message.payload] : [])];
   let found = false;
   for (const node of nodes) {

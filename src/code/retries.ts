@@ -1393,7 +1393,7 @@ function loopDescription(model: CodeModel, loop: LoopNode): string {
 
 function loopConstructs(model: CodeModel): RetryConstruct[] {
   const out: RetryConstruct[] = [];
-  const loops = findAll(model.program, isLoop);
+  const loops = model.loops.filter(isLoop);
   for (const loop of loops) {
     const found = loopConstruct(model, loop);
     if (found) out.push(found);

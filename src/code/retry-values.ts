@@ -49,13 +49,27 @@ export function walk(
   options: { intoFunctions?: boolean } = {},
 ): void {
   const intoFunctions = options.intoFunctions ?? true;
-  const stack: TSESTree.Node[] = childrenOf(root).reverse();
+  const stack: TSESTree.Node[] = [];
+  pushChildren(root, stack);
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (enter(node) === false) continue;
     if (!intoFunctions && isFunction(node)) continue;
-    const children = childrenOf(node);
-    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]!);
+    pushChildren(node, stack);
+  }
+}
+
+/** Pushes the children of `node` in reverse, so they pop in source order (no array per node). */
+function pushChildren(node: TSESTree.Node, stack: TSESTree.Node[]): void {
+  const keys = visitorKeys[node.type];
+  if (!keys) return;
+  for (let k = keys.length - 1; k >= 0; k -= 1) {
+    const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+    if (Array.isArray(child)) {
+      for (let i = child.length - 1; i >= 0; i -= 1) if (isNode(child[i])) stack.push(child[i] as TSESTree.Node);
+    } else if (isNode(child)) {
+      stack.push(child);
+    }
   }
 }
 

@@ -26,6 +26,8 @@ interface FlowIndex {
   thisAssignments: Map<string, TSESTree.AssignmentExpression[]>;
   /** Plain `x = v` re-assignments, keyed by `x`. */
   reassignments: Map<string, TSESTree.AssignmentExpression[]>;
+  /** Named function declarations with the scope they are declared in, keyed by name. */
+  functionDeclarations: Map<string, { node: TSESTree.FunctionDeclaration; scope: Scope }[]>;
 }
 
 const indexes = new WeakMap<CodeModel, FlowIndex>();
@@ -90,7 +92,7 @@ function patternBindings(pattern: TSESTree.Node, path: (string | number)[], out:
 function indexOf(model: CodeModel): FlowIndex {
   const cached = indexes.get(model);
   if (cached) return cached;
-  const index: FlowIndex = { bindings: new Map(), memberAssignments: new Map(), thisAssignments: new Map(), reassignments: new Map() };
+  const index: FlowIndex = { bindings: new Map(), memberAssignments: new Map(), thisAssignments: new Map(), reassignments: new Map(), functionDeclarations: new Map() };
   const push = <T>(map: Map<string, T[]>, key: string, value: T) => {
     const list = map.get(key) ?? [];
     list.push(value);
@@ -103,7 +105,11 @@ function indexOf(model: CodeModel): FlowIndex {
     const scope = scopeOf(node);
     for (const { name, path } of found) push(index.bindings, name, { name, declarator: node, path, scope });
   }
+  for (const fn of model.functions) {
+    if (fn.type === 'FunctionDeclaration' && fn.id) push(index.functionDeclarations, fn.id.name, { node: fn, scope: scopeOf(fn) });
+  }
   for (const node of model.assignments) {
+    if (node.operator !== '=') continue;
     const left = node.left;
     if (left.type === 'Identifier') push(index.reassignments, left.name, node);
     if (left.type === 'MemberExpression') {
@@ -153,8 +159,22 @@ function paramPath(param: TSESTree.Node, name: string): (string | number)[] | nu
 }
 
 /** Where an identifier's value comes from, walking outwards through the enclosing functions. */
+// Definitions and origins are pure functions of the file; rules ask for the same identifiers many times.
+const definitions = new WeakMap<TSESTree.Identifier, Definition>();
+const origins = new WeakMap<TSESTree.Node, Origin>();
+
 export function definitionOf(model: CodeModel, id: TSESTree.Identifier): Definition {
+  let def = definitions.get(id);
+  if (!def) {
+    def = computeDefinition(model, id);
+    definitions.set(id, def);
+  }
+  return def;
+}
+
+function computeDefinition(model: CodeModel, id: TSESTree.Identifier): Definition {
   const index = indexOf(model);
+  const declared = index.functionDeclarations.get(id.name) ?? [];
   const name = id.name;
   let current = parentOf(id);
   while (current) {
@@ -167,9 +187,8 @@ export function definitionOf(model: CodeModel, id: TSESTree.Identifier): Definit
       }
       const local = (index.bindings.get(name) ?? []).find((b) => b.scope === current);
       if (local) return { kind: 'binding', binding: local };
-      for (const fn of model.functions) {
-        if (fn.type === 'FunctionDeclaration' && fn.id?.name === name && scopeOf(fn) === current) return { kind: 'function', node: fn };
-      }
+      const fn = declared.find((d) => d.scope === current);
+      if (fn) return { kind: 'function', node: fn.node };
     }
     current = parentOf(current);
   }
@@ -177,9 +196,8 @@ export function definitionOf(model: CodeModel, id: TSESTree.Identifier): Definit
   if (top) return { kind: 'binding', binding: top };
   const imported = model.imports.get(name);
   if (imported) return { kind: 'import', module: imported.module, path: imported.path };
-  for (const fn of model.functions) {
-    if (fn.type === 'FunctionDeclaration' && fn.id?.name === name && scopeOf(fn) === model.program) return { kind: 'function', node: fn };
-  }
+  const topFn = declared.find((d) => d.scope === model.program);
+  if (topFn) return { kind: 'function', node: topFn.node };
   const cls = model.classes.find((c) => c.type === 'ClassDeclaration' && c.id?.name === name);
   if (cls) return { kind: 'class', node: cls as TSESTree.ClassDeclaration };
   return { kind: 'global', name };
@@ -236,6 +254,17 @@ export type Origin =
 const MAX_DEPTH = 10;
 
 export function originOf(model: CodeModel, node: TSESTree.Node, depth = 0): Origin {
+  // Only whole answers are kept: one cut short by the depth limit holds for that depth alone.
+  if (depth > 0) return computeOrigin(model, node, depth);
+  let origin = origins.get(node);
+  if (!origin) {
+    origin = computeOrigin(model, node, 0);
+    origins.set(node, origin);
+  }
+  return origin;
+}
+
+function computeOrigin(model: CodeModel, node: TSESTree.Node, depth: number): Origin {
   if (depth > MAX_DEPTH) return { kind: 'unknown' };
   const target = unwrap(node);
   if (target.type === 'Identifier') return originOfDefinition(model, definitionOf(model, target), depth);
