@@ -19,13 +19,14 @@ if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SE
 
 const probot = createProbot({ overrides: { Octokit: archReviewOctokit() } });
 const journalPath = env.RUN_JOURNAL === 'off' ? null : env.RUN_JOURNAL || join(tmpdir(), `arch-review-${env.APP_ID}`, 'runs.json');
-// Webhooks are answered 202 before Probot sees them; reviews start only in a lull between requests.
-const activity = new RequestActivity(env.ACK_QUIET ? { quietMs: Number(env.ACK_QUIET) } : {});
+// Webhooks are answered 202 before Probot sees them; deliveries are handed to Probot, and reviews
+// started, in lulls between requests (server.ts).
+const activity = new RequestActivity();
 const { app, queue, recover } = createArchReviewApp({
   appId: Number(env.APP_ID),
   concurrency: Number(env.REVIEW_CONCURRENCY) || 2,
   journal: new RunJournal(journalPath),
-  ...(env.ACK_NOGATE ? {} : { startGate: () => activity.lull() }),
+  startGate: () => activity.lull(),
 });
 await probot.load(app);
 
@@ -49,7 +50,7 @@ async function stop(signal: string): Promise<void> {
   probot.log.info(`${signal}: finishing running reviews before exit`);
   server.close();
   // Deliveries already answered 202 are queued (and journaled) before the queue is awaited.
-  await activity.handedOff();
+  await server.handOffAll();
   // A review cut off mid-way would leave its check run in progress; give the queue a minute.
   await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, 60_000).unref())]);
   process.exit(0);

@@ -2,11 +2,11 @@
 // Probot sees a byte, because Probot logs the whole payload of a delivery with a bad signature; an
 // unsigned or forged delivery is answered 401 and logged by delivery id only.
 //
-// A verified delivery is answered 202 first and handed to Probot afterwards, on a later turn of the
-// event loop (setImmediate): building Probot's context and Octokit for it, de-duplication and
-// queueing (app.ts) never delay the answer. `RequestActivity` lets background work (the review
-// queue's starts) wait for a lull in webhook traffic, so a burst of deliveries is answered before
-// reviews take the event loop.
+// A verified delivery is answered 202 at once and handed to Probot afterwards, never on the
+// response path: Probot building a context and an Octokit for it, de-duplication and queueing
+// (app.ts) cost the answer nothing. With a `RequestActivity` (main.ts) the hand-off also waits for a
+// lull between requests, so a burst of deliveries is answered before any of it is processed, and the
+// review queue waits for the same lull before it starts a run.
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Probot } from 'probot';
@@ -14,7 +14,7 @@ import type { Log } from './review-pr.js';
 
 /** GitHub does not deliver payloads above 25 MB. */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
-/** Longest stretch of hand-offs to Probot before the event loop may answer other requests. */
+/** Longest stretch of hand-offs to Probot before requests that arrived meanwhile are answered. */
 const HAND_OFF_SLICE_MS = 1;
 
 export interface AppServerOptions {
@@ -24,59 +24,68 @@ export interface AppServerOptions {
   log: Log;
   /** Extra fields for the health answer (queue sizes). */
   health?: () => Record<string, unknown>;
-  /** Told when each request starts and ends (main.ts: the review queue waits for a lull). */
+  /**
+   * Webhook traffic, shared with the review queue (main.ts). With it, answered deliveries go to
+   * Probot in a lull between requests, or once the oldest has waited `maxWaitMs`; without it (tests),
+   * on the next turn of the event loop.
+   */
   activity?: RequestActivity;
 }
 
+export interface AppServer extends Server {
+  /** Hands every answered delivery to Probot now; resolves once Probot has taken them all (shutdown). */
+  handOffAll(): Promise<void>;
+}
+
 /**
- * Requests in progress on the HTTP front. `lull()` says when background work may take the event
- * loop: at once when no request has been in progress for `quietMs`, otherwise at the next such lull,
- * and after `maxWaitMs` at the latest, so a steady stream of deliveries delays reviews, never stops them.
+ * Requests in progress on the HTTP front, and deliveries answered but not yet given to Probot. Work
+ * that can wait (hand-offs, review starts) waits for `quietMs` without either, and never longer than
+ * `maxWaitMs`: a steady stream of deliveries delays that work, it never stops it.
  */
 export class RequestActivity {
   readonly quietMs: number;
   readonly maxWaitMs: number;
-  #active = 0;
+  #requests = 0;
+  #handOffs = 0;
+  #lastRequestEnd = Number.NEGATIVE_INFINITY;
   #lastEnd = Number.NEGATIVE_INFINITY;
   #waiters: (() => void)[] = [];
   #waitingSince = 0;
   #timer: NodeJS.Timeout | null = null;
-  #handOffs = 0;
-  #handedOffWaiters: (() => void)[] = [];
 
   constructor(options: { quietMs?: number; maxWaitMs?: number } = {}) {
     this.quietMs = options.quietMs ?? 10;
     this.maxWaitMs = options.maxWaitMs ?? 1000;
   }
 
-  begin(): void {
-    this.#active++;
+  requestStarted(): void {
+    this.#requests++;
   }
 
-  end(): void {
-    this.#active = Math.max(0, this.#active - 1);
-    this.#lastEnd = performance.now();
-    this.#lastReqEnd = this.#lastEnd;
+  requestEnded(): void {
+    this.#requests = Math.max(0, this.#requests - 1);
+    this.#lastRequestEnd = this.#lastEnd = performance.now();
   }
 
-  /** A delivery answered 202 and not yet taken by Probot (the server calls these). */
   handOffStarted(): void {
     this.#handOffs++;
   }
 
-  handOffDone(): void {
+  handOffEnded(): void {
     this.#handOffs = Math.max(0, this.#handOffs - 1);
     this.#lastEnd = performance.now();
-    if (this.#handOffs === 0) for (const resolve of this.#handedOffWaiters.splice(0)) resolve();
   }
 
-  /** Resolves once every delivery answered so far has been handed to Probot (and so queued): shutdown waits for it. */
-  handedOff(): Promise<void> {
-    if (this.#handOffs === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#handedOffWaiters.push(resolve));
+  /** Milliseconds since the last request ended; 0 while one is in progress. */
+  requestsQuietFor(): number {
+    return this.#requests > 0 ? 0 : performance.now() - this.#lastRequestEnd;
   }
 
-  /** null: background work may run now; otherwise a promise that resolves when it may. */
+  /**
+   * For background work (the review queue's `startGate`): null when neither a request nor a hand-off
+   * has been in progress for `quietMs`; otherwise a promise that resolves at the next such lull, or
+   * after `maxWaitMs`.
+   */
   lull(): Promise<void> | null {
     if (this.#waiters.length === 0 && this.#quietFor() >= this.quietMs) return null;
     if (this.#waiters.length === 0) this.#waitingSince = performance.now();
@@ -85,20 +94,8 @@ export class RequestActivity {
     return wait;
   }
 
-  /** How long neither a request nor a hand-off to Probot has been in progress. */
   #quietFor(): number {
-    return this.#active > 0 || this.#handOffs > 0 ? 0 : performance.now() - this.#lastEnd;
-  }
-
-  #lastReqEnd = Number.NEGATIVE_INFINITY;
-  /** EXPERIMENT: resolves when no request has been in progress for quietMs (hand-offs ignored). */
-  async requestLull(): Promise<void> {
-    const since = performance.now();
-    for (;;) {
-      const quiet = this.#active > 0 ? 0 : performance.now() - this.#lastReqEnd;
-      if (quiet >= this.quietMs || performance.now() - since >= this.maxWaitMs) return;
-      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(this.quietMs - quiet))));
-    }
+    return this.#requests > 0 || this.#handOffs > 0 ? 0 : performance.now() - this.#lastEnd;
   }
 
   #check(): void {
@@ -109,11 +106,10 @@ export class RequestActivity {
       for (const resolve of this.#waiters.splice(0)) resolve();
       return;
     }
-    const next = Math.min(this.quietMs - quiet, this.maxWaitMs - waited);
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.#check();
-    }, Math.max(1, Math.ceil(next)));
+    }, Math.max(1, Math.ceil(Math.min(this.quietMs - quiet, this.maxWaitMs - waited))));
   }
 }
 
@@ -143,9 +139,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+/** First line of each error's message: never a payload, never a stack. */
 function describeError(error: unknown): string {
-  const errors = error instanceof AggregateError ? error.errors : [error];
-  return errors.map((e: unknown) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300)).join('; ');
+  const errors: unknown[] = error instanceof AggregateError ? error.errors : [error];
+  return errors.map((e) => String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 300)).join('; ');
 }
 
 const header = (req: IncomingMessage, name: string): string | undefined => {
@@ -153,23 +150,52 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-export function createAppServer(options: AppServerOptions): Server {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A delivery answered 202 and not yet given to Probot. */
+interface Accepted {
+  id: string;
+  name: string;
+  /** Kept as bytes, parsed again at hand-off: a burst's payloads are not live objects meanwhile. */
+  body: Buffer;
+  since: number;
+}
+
+export function createAppServer(options: AppServerOptions): AppServer {
   const path = options.webhookPath ?? '/api/github/webhooks';
   const activity = options.activity;
   // Prepared once rather than for every delivery.
   const secret = createSecretKey(Buffer.from(options.secret, 'utf8'));
-  const waiting: { id: string; name: string; payload: unknown }[] = [];
+  const accepted: Accepted[] = [];
+  /** Accepted deliveries not yet taken by Probot, including the one being handed off. */
+  let untaken = 0;
   let draining = false;
-  return createServer((req, res) => {
+  let flushing = 0;
+  let wake: (() => void) | null = null;
+  let takenWaiters: (() => void)[] = [];
+
+  const server = createServer((req, res) => {
     if (activity) {
-      activity.begin();
-      res.once('close', () => activity.end());
+      activity.requestStarted();
+      res.once('close', () => activity.requestEnded());
     }
     void route(req, res).catch((error: unknown) => {
       options.log.error({ err: (error as Error).message }, 'request failed');
       if (!res.headersSent) send(res, 500, { error: 'internal error' });
     });
-  });
+  }) as AppServer;
+
+  server.handOffAll = async () => {
+    if (untaken === 0) return;
+    flushing++;
+    wake?.();
+    try {
+      await new Promise<void>((resolve) => takenWaiters.push(resolve));
+    } finally {
+      flushing--;
+    }
+  };
+  return server;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -198,54 +224,83 @@ export function createAppServer(options: AppServerOptions): Server {
       send(res, 401, { error: 'signature does not match' });
       return;
     }
-    let payload: unknown;
     try {
-      payload = JSON.parse(body.toString('utf8'));
+      JSON.parse(body.toString('utf8'));
     } catch {
       send(res, 400, { error: 'payload is not JSON' });
       return;
     }
-    // GitHub only needs to know the delivery arrived; Probot (and the queue behind it) gets it after
-    // the answer is written. Whatever fails there is logged by delivery id, never with the payload.
+    // GitHub only needs to know the delivery arrived: answer now, give it to Probot afterwards.
     send(res, 202, 'accepted\n');
-    handOff({ id, name, payload: process.env.ACK_HANDOFF === 'lull-raw' ? body.toString('utf8') : payload });
-  }
-
-  /** Deliveries answered and not yet given to Probot, oldest first. */
-  function handOff(delivery: { id: string; name: string; payload: unknown }): void {
-    waiting.push(delivery);
+    accepted.push({ id, name, body, since: performance.now() });
+    untaken++;
     activity?.handOffStarted();
     if (!draining) {
       draining = true;
-      setImmediate(() => void drain());
+      void drain();
     }
   }
 
   /**
-   * Gives waiting deliveries to Probot one after the other, in arrival order, and yields to the event
-   * loop every HAND_OFF_SLICE_MS: requests that arrive meanwhile are answered between two slices,
-   * instead of after a whole burst's hand-offs.
+   * Gives accepted deliveries to Probot one after the other, in arrival order, never in the turn of
+   * the event loop that answered them. With `activity`, waits for a lull in requests first (or until
+   * the oldest has waited `maxWaitMs`), and yields after every HAND_OFF_SLICE_MS so requests that
+   * arrive meanwhile are answered in between.
    */
   async function drain(): Promise<void> {
-    const MODE = process.env.ACK_HANDOFF ?? 'immediate';
-    if (MODE !== 'immediate' && activity) await activity.requestLull();
+    await nextTurn();
     let slice = performance.now();
-    for (let delivery = waiting.shift(); delivery; delivery = waiting.shift()) {
-      const { id, name } = delivery;
-      const payload = typeof delivery.payload === 'string' ? JSON.parse(delivery.payload) : delivery.payload;
-      try {
-        await options.probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
-      } catch (error) {
-        options.log.error({ delivery: id, event: name, err: describeError(error) }, 'webhook handling failed after the 202');
-      } finally {
-        activity?.handOffDone();
+    while (accepted.length > 0) {
+      const hold = holdFor(accepted[0]!);
+      if (hold > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            wake = null;
+            resolve();
+          }, hold);
+          wake = () => {
+            clearTimeout(timer);
+            wake = null;
+            resolve();
+          };
+        });
+        slice = performance.now();
+        continue;
       }
-      if (waiting.length > 0 && performance.now() - slice >= HAND_OFF_SLICE_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (MODE !== 'immediate' && activity) await activity.requestLull();
+      await give(accepted.shift()!);
+      if (accepted.length > 0 && performance.now() - slice >= HAND_OFF_SLICE_MS) {
+        await nextTurn();
         slice = performance.now();
       }
     }
     draining = false;
+  }
+
+  /** How long the oldest accepted delivery should still wait before it goes to Probot. */
+  function holdFor(oldest: Accepted): number {
+    if (!activity || flushing > 0) return 0;
+    const quiet = activity.requestsQuietFor();
+    const waited = performance.now() - oldest.since;
+    if (quiet >= activity.quietMs || waited >= activity.maxWaitMs) return 0;
+    return Math.max(1, Math.ceil(Math.min(activity.quietMs - quiet, activity.maxWaitMs - waited)));
+  }
+
+  /** Probot's handlers (app.ts) de-duplicate and queue; a failure is logged by delivery id, never with the payload. */
+  async function give(delivery: Accepted): Promise<void> {
+    const { id, name } = delivery;
+    try {
+      const payload: unknown = JSON.parse(delivery.body.toString('utf8'));
+      await options.probot.receive({ id, name, payload } as Parameters<Probot['receive']>[0]);
+    } catch (error) {
+      options.log.error({ delivery: id, event: name, err: describeError(error) }, 'webhook handling failed after the 202');
+    } finally {
+      activity?.handOffEnded();
+      untaken--;
+      if (untaken === 0) {
+        const waiters = takenWaiters;
+        takenWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
   }
 }

@@ -220,6 +220,9 @@ export class CodeModel {
       ThrowStatement: (node) => void this.throws.push(node as TSESTree.ThrowStatement),
       ClassDeclaration: (node) => void this.classes.push(node as TSESTree.ClassDeclaration),
       ClassExpression: (node) => void this.classes.push(node as TSESTree.ClassExpression),
+      'Program:exit': () => {
+        this.traversed = true;
+      },
     };
   }
 
@@ -304,7 +307,28 @@ export class CodeModel {
   }
 
   callsIn(region: Region): CallLike[] {
-    return this.calls.filter((call) => this.regionOf(call) === region).sort((a, b) => a.range[0] - b.range[0]);
+    // Grouped once for all regions (rules ask per region, many times); callers get their own copy.
+    // Before the traversal has listed every call, answer from the calls seen so far, uncached.
+    if (!this.traversed) return this.calls.filter((call) => this.regionOf(call) === region).sort((a, b) => a.range[0] - b.range[0]);
+    if (!this.callsByRegion) {
+      this.callsByRegion = new Map();
+      for (const call of this.calls) {
+        const owner = this.regionOf(call);
+        const list = this.callsByRegion.get(owner);
+        if (list) list.push(call);
+        else this.callsByRegion.set(owner, [call]);
+      }
+      for (const list of this.callsByRegion.values()) list.sort((a, b) => a.range[0] - b.range[0]);
+    }
+    return this.callsByRegion.get(region)?.slice() ?? [];
+  }
+
+  private callsByRegion: Map<Region, CallLike[]> | null = null;
+  /** Set when the collector's traversal has finished: lists and the indexes built on them are complete from then on. */
+  private traversed = false;
+
+  get complete(): boolean {
+    return this.traversed;
   }
 
   /** The enclosing function's name, qualified by its enclosing named functions: `start>eachMessage`. */
@@ -1103,6 +1127,16 @@ export class CodeModel {
 
   /** The class a receiver is an instance of, from `new K()` or a `: K` annotation. */
   classNameOf(node: TSESTree.Node): string | null {
+    const cached = this.classNames.get(node);
+    if (cached !== undefined) return cached;
+    const name = this.computeClassName(node);
+    if (this.traversed) this.classNames.set(node, name);
+    return name;
+  }
+
+  private readonly classNames = new WeakMap<TSESTree.Node, string | null>();
+
+  private computeClassName(node: TSESTree.Node): string | null {
     const target = unwrap(node);
     const fromType = (type: TSESTree.TypeNode | undefined): string | null =>
       type?.type === 'TSTypeReference' && type.typeName.type === 'Identifier' ? type.typeName.name : null;

@@ -106,7 +106,7 @@ function indexOf(model: CodeModel): Index {
     list.push(node);
     built.functions.set(node.id.name, list);
   }
-  indexes.set(model, index);
+  if (model.complete) indexes.set(model, index);
   return index;
 }
 

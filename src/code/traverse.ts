@@ -20,35 +20,59 @@ export function traverse(root: TSESTree.Node, listeners: ListenerMap[]): void {
   const enter = new Map<string, NodeListener[]>();
   const exit = new Map<string, NodeListener[]>();
   for (const map of listeners) {
-    for (const [key, fn] of Object.entries(map)) {
+    for (const key in map) {
+      const fn = map[key];
       if (!fn) continue;
-      const [type, phase] = key.split(':');
-      const target = phase === 'exit' ? exit : enter;
-      const list = target.get(type!) ?? [];
-      list.push(fn);
-      target.set(type!, list);
+      const colon = key.indexOf(':');
+      const type = colon === -1 ? key : key.slice(0, colon);
+      const target = colon !== -1 && key.slice(colon + 1) === 'exit' ? exit : enter;
+      const list = target.get(type);
+      if (list) list.push(fn);
+      else target.set(type, [fn]);
     }
   }
-  const fire = (table: Map<string, NodeListener[]>, node: TSESTree.Node) => {
-    const fns = table.get(node.type);
-    if (fns) for (const fn of fns) fn(node);
-    const any = table.get('*');
-    if (any) for (const fn of any) fn(node);
+  // `*` listeners are merged into every type's list up front, so a node costs one lookup per phase.
+  const anyEnter = enter.get('*') ?? [];
+  const anyExit = exit.get('*') ?? [];
+  enter.delete('*');
+  exit.delete('*');
+  const resolved = (table: Map<string, NodeListener[]>, any: NodeListener[]) => {
+    const cache = new Map<string, NodeListener[] | null>();
+    return (type: string): NodeListener[] | null => {
+      let fns = cache.get(type);
+      if (fns === undefined) {
+        const own = table.get(type) ?? [];
+        fns = own.length + any.length > 0 ? [...own, ...any] : null;
+        cache.set(type, fns);
+      }
+      return fns;
+    };
   };
+  const enterFor = resolved(enter, anyEnter);
+  const exitFor = resolved(exit, anyExit);
+  // Index loops rather than for-of: this runs for every node of every file and must not allocate.
   const visit = (node: TSESTree.Node, parent: TSESTree.Node | undefined, depth: number): void => {
     if (depth > MAX_DEPTH) throw new TraversalTooDeep();
     if (parent) (node as { parent?: TSESTree.Node }).parent = parent;
-    fire(enter, node);
-    const keys = visitorKeys[node.type] ?? [];
-    for (const key of keys) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const item of child) if (isNode(item)) visit(item, node, depth + 1);
-      } else if (isNode(child)) {
-        visit(child, node, depth + 1);
+    const type = node.type;
+    const onEnter = enterFor(type);
+    if (onEnter) for (let i = 0; i < onEnter.length; i++) onEnter[i]!(node);
+    const keys = visitorKeys[type];
+    if (keys) {
+      for (let k = 0; k < keys.length; k++) {
+        const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+        if (Array.isArray(child)) {
+          for (let i = 0; i < child.length; i++) {
+            const item = child[i] as unknown;
+            if (isNode(item)) visit(item, node, depth + 1);
+          }
+        } else if (isNode(child)) {
+          visit(child, node, depth + 1);
+        }
       }
     }
-    fire(exit, node);
+    const onExit = exitFor(type);
+    if (onExit) for (let i = 0; i < onExit.length; i++) onExit[i]!(node);
   };
   visit(root, undefined, 0);
 }

@@ -121,7 +121,7 @@ function indexOf(model: CodeModel): FlowIndex {
       if (root) push(index.memberAssignments, root.name, node);
     }
   }
-  indexes.set(model, index);
+  if (model.complete) indexes.set(model, index);
   return index;
 }
 
@@ -153,6 +153,10 @@ function paramType(param: TSESTree.Node): TSESTree.TypeNode | null {
 }
 
 function paramPath(param: TSESTree.Node, name: string): (string | number)[] | null {
+  // The common shapes (`x`, `x = 1`, `private x`) without building the binding list.
+  const plain = param.type === 'TSParameterProperty' ? param.parameter : param;
+  if (plain.type === 'Identifier') return plain.name === name ? [] : null;
+  if (plain.type === 'AssignmentPattern' && plain.left.type === 'Identifier') return plain.left.name === name ? [] : null;
   const found: { name: string; path: (string | number)[] }[] = [];
   patternBindings(param.type === 'TSParameterProperty' ? param.parameter : param, [], found);
   return found.find((f) => f.name === name)?.path ?? null;
@@ -167,7 +171,7 @@ export function definitionOf(model: CodeModel, id: TSESTree.Identifier): Definit
   let def = definitions.get(id);
   if (!def) {
     def = computeDefinition(model, id);
-    definitions.set(id, def);
+    if (model.complete) definitions.set(id, def);
   }
   return def;
 }
@@ -259,7 +263,7 @@ export function originOf(model: CodeModel, node: TSESTree.Node, depth = 0): Orig
   let origin = origins.get(node);
   if (!origin) {
     origin = computeOrigin(model, node, 0);
-    origins.set(node, origin);
+    if (model.complete) origins.set(node, origin);
   }
   return origin;
 }

@@ -176,8 +176,9 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
 
   // Built outside the per-file loop on purpose: closures a rule keeps past its file (repository-wide
   // exits) must not hold the file's syntax tree or model through a shared scope.
-  function contextFor(rule: CodeRule, file: CodeFileInput, state: FileState) {
-    const severity = resolveRuleSettings(config, rule.meta.id).severity;
+  const severities = new Map(active.map((rule) => [rule, resolveRuleSettings(config, rule.meta.id).severity] as const));
+  function contextFor(rule: CodeRule, file: CodeFileInput, state: FileState, facts: CodeFacts | undefined) {
+    const severity = severities.get(rule);
     return {
       path: file.path,
       side,
@@ -191,7 +192,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       get crossFile() {
         return crossFile();
       },
-      ...(options.factsFor ? { facts: options.factsFor(file.path) } : {}),
+      ...(facts ? { facts } : {}),
       importedModels: () => {
         const model = state.model;
         if (!model) return [];
@@ -246,8 +247,9 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const listeners: ListenerMap[] = [model.collector()];
     const exits: (() => void)[] = [];
     if (reportPaths.has(file.path)) {
+      const facts = options.factsFor?.(file.path);
       for (const rule of active) {
-        const context = contextFor(rule, file, state);
+        const context = contextFor(rule, file, state, facts);
         let visitors: ListenerMap;
         try {
           visitors = rule.create(context) as ListenerMap;

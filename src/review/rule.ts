@@ -72,6 +72,7 @@ export interface CodeRuleContext<MessageIds extends string = string> {
   readonly path: string;
   readonly side: Side;
   readonly sourceText: string;
+  /** The file's code model: its lists and indexes are complete in `Program:exit`, partial before. */
   readonly model: CodeModel;
   readonly config: Config;
   /** Null when the repository's docs were not listed (a single-file run). */
