@@ -1630,6 +1630,9 @@ function thisMethodIs(member: TSESTree.MemberExpression, fn: FunctionLike): bool
 function recursionConstructs(model: CodeModel): RetryConstruct[] {
   const out: RetryConstruct[] = [];
   for (const fn of model.functions) {
+    // A retry by recursion re-calls from a catch clause: no `catch` in the function's text, no walk.
+    const catchAt = model.text.indexOf('catch', fn.range[0]);
+    if (catchAt === -1 || catchAt >= fn.range[1]) continue;
     const isSelf = selfReference(model, fn);
     if (!isSelf) continue;
     const tries = findAll(fn.body, (n): n is TSESTree.TryStatement => n.type === 'TryStatement' && !!n.handler, { intoFunctions: false });

@@ -449,9 +449,11 @@ function collectFacts(
     analysedPaths: [...reported].sort(),
   };
   for (const file of files) {
-    file.text.split(/\r?\n/).forEach((line, i) => {
-      if (/\/\/\s*Pattern:/.test(line)) facts.patternComments!.push({ path: file.path, line: i + 1, library: 'comment' });
-    });
+    // Most files have none: find the comments first, count lines only for those found.
+    for (const match of file.text.matchAll(/\/\/[ \t]*Pattern:/g)) {
+      const line = lineAt(file.text, match.index!);
+      if (!facts.patternComments!.some((c) => c.path === file.path && c.line === line)) facts.patternComments!.push({ path: file.path, line, library: 'comment' });
+    }
   }
   for (const summary of summaries.values()) {
     if (!summary.reported) continue;
@@ -465,6 +467,12 @@ function collectFacts(
     facts.regionsWithWriteAndPublish += summary.regionsWithWriteAndPublish;
   }
   return facts;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line += 1;
+  return line;
 }
 
 /** One verdict per touched feature; the headline verdict is the lowest tier (review-output.md §9.3). */
