@@ -17,14 +17,12 @@
 // --profile adds a CPU profile of the engine's warm run (self time by area and function); the
 // profiler slows that run, so take the figures from a run without it.
 import { execFileSync, spawn } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePullRequest, type BenchPr } from '../bench/generate.js';
+import { ackLatency } from './bench-acks.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -324,135 +322,6 @@ async function requestsPerReview(sizes: number[]): Promise<{ size: number; reque
     await stack.close();
   }
   return out;
-}
-
-interface AckSummary {
-  p50: number;
-  p99: number;
-  max: number;
-  statuses: Record<string, number>;
-}
-
-/** The load generator's own latency: the same requests to a child process that answers 202 at once. */
-async function loadGeneratorFloor(payloads: string[]): Promise<AckSummary> {
-  const server = spawn(process.execPath, ['-e', `require('node:http').createServer((q, s) => { const c = []; q.on('data', (d) => c.push(d)); q.on('end', () => { JSON.parse(Buffer.concat(c).toString()); s.writeHead(202).end('accepted'); }); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  try {
-    const port = await new Promise<number>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-    const one = async (body: string) => {
-      const started = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', 'x').update(body).digest('hex')}` } });
-      await res.text();
-      return { ms: performance.now() - started, status: res.status };
-    };
-    await one('{}');
-    const results = await Promise.all(payloads.map(one));
-    const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-    const at = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]!;
-    return { p50: at(0.5), p99: at(0.99), max: ms[ms.length - 1]!, statuses: { 202: results.length } };
-  } finally {
-    server.kill();
-  }
-}
-
-async function ackLatency(burst: number): Promise<{ burst: number; floor: AckSummary; paced: AckSummary } & AckSummary> {
-  const { GitHubSimulator } = await import('../test/simulator/github-simulator.js');
-  const { FixtureRepo, readSnapshot } = await import('../test/simulator/fixture-repo.js');
-  const { pullRequestEvent } = await import('../test/simulator/payloads.js');
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
-  const secret = 'bench-webhook-secret';
-  const sim = new GitHubSimulator({ appId: 4242, appSlug: 'arch-review', publicKeyPem: publicKey });
-  const host = await sim.listen();
-  const repo = await FixtureRepo.create();
-  const dir = mkdtempSync(join(tmpdir(), 'arch-review-bench-'));
-  const files = readSnapshot(join(ROOT, 'fixtures/demo/base'));
-  const base = await repo.commit(files);
-  const placeOrder = readFileSync(join(ROOT, 'fixtures/demo/head/services/orders/src/place-order.ts'), 'utf8');
-  const heads: string[] = [];
-  for (let i = 0; i < 10; i++) heads.push(await repo.commit({ ...files, 'services/orders/src/place-order.ts': `${placeOrder}// ${i}\n` }, base));
-  const payloads: string[] = [];
-  for (let i = 0; i < burst; i++) {
-    const coords = { owner: `org${i % 20}`, name: 'service', installationId: 2000 + (i % 20) };
-    if (i < 20) sim.addRepo(coords.owner, coords.name, repo, base);
-    const number = 1 + Math.floor(i / 20);
-    const head = heads[(number - 1) % heads.length]!;
-    sim.openPull(coords.owner, coords.name, number, base, head);
-    payloads.push(JSON.stringify(pullRequestEvent('opened', coords, { number, head, base })));
-  }
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  // BENCH_APP_PROFILE=<dir>: a CPU profile of the App during the burst (to see where ack time goes).
-  const profileDir = process.env.BENCH_APP_PROFILE;
-  const app = spawn(process.execPath, [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), '--import', 'tsx', join(ROOT, 'src/app/main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      APP_ID: '4242',
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: secret,
-      GHE_HOST: host,
-      GHE_PROTOCOL: 'http',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RUN_JOURNAL: join(dir, 'runs.json'),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if (i > 600) throw new Error('the App did not start');
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    // Warm the path once (first delivery loads Probot's webhook code), then the burst.
-    const sign = (body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    const deliver = async (body: string, id: string) => {
-      const started = performance.now();
-      const res = await fetch(`${url}/api/github/webhooks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': id, 'x-hub-signature-256': sign(body) },
-        body,
-      });
-      await res.text();
-      return { ms: performance.now() - started, status: res.status };
-    };
-    await deliver(JSON.stringify({ zen: 'warm-up', hook_id: 1 }), 'warm-up');
-    const summary = (results: { ms: number; status: number }[]) => {
-      const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-      const statuses: Record<string, number> = {};
-      for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      const at = (p: number) => ms[Math.min(ms.length - 1, Math.ceil(p * ms.length) - 1)]!;
-      return { p50: at(0.5), p99: at(0.99), max: ms[ms.length - 1]!, statuses };
-    };
-    // All at once: one process opening `burst` connections in the same instant.
-    const atOnce = summary(await Promise.all(payloads.map((body, i) => deliver(body, `bench-${i}`))));
-    // The same load generator against a server that only reads the body and answers 202: its own floor.
-    const floor = await loadGeneratorFloor(payloads);
-    // Paced: a second burst of `burst` new deliveries over one second, while the first burst's reviews run.
-    const paced: Promise<{ ms: number; status: number }>[] = [];
-    for (let i = 0; i < payloads.length; i++) {
-      paced.push(deliver(payloads[i]!, `bench-paced-${i}`));
-      await new Promise((r) => setTimeout(r, 1000 / payloads.length));
-    }
-    const pacedSummary = summary(await Promise.all(paced));
-    return { burst, ...atOnce, floor, paced: pacedSummary };
-  } finally {
-    if (profileDir) {
-      app.kill('SIGTERM');
-      await new Promise((resolve) => app.once('exit', resolve));
-    } else app.kill('SIGKILL');
-    await sim.close();
-    repo.remove();
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 function machine(): string[] {

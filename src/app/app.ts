@@ -231,7 +231,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
 
   function enqueue(task: QueueTask<JobData>, context: Context): void {
     const result = queue.enqueue(task);
-    // Journaled as soon as it is accepted: the 202 tells GitHub never to send this delivery again.
+    // Journaled as soon as it is queued: after its 202 (server.ts), GitHub never sends this delivery again.
     if ((result === 'queued' || result === 'coalesced') && task.data.type === 'review') journal?.put(task.data.installationId, task.data.job);
     context.log.info({ key: task.key, sha: task.headSha, result }, 'review task');
     if (result === 'full') {

@@ -267,7 +267,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
         slice = performance.now();
         continue;
       }
-      await give(accepted.shift()!);
+      // Probot's handlers only enqueue, so a hand-off settles within this turn; one that waits on I/O
+      // does not hold up the deliveries behind it.
+      await Promise.race([give(accepted.shift()!), nextTurn()]);
       if (accepted.length > 0 && performance.now() - slice >= HAND_OFF_SLICE_MS) {
         await nextTurn();
         slice = performance.now();
