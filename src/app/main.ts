@@ -9,6 +9,9 @@ import { createArchReviewApp } from './app.js';
 import { RunJournal } from './journal.js';
 import { archReviewOctokit } from './octokit.js';
 import { createAppServer, RequestActivity } from './server.js';
+import { limitHeapGrowth } from '../runtime/heap.js';
+
+limitHeapGrowth();
 
 const env = process.env;
 if (!env.APP_ID || !(env.PRIVATE_KEY || env.PRIVATE_KEY_PATH) || !env.WEBHOOK_SECRET) {
