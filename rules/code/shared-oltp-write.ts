@@ -30,8 +30,9 @@ export function detectSharedOltpWrites(index: CrossFileIndex, config: Config, pa
   const ignored = new Set(resolveRuleSettings(config, 'shared-oltp-write').ignore.map(tableKey));
   const hits: SharedOltpHit[] = [];
   const duplicatesReported = new Set<string>();
-  const writes = [...index.writesByTarget.values()].flat()
-    .filter((w) => (path === undefined || w.path === path) && w.service !== null && !ignored.has(w.key))
+  const inScope = path === undefined ? [...index.writesByTarget.values()].flat() : writesByPath(index).get(path) ?? [];
+  const writes = inScope
+    .filter((w) => w.service !== null && !ignored.has(w.key))
     .sort((a, b) => a.path.localeCompare(b.path) || a.start - b.start);
   for (const write of writes) {
     const service = write.service!;
@@ -52,8 +53,7 @@ export function detectSharedOltpWrites(index: CrossFileIndex, config: Config, pa
       if (others.length > 0) hits.push({ kind: 'co-written', write, others });
     }
   }
-  const writers = new Set([...index.writesByTarget.values()].flat()
-    .filter((w) => (path === undefined || w.path === path) && w.service !== null).map((w) => w.service!));
+  const writers = new Set(inScope.filter((w) => w.service !== null).map((w) => w.service!));
   for (const shared of index.sharedDatabases) {
     if (ignored.has(tableKey(shared.database.split('/').pop() ?? ''))) continue;
     for (const service of writers) {
@@ -63,6 +63,24 @@ export function detectSharedOltpWrites(index: CrossFileIndex, config: Config, pa
     }
   }
   return hits;
+}
+
+// The rule runs once per file against one index: group its writes by file once, not per file.
+const byPathCache = new WeakMap<CrossFileIndex, Map<string, WriteSite[]>>();
+function writesByPath(index: CrossFileIndex): Map<string, WriteSite[]> {
+  let map = byPathCache.get(index);
+  if (!map) {
+    map = new Map();
+    for (const list of index.writesByTarget.values()) {
+      for (const write of list) {
+        const own = map.get(write.path);
+        if (own) own.push(write);
+        else map.set(write.path, [write]);
+      }
+    }
+    byPathCache.set(index, map);
+  }
+  return map;
 }
 
 const SHARED_WRITE_TAIL =

@@ -1,6 +1,6 @@
 // The HTTP front: webhook deliveries and a health endpoint. Signatures are checked here, before
 // Probot sees a byte, because Probot logs the whole payload of a delivery with a bad signature; an
-// unsigned or forged delivery is answered 401 and logged by delivery id only.
+// unsigned or forged delivery is answered 400 (issue 6) and logged by delivery id only.
 //
 // A verified delivery is answered 202 at once and handed to Probot afterwards, never on the
 // response path: Probot building a context and an Octokit for it, de-duplication and queueing
@@ -221,7 +221,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     if (!id || !name || !signatureMatches(secret, body, header(req, 'x-hub-signature-256'))) {
       // Nothing from an unverified body is logged: it is untrusted and may carry anything.
       options.log.warn({ delivery: id ?? null, event: name ?? null }, 'webhook rejected: missing or invalid signature');
-      send(res, 401, { error: 'signature does not match' });
+      send(res, 400, { error: 'signature does not match' });
       return;
     }
     try {

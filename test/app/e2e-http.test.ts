@@ -144,7 +144,7 @@ describe('the App over HTTP against the GitHub simulator', () => {
     const secretWord = 'do-not-log-this-payload-7f3a';
     const payload = { ...pullRequestEvent('opened', REPO, { number, head, base }), marker: secretWord };
     const res = await stack.send('pull_request', payload, { secret: 'wrong-secret' });
-    assert.equal(res.status, 401);
+    assert.equal(res.status, 400);
     assert.ok(stack.logs.some((l) => l.text.includes('invalid signature')));
     assert.ok(!stack.logs.some((l) => l.text.includes(secretWord)));
     assert.equal(APP_ID, 4242);

@@ -102,7 +102,7 @@ describe('webhook hand-off after the 202', () => {
     assert.ok(!front.logs.some((l) => l.text.includes(marker)), 'the payload is not logged');
   });
 
-  it('a bad signature is answered 401 and never handed off', async () => {
+  it('a bad signature is answered 400 and never handed off', async () => {
     const received: string[] = [];
     const front = await start(new RequestActivity({ quietMs: 1 }), (id) => void received.push(id));
     closers.push(front.close);
@@ -112,7 +112,7 @@ describe('webhook hand-off after the 202', () => {
       headers: { 'x-github-event': 'pull_request', 'x-github-delivery': 'forged', 'x-hub-signature-256': 'sha256=00' },
       body: '{}',
     });
-    assert.equal(res.status, 401);
+    assert.equal(res.status, 400);
     await front.server.handOffAll();
     await sleep(20);
     assert.deepEqual(received, []);
