@@ -4,7 +4,6 @@
 // `axios.create(config)`), which the role model deliberately does not track. Pure functions over a
 // CodeModel; the per-file index is built once per model and cached.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import { isFunction, keyName, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
 import type { CodeModel } from './model.js';
 
@@ -32,27 +31,9 @@ interface FlowIndex {
 
 const indexes = new WeakMap<CodeModel, FlowIndex>();
 
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
-
-/** Calls `visit` on every node below `root` (parents before children), skipping nothing. */
-export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolean | void): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (visit(node) === false) continue;
-    const keys = visitorKeys[node.type] ?? [];
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const child = (node as unknown as Record<string, unknown>)[keys[i]!];
-      if (Array.isArray(child)) {
-        for (let j = child.length - 1; j >= 0; j--) if (isNode(child[j])) stack.push(child[j] as TSESTree.Node);
-      } else if (isNode(child)) {
-        stack.push(child);
-      }
-    }
-  }
-}
+/** The depth-first walk shared with values.ts (a visitor returning false skips the subtree). */
+export { walk } from './values.js';
+import { walk } from './values.js';
 
 export function scopeOf(node: TSESTree.Node): Scope {
   let current = parentOf(node);

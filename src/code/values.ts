@@ -15,7 +15,7 @@ export type Declaration =
 
 
 /** Depth-first walk over child nodes (parent pointers are not followed). */
-export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void | false): void {
+export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolean | void): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
