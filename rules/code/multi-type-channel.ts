@@ -154,6 +154,8 @@ function attributeString(model: CodeModel, node: TSESTree.Node): string | null {
 }
 
 function cloudEventType(model: CodeModel, message: MessageFacts): string | null {
+  // Only the CloudEvents SDK makes a CloudEvent: a file that never names it has none to find.
+  if (!model.text.includes('cloudevents')) return null;
   let found: string | null = null;
   const nodes = [message.payload, ...message.metadataNodes].filter((n): n is TSESTree.Node => n !== null);
   for (const node of nodes) {

@@ -190,14 +190,17 @@ function isBase64(model: CodeModel, node: TSESTree.Node): boolean {
 
 /** A call that produces a large value: a file read, an HTTP / stream body in memory, an unbounded query. */
 function sourceCall(model: CodeModel, call: TSESTree.CallExpression): Evidence | null {
-  const text = model.text.slice(call.range[0], call.range[1]).replace(/\s+/g, ' ');
-  const short = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  // Most calls are not evidence: the call's text is cut only for one that is.
+  const short = () => {
+    const text = model.text.slice(call.range[0], call.range[1]).replace(/\s+/g, ' ');
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
   const fn = originOf(model, call.callee);
   if (fn.kind === 'module') {
     const last = fn.path.at(-1) ?? '';
-    if (FS_MODULES.has(fn.module) && FS_READS.has(last)) return { kind: 'file-content', text: `file contents from \`${short}\``, node: call };
+    if (FS_MODULES.has(fn.module) && FS_READS.has(last)) return { kind: 'file-content', text: `file contents from \`${short()}\``, node: call };
     if (STREAM_CONSUMERS.has(fn.module) && ['buffer', 'arrayBuffer', 'blob'].includes(last)) {
-      return { kind: 'binary-body', text: `a stream read into memory by \`${short}\``, node: call };
+      return { kind: 'binary-body', text: `a stream read into memory by \`${short()}\``, node: call };
     }
   }
   const callee = unwrap(call.callee);
@@ -206,11 +209,11 @@ function sourceCall(model: CodeModel, call: TSESTree.CallExpression): Evidence |
   if (!method) return null;
   const receiver = unwrap(callee.object);
   if (method === 'concat' && receiver.type === 'Identifier' && receiver.name === 'Buffer') {
-    return { kind: 'binary-body', text: `a stream or body collected with \`${short}\``, node: call };
+    return { kind: 'binary-body', text: `a stream or body collected with \`${short()}\``, node: call };
   }
-  if (BODY_READS.has(method) && call.arguments.length === 0) return { kind: 'binary-body', text: `a response body read into memory by \`${short}\``, node: call };
+  if (BODY_READS.has(method) && call.arguments.length === 0) return { kind: 'binary-body', text: `a response body read into memory by \`${short()}\``, node: call };
   if (method === 'transformToString' && stringOf(model, call.arguments[0]) === 'base64') {
-    return { kind: 'base64', text: `an object body read as base64 by \`${short}\``, node: call };
+    return { kind: 'base64', text: `an object body read as base64 by \`${short()}\``, node: call };
   }
   return unboundedQuery(model, call, method, short);
 }
@@ -220,10 +223,10 @@ const SQL_AGGREGATE = /^\s*select\s+(count|sum|min|max|avg|exists)\s*\(/i;
 const SQL_KEY_LOOKUP = /\bwhere\s+[\w."]*\bid\s*=/i;
 
 /** rules.md rule 47 step 2: a read with no take / limit serialised whole. */
-function unboundedQuery(model: CodeModel, call: TSESTree.CallExpression, method: string, short: string): Evidence | null {
+function unboundedQuery(model: CodeModel, call: TSESTree.CallExpression, method: string, short: () => string): Evidence | null {
   const callee = call.callee as TSESTree.MemberExpression;
   const owner = model.roleOf(callee.object);
-  const found = (what: string): Evidence => ({ kind: 'unbounded-query', text: `the whole result of \`${short}\` (${what})`, node: call });
+  const found = (what: string): Evidence => ({ kind: 'unbounded-query', text: `the whole result of \`${short()}\` (${what})`, node: call });
   if (owner?.role === 'prisma.delegate' && method === 'findMany') {
     const take = call.arguments[0] ? lookupProperty(model, call.arguments[0], 'take') : { state: 'absent' as const };
     return take.state === 'absent' ? found('no take') : null;

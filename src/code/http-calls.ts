@@ -52,8 +52,20 @@ function httpLibraryOf(model: CodeModel, node: TSESTree.Node): { library: HttpCa
   return null;
 }
 
+// Every client recognised here is named in the file's text (an import of axios, got, undici or
+// @nestjs/axios, or a call to fetch); a file naming none has no HTTP call to resolve.
+const mentionsClient = new WeakMap<CodeModel, boolean>();
+function mayCallHttp(model: CodeModel): boolean {
+  let yes = mentionsClient.get(model);
+  if (yes === undefined) {
+    yes = /fetch|axios|got|undici/.test(model.text);
+    mentionsClient.set(model, yes);
+  }
+  return yes;
+}
+
 export function httpCallOf(model: CodeModel, call: CallLike): HttpCall | null {
-  if (call.type !== 'CallExpression') return null;
+  if (call.type !== 'CallExpression' || !mayCallHttp(model)) return null;
   const callee = calleeOf(call);
   const args = argumentsOf(call);
   if (callee.type === 'Identifier') {
