@@ -14,7 +14,7 @@ import type { Config } from '../config/schema.js';
 import { compiledPatterns } from '../config/patterns.js';
 import { formatMessage, type CodeRule, type DeclaredChannels, type ReportDescriptor } from './rule.js';
 import { applyCodeSuppressions, collectSuppressions, type Suppression } from './code-suppressions.js';
-import { buildCrossFileIndex, crossFileContribution, type CrossFileContribution, type CrossFileIndex, type RepoFile } from './cross-file.js';
+import { buildCrossFileIndex, crossFileContribution, serviceResolver, type CrossFileContribution, type CrossFileIndex, type RepoFile } from './cross-file.js';
 import { nodeAnchor, nodeLocation } from './node-anchor.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CoverageSkip, RawFinding, Side } from './types.js';
@@ -133,6 +133,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const suppressions = new Map<string, Suppression[]>();
   const summaries = new Map<string, S>();
   const contributions: CrossFileContribution[] = [];
+  const serviceOf = serviceResolver(config, options.crossFileSources?.paths);
   const repositoryExits: (() => void)[] = [];
   let crossFileIndex: CrossFileIndex | undefined;
   const crossFile = () =>
@@ -162,7 +163,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     suppressions.set(state.path, collectSuppressions(model));
     if (options.summarize) summaries.set(state.path, options.summarize(model, reportPaths.has(state.path)));
     if (repositoryWide) {
-      const contribution = crossFileContribution(model, config, options.crossFileSources?.paths);
+      const contribution = crossFileContribution(model, serviceOf);
       if (contribution) contributions.push(contribution);
     }
     state.finished = true;

@@ -182,7 +182,7 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
 
   const contributions = [...(input.contributions ?? [])];
   for (const model of input.models ?? []) {
-    const contribution = crossFileContribution(model, config, input.repoPaths);
+    const contribution = crossFileContribution(model, serviceOf);
     if (contribution) contributions.push(contribution);
   }
   for (const contribution of contributions) {
@@ -267,9 +267,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
  * The definitions and DB writes of one analysed file, as plain data: the engine computes it before
  * it drops the file's syntax tree. Test files contribute nothing.
  */
-export function crossFileContribution(model: CodeModel, config: Config, repoPaths?: readonly string[]): CrossFileContribution | null {
+export function crossFileContribution(model: CodeModel, serviceOf: (path: string) => string | null): CrossFileContribution | null {
   if (isTestPath(model.path)) return null;
-  const serviceOf = serviceResolver(config, repoPaths);
   const service = serviceOf(model.path);
   const writes: WriteSite[] = [];
   for (const call of model.calls) {
