@@ -606,7 +606,7 @@ export function fenceNames(model: CodeModel): Set<string> {
       }
     }
   }
-  fenceNamesCache.set(model, out);
+  if (model.complete) fenceNamesCache.set(model, out);
   return out;
 }
 
@@ -615,9 +615,10 @@ const fenceNamesCache = new WeakMap<CodeModel, Set<string>>();
 const namesCounter = new WeakMap<CodeModel, boolean>();
 
 function isMonotonicSource(model: CodeModel, init: TSESTree.Node): boolean {
-  // INCR, INCRBY, HINCRBY or nextval(): without one of those words in the file there is no walk to do.
+  // INCR, INCRBY, HINCRBY, nextval() or a member named like a fence or epoch: without one of those
+  // words in the file there is no walk to do.
   let named = namesCounter.get(model);
-  if (named === undefined) namesCounter.set(model, (named = /incr|nextval/i.test(model.text)));
+  if (named === undefined) namesCounter.set(model, (named = /incr|nextval|fenc|epoch/i.test(model.text)));
   if (!named) return false;
   let found = false;
   walk(init, (n) => {

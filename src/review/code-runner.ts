@@ -59,7 +59,7 @@ function importCandidates(module: string, fromPath: string): string[] {
   return [base, ...['.ts', '.tsx', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'].map((ext) => stem + ext)];
 }
 
-const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}\/[^'"\n]{1,300})['"]/g;
+const IMPORT_SPECIFIER = /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)['"](\.{1,2}(?:\/[^'"\n]{0,300})?)['"]/g;
 
 /** Relative import specifiers found by a textual scan: enough to order files before parsing them. */
 export function relativeImports(text: string): string[] {
@@ -104,6 +104,13 @@ interface FileState {
   /** Files importing this one that have not finished yet; the model is released at zero. */
   importers: number;
   finished: boolean;
+  /** What importers may still ask of this file once its own imports are released (see `finish`). */
+  exports: ExportSurface | null;
+}
+
+interface ExportSurface {
+  effects: Map<string, ExternalEffect[]>;
+  values: Map<string, RoleRef>;
 }
 
 export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[], options: CodeRunOptions<S>): CodeRunResult<S> {
@@ -126,7 +133,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const deps = [...new Set(relativeImports(file.text).map((m) => resolve(m, file.path)))]
       .filter((p): p is string => p !== null && p !== file.path);
     importsOf.set(file.path, deps);
-    states.set(file.path, { path: file.path, model: null, deps, importers: 0, finished: false });
+    states.set(file.path, { path: file.path, model: null, deps, importers: 0, finished: false, exports: null });
   }
   for (const state of states.values()) for (const dep of state.deps) states.get(dep)!.importers += 1;
 
@@ -136,22 +143,40 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const serviceOf = serviceResolver(config, options.crossFileSources?.paths);
   const repositoryExits: (() => void)[] = [];
   let crossFileIndex: CrossFileIndex | undefined;
-  const crossFile = () =>
-    (crossFileIndex ??= buildCrossFileIndex({
-      contributions,
+  let allAnalysed = false;
+  const inputOrder = new Map(inputs.map((f, i) => [f.path, i] as const));
+  // Complete only once every file is analysed (repository-wide exits run then); asked earlier, it
+  // answers from the files so far and is not kept.
+  const crossFile = (): CrossFileIndex => {
+    if (crossFileIndex) return crossFileIndex;
+    const index = buildCrossFileIndex({
+      contributions: [...contributions].sort((a, b) => inputOrder.get(a.path)! - inputOrder.get(b.path)!),
       repoFiles: options.crossFileSources?.files ?? [],
       ...(options.crossFileSources ? { repoPaths: options.crossFileSources.paths } : {}),
       config,
-    }));
-
-  const modelFor = (module: string, fromPath: string): CodeModel | null => {
-    const path = resolve(module, fromPath);
-    return path ? states.get(path)?.model ?? null : null;
+    });
+    if (allAnalysed) crossFileIndex = index;
+    return index;
   };
-  const importedEffects = (module: string, fromPath: string, exportPath: string[]): ExternalEffect[] =>
-    modelFor(module, fromPath)?.exportedEffects().get(exportPath.join('.')) ?? [];
-  const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null =>
-    exportPath.length === 1 ? modelFor(module, fromPath)?.exportedValueRole(exportPath[0]!) ?? null : null;
+
+  const stateFor = (module: string, fromPath: string): FileState | null => {
+    const path = resolve(module, fromPath);
+    return path ? states.get(path) ?? null : null;
+  };
+  const modelFor = (module: string, fromPath: string): CodeModel | null => stateFor(module, fromPath)?.model ?? null;
+  // A finished file answers from its export surface, resolved while its own imports were alive: an
+  // importer two files up asks lazily, after the files below have been released.
+  const importedEffects = (module: string, fromPath: string, exportPath: string[]): ExternalEffect[] => {
+    const state = stateFor(module, fromPath);
+    const effects = state?.exports?.effects ?? state?.model?.exportedEffects();
+    return effects?.get(exportPath.join('.')) ?? [];
+  };
+  const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null => {
+    if (exportPath.length !== 1) return null;
+    const state = stateFor(module, fromPath);
+    if (state?.exports) return state.exports.values.get(exportPath[0]!) ?? null;
+    return state?.model?.exportedValueRole(exportPath[0]!) ?? null;
+  };
 
   const release = (state: FileState) => {
     if (state.finished && state.importers === 0) state.model = null;
@@ -166,6 +191,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       const contribution = crossFileContribution(model, serviceOf);
       if (contribution) contributions.push(contribution);
     }
+    if (state.importers > 0) state.exports = exportSurface(model);
     state.finished = true;
     release(state);
     for (const dep of state.deps) {
@@ -247,6 +273,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     state.model = model;
     const listeners: ListenerMap[] = [model.collector()];
     const exits: (() => void)[] = [];
+    const wideExits: (() => void)[] = [];
     if (reportPaths.has(file.path)) {
       const facts = options.factsFor?.(file.path);
       for (const rule of active) {
@@ -261,7 +288,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
         const { 'Program:exit': programExit, ...rest } = visitors;
         listeners.push(guardListeners(rest, rule.meta.id, file.path, errors));
         if (programExit) {
-          if (rule.meta.repositoryWide) repositoryExits.push(guardedExit(programExit, null, rule, file.path));
+          if (rule.meta.repositoryWide) wideExits.push(guardedExit(programExit, null, rule, file.path));
           else exits.push(guardedExit(programExit, parsed.ast, rule, file.path));
         }
       }
@@ -276,11 +303,13 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       }
       throw error;
     }
+    repositoryExits.push(...wideExits);
     // An import not analysed yet can only be part of a cycle: this file waits for the end.
     if (state.deps.some((dep) => !states.get(dep)!.finished && !states.get(dep)!.model)) waiting.push({ state, exits });
     else finish(state, exits);
   }
   for (const { state, exits } of waiting) finish(state, exits);
+  allAnalysed = true;
   for (const exit of repositoryExits) exit();
 
   const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
@@ -297,6 +326,51 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       release(other);
     }
   }
+}
+
+/**
+ * Everything another file can import from this one, resolved now: exported functions' effects and
+ * exported values' roles. A role's channel node is copied as a bare literal (or dropped), so the
+ * surface does not keep this file's syntax tree alive.
+ */
+function exportSurface(model: CodeModel): ExportSurface {
+  const values = new Map<string, RoleRef>();
+  for (const name of exportedNames(model)) {
+    const role = model.exportedValueRole(name);
+    if (!role) continue;
+    const channel = role.channelNode ? model.channelValue(role.channelNode) : null;
+    values.set(name, {
+      ...role,
+      channelNode: channel === null ? null : ({ type: 'Literal', value: channel, raw: JSON.stringify(channel), range: [0, 0], loc: role.channelNode!.loc } as unknown as TSESTree.Node),
+    });
+  }
+  return { effects: model.exportedEffects(), values };
+}
+
+/** Names `exportedValueRole` can answer for: ES exports (by local name), CommonJS exports, default. */
+function exportedNames(model: CodeModel): Set<string> {
+  const names = new Set<string>(['default']);
+  for (const statement of model.program.body) {
+    if (statement.type === 'ExportNamedDeclaration') {
+      const decl = statement.declaration;
+      if (decl?.type === 'VariableDeclaration') for (const d of decl.declarations) if (d.id.type === 'Identifier') names.add(d.id.name);
+      if ((decl?.type === 'ClassDeclaration' || decl?.type === 'FunctionDeclaration') && decl.id) names.add(decl.id.name);
+      for (const spec of statement.specifiers) if (spec.local.type === 'Identifier') names.add(spec.local.name);
+    }
+    if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
+      const { left, right } = statement.expression;
+      const target = model.text.slice(left.range[0], left.range[1]).replace(/\s+/g, '');
+      const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(target);
+      if (member) names.add(member[1]!);
+      if (target === 'module.exports' && right.type === 'ObjectExpression') {
+        for (const prop of right.properties) {
+          if (prop.type === 'Property' && prop.key.type === 'Identifier') names.add(prop.key.name);
+          if (prop.type === 'Property' && prop.key.type === 'Literal' && typeof prop.key.value === 'string') names.add(prop.key.value);
+        }
+      }
+    }
+  }
+  return names;
 }
 
 /** Stands in for a released model when a repository-wide rule reports with `loc` and `anchor`. */

@@ -450,7 +450,7 @@ function collectFacts(
   };
   for (const file of files) {
     // Most files have none: find the comments first, count lines only for those found.
-    for (const match of file.text.matchAll(/\/\/[ \t]*Pattern:/g)) {
+    for (const match of file.text.matchAll(/\/\/[^\S\r\n]*Pattern:/g)) {
       const line = lineAt(file.text, match.index!);
       if (!facts.patternComments!.some((c) => c.path === file.path && c.line === line)) facts.patternComments!.push({ path: file.path, line, library: 'comment' });
     }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import dualWrite from '../../rules/code/dual-write.js';
+import lockWithoutFencing from '../../rules/code/lock-without-fencing.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { runCodeRules } from '../../src/review/code-runner.js';
 import { createCodeRule, type CodeRule, type CodeRuleContext } from '../../src/review/rule.js';
@@ -150,5 +151,91 @@ describe('runCodeRules order and lifetime', () => {
       { path: 'src/place-order.ts', reported: true, calls: 2 },
       { path: 'src/helpers.ts', reported: false, calls: 6 },
     ]);
+  });
+
+  // Regressions found in review of the release change: each one reported differently from the
+  // runner that kept every model to the end.
+  const repo = `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function insertOrder(order: { id: string }) {
+  await prisma.order.create({ data: order });
+}
+`;
+  const dualWriteAt = (files: { path: string; text: string }[], context: { path: string; text: string }[] = [], side: 'head' | 'base' = 'head') =>
+    runCodeRules(files, [dualWrite], { side, config: defaultConfig, contextFiles: context })
+      .findings.filter((f) => f.ruleId === 'dual-write').map((f) => `${f.location.path}:${f.location.startLine}`);
+
+  it('resolves a helper chain of three files after the bottom file is released, on both sides alike', () => {
+    const service = `import { insertOrder } from './repo';
+export async function saveOrder(order: { id: string }) {
+  await insertOrder(order);
+}
+`;
+    const placing = `import { saveOrder } from './service';
+import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['b'] }).producer();
+export async function placeOrder(order: { id: string }) {
+  await saveOrder(order);
+  await producer.send({ topic: 'orders.placed', messages: [{ key: order.id, value: 'x' }] });
+}
+`;
+    for (const side of ['head', 'base'] as const) {
+      assert.deepEqual(
+        dualWriteAt([{ path: 'src/handler.ts', text: placing }, { path: 'src/repo.ts', text: repo }], [{ path: 'src/service.ts', text: service }], side),
+        ['src/handler.ts:6'],
+        side,
+      );
+    }
+  });
+
+  it('resolves an exported value built from another file\'s export (client -> bus -> user)', () => {
+    const client = `import { Kafka } from 'kafkajs';\nexport const kafka = new Kafka({ brokers: ['b'] });\n`;
+    const bus = `import { kafka } from './client';\nexport const bus = kafka.producer();\n`;
+    const user = `import { bus } from './bus';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function place(order: { id: string }) {
+  await prisma.order.create({ data: order });
+  await bus.send({ topic: 'orders.placed', messages: [{ key: order.id, value: 'x' }] });
+}
+`;
+    assert.deepEqual(dualWriteAt([{ path: 'src/user.ts', text: user }, { path: 'src/client.ts', text: client }], [{ path: 'src/bus.ts', text: bus }]), ['src/user.ts:6']);
+  });
+
+  it("orders a file importing '.' after the folder's index, whichever comes first", () => {
+    const place = `import { insertOrder } from '.';
+import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['b'] }).producer();
+export async function placeOrder(order: { id: string }) {
+  await insertOrder(order);
+  await producer.send({ topic: 'orders.placed', messages: [{ key: order.id, value: 'x' }] });
+}
+`;
+    const files = [{ path: 'src/orders/place.ts', text: place }, { path: 'src/orders/index.ts', text: repo }];
+    assert.deepEqual(dualWriteAt(files), ['src/orders/place.ts:6']);
+    assert.deepEqual(dualWriteAt([...files].reverse()), ['src/orders/place.ts:6']);
+  });
+
+  it('still reads a fencing token taken from a member named like a fence (no INCR or nextval in the file)', () => {
+    const code = `import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { randomUUID } from 'node:crypto';
+const redis = new Redis(process.env.REDIS_URL!);
+const db = new Pool();
+export async function sendInvoice(id: string, lease: { fencingToken: number }) {
+  const lockKey = \`lock:invoice:\${id}\`;
+  const holder = randomUUID();
+  if ((await redis.set(lockKey, holder, 'PX', 30_000, 'NX')) !== 'OK') return;
+  const tok = lease.fencingToken;
+  try {
+    await db.query('UPDATE invoices SET status = $1 WHERE id = $2 AND tok < $3', ['SENT', id, tok]);
+  } finally {
+    await redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, lockKey, holder);
+  }
+}
+`;
+    const result = runCodeRules([{ path: 'src/inv.ts', text: code }], [lockWithoutFencing], { side: 'head', config: defaultConfig });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.findings.filter((f) => f.variant === 'no-fencing-token' || f.messageId === 'noFencingToken').map((f) => f.location.startLine), []);
   });
 });
