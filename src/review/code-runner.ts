@@ -192,6 +192,10 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       if (contribution) contributions.push(contribution);
     }
     if (state.importers > 0) state.exports = exportSurface(model);
+    letGoOfImports(state);
+  };
+  /** The file is done (analysed or not): each file it imports has one importer fewer waiting. */
+  const letGoOfImports = (state: FileState) => {
     state.finished = true;
     release(state);
     for (const dep of state.deps) {
@@ -252,7 +256,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const state = states.get(file.path)!;
     const fail = (skip: CoverageSkip | null) => {
       if (skip && reportPaths.has(file.path)) skipped.push(skip);
-      finishFailed(state);
+      letGoOfImports(state);
     };
     if (options.deadline !== undefined && now() > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
@@ -317,15 +321,6 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   for (const file of inputs) if (summaries.has(file.path)) ordered.set(file.path, summaries.get(file.path)!);
   return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, summaries: ordered, errors };
 
-  /** A file that could not be analysed still counts as done for the files it imports. */
-  function finishFailed(state: FileState): void {
-    state.finished = true;
-    for (const dep of state.deps) {
-      const other = states.get(dep)!;
-      other.importers -= 1;
-      release(other);
-    }
-  }
 }
 
 /**
