@@ -100,6 +100,20 @@ describe('parseCode JSX by extension', () => {
   });
 });
 
+describe('parseCode comments', () => {
+  it('converts comments only in a file that holds a suppression directive', () => {
+    const plain = parseCode('src/a.ts', `// a note\nexport const a = 1; /* another */\n`);
+    const directive = parseCode('src/b.ts', `// arch-review-disable-next-line dual-write -- reason\nexport const b = 1; /* another */\n`);
+    assert.ok(plain.ok && directive.ok);
+    if (!plain.ok || !directive.ok) return;
+    assert.deepEqual(plain.ast.comments ?? [], []);
+    assert.deepEqual(
+      directive.ast.comments?.map((c) => [c.type, c.value.trim(), c.loc.start.line]),
+      [['Line', 'arch-review-disable-next-line dual-write -- reason', 1], ['Block', 'another', 2]],
+    );
+  });
+});
+
 describe('isCodePath', () => {
   for (const path of ['src/a.ts', 'src/a.tsx', 'src/a.js', 'src/a.jsx', 'src/a.mjs', 'src/a.cjs', 'src/a.mts', 'src/a.cts']) {
     it(`treats ${path} as code`, () => assert.equal(isCodePath(path), true));
