@@ -576,6 +576,7 @@ export function injectCarrier(model: CodeModel, call: CallLike): TSESTree.Node |
 
 /** §2.10: `propagation.inject(ctx, carrier)` in the region and the carrier flows into the message. */
 function carrierFlows(model: CodeModel, meta: PublishMetadata, message: MessageFacts): boolean {
+  if (!model.text.includes('inject')) return false;
   const region = model.regionOf(meta.effect.call);
   const scope = message.node === meta.effect.call ? [...message.metadataNodes, ...(meta.options ? [meta.options] : [])] : [message.node, ...message.metadataNodes];
   for (const call of model.callsIn(region)) {
@@ -723,5 +724,7 @@ function exportedFunction(model: CodeModel, name: string): FunctionLike | null {
 }
 
 function functionInjects(model: CodeModel, fn: TSESTree.Node): boolean {
+  // injectCarrier needs a member named `inject`: without the word in the file, skip the scan.
+  if (!model.text.includes('inject')) return false;
   return model.calls.some((c) => contains(fn, c) && injectCarrier(model, c) !== null);
 }

@@ -252,14 +252,28 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
 
   const now = options.now ?? Date.now;
   const waiting: { state: FileState; exits: (() => void)[] }[] = [];
+  // Imports-first puts a changed file's context files before it. Under a deadline, a context file
+  // (evidence only, never reported on) is skipped once the time left would not cover the changed
+  // files still to come at the pace measured so far, so the budget goes to what the review is about.
+  let reportLeft = [...reportPaths].filter((path) => states.has(path)).length;
+  let analysedMs = 0;
+  let analysedFiles = 0;
+  const reserveFor = (files: number) => (analysedFiles === 0 ? 0 : (analysedMs / analysedFiles) * files);
   for (const file of analysisOrder(inputs, importsOf)) {
     const state = states.get(file.path)!;
+    const reported = reportPaths.has(file.path);
+    if (reported) reportLeft -= 1;
     const fail = (skip: CoverageSkip | null) => {
-      if (skip && reportPaths.has(file.path)) skipped.push(skip);
+      if (skip && reported) skipped.push(skip);
       letGoOfImports(state);
     };
-    if (options.deadline !== undefined && now() > options.deadline) {
+    const started = options.deadline !== undefined ? now() : 0;
+    if (options.deadline !== undefined && started > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
+      continue;
+    }
+    if (options.deadline !== undefined && !reported && started + reserveFor(reportLeft) > options.deadline) {
+      fail(null);
       continue;
     }
     const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
@@ -311,6 +325,10 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     // An import not analysed yet can only be part of a cycle: this file waits for the end.
     if (state.deps.some((dep) => !states.get(dep)!.finished && !states.get(dep)!.model)) waiting.push({ state, exits });
     else finish(state, exits);
+    if (options.deadline !== undefined) {
+      analysedMs += now() - started;
+      analysedFiles += 1;
+    }
   }
   for (const { state, exits } of waiting) finish(state, exits);
   allAnalysed = true;

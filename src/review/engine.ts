@@ -230,10 +230,12 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const headRaw: RawFinding[] = [...headCode.findings, ...headDocs.findings, ...headDocs.suppressionProblems];
   const baseRaw: RawFinding[] = [...baseCode.findings, ...baseDocs.findings, ...baseDocs.suppressionProblems];
   const policy = gatePolicy(config, options.failOn);
+  const memo = new Map<string, string>();
   const statuses = (head: RawFinding[], base: RawFinding[]) => {
     const out = assignStatuses({
       head,
       base,
+      memo,
       baseToHead: (path) => baseToHead.get(path) ?? path,
       ...(options.accepted ? { accepted: options.accepted } : {}),
     });

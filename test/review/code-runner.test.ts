@@ -153,6 +153,33 @@ describe('runCodeRules order and lifetime', () => {
     ]);
   });
 
+  it('under a deadline, skips context files rather than changed files once time runs short', () => {
+    // Each changed file imports two context files, so imports-first analyses them before it. The
+    // fake clock moves 10 ms per analysed file (when its summary is taken), and not otherwise.
+    const changed = ['a', 'b', 'c'].map((n) => ({ path: `src/${n}.ts`, text: `import { x } from './${n}1';\nimport { y } from './${n}2';\nexport const ${n} = () => x() + y();\n` }));
+    const context = ['a', 'b', 'c'].flatMap((n) => [1, 2].map((i) => ({ path: `src/${n}${i}.ts`, text: `export const ${i === 1 ? 'x' : 'y'} = () => ${i};\n` })));
+    const run = (deadline: number | undefined) => {
+      let t = 0;
+      const seen: string[] = [];
+      const result = runCodeRules(changed, [], {
+        side: 'head', config: defaultConfig, contextFiles: context,
+        ...(deadline === undefined ? {} : { deadline }), now: () => t,
+        summarize: (model) => {
+          seen.push(model.path);
+          t += 10;
+        },
+      });
+      return { seen, skipped: result.skipped.map((s) => `${s.path} ${s.reason}`) };
+    };
+    assert.equal(run(undefined).seen.length, 9);
+    // Without the reserve this budget analysed a1, a2, a, b1, b2, b and skipped c.
+    const tight = run(50);
+    assert.deepEqual(tight.skipped, []);
+    assert.deepEqual(tight.seen, ['src/a1.ts', 'src/a2.ts', 'src/a.ts', 'src/b1.ts', 'src/b.ts', 'src/c.ts']);
+    // A budget gone before the first file still lists every changed file as skipped.
+    assert.deepEqual(run(-1).skipped, ['src/a.ts time-budget', 'src/b.ts time-budget', 'src/c.ts time-budget']);
+  });
+
   // Regressions found in review of the release change: each one reported differently from the
   // runner that kept every model to the end.
   const repo = `import { PrismaClient } from '@prisma/client';
