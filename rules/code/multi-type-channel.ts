@@ -5,11 +5,9 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { propertyName, unwrap } from '../../src/code/ast.js';
 import { findHandlers, type Handler } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
-import { publishMetadata, type MessageFacts } from '../../src/code/publish-metadata.js';
-import { codeFacts } from '../../src/code/rule-facts.js';
-import { contains, isPropertyName, lookupProperty, objectLiteralOf, originOf, stringOf, walk } from '../../src/code/value-flow.js';
+import { contains, isPropertyName, objectLiteralOf, originOf, stringOf, walk } from '../../src/code/value-flow.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
-import { createCodeRule } from '../../src/review/rule.js';
+import { createCodeRule, type CodeRuleContext } from '../../src/review/rule.js';
 
 export default createCodeRule({
   meta: {
@@ -23,6 +21,8 @@ export default createCodeRule({
     // review-output.md §8.1 lists this rule under no failure mode; a signal here would change the walk.
     failureModes: [],
     pattern: 'Datatype Channel',
+    // The producer side groups typed publishes of every analysed file by channel.
+    crossFile: true,
     description: 'One channel carries several unrelated event types instead of one Datatype Channel per type.',
     messages: {
       multiType:
@@ -31,67 +31,66 @@ export default createCodeRule({
     },
   },
   create(context) {
-    const { model, config } = context;
-    const facts = codeFacts(context);
-    const dlq = compiledPatterns(config).dlqChannel;
-    return {
-      'Program:exit'() {
-        // Producer side: every discriminator literal published to each channel.
-        const byChannel = new Map<string, { type: string; node: TSESTree.Node }[]>();
-        for (const call of model.calls) {
-          for (const effect of model.effectsOf(call)) {
-            const meta = publishMetadata(model, effect);
-            if (!meta || effect.library === 'eventbridge' || effect.library === 'bullmq') continue;
-            for (const message of meta.messages) {
-              if (!message.channel || dlq.test(message.channel)) continue;
-              const type = discriminatorOf(model, message);
-              if (type === null) continue;
-              const list = byChannel.get(message.channel) ?? [];
-              list.push({ type, node: call });
-              byChannel.set(message.channel, list);
-            }
-          }
-        }
-        for (const [channel, sites] of byChannel) {
-          const elsewhere = facts.publishesTo?.(channel) ?? [];
-          const types = unique([...sites.map((s) => s.type), ...elsewhere.map((e) => e.eventType).filter((t): t is string => t !== null)]);
-          if (types.length < 2) continue;
-          const first = sites[0]!.node;
-          context.report({
-            node: first,
-            messageId: 'multiType',
-            data: summary(channel, types, `${context.path}:${model.line(first)}`),
-            variant: 'producer',
-            severity: related(types) ? 'Suggestion' : 'Important',
-            channel,
-            anchor: `producer|${channel}`,
-            related: [
-              ...sites.slice(1).map((s) => ({ path: context.path, line: model.line(s.node), note: `publishes ${s.type}` })),
-              ...elsewhere.map((e) => ({ path: e.path, line: e.line, note: `publishes ${e.eventType ?? 'an event'}` })),
-            ],
-          });
-        }
-
-        // Consumer side: a handler dispatching on the message type with three or more cases.
-        for (const handler of findHandlers(model)) {
-          const dispatch = dispatchIn(model, handler);
-          if (!dispatch || dispatch.types.length < 3) continue;
-          const channel = handler.channel ?? 'subscribed by this handler';
-          context.report({
-            node: dispatch.node,
-            messageId: 'multiType',
-            data: summary(handler.channel ?? '(unresolved)', dispatch.types, `${context.path}:${model.line(dispatch.node)}`),
-            variant: 'consumer',
-            severity: related(dispatch.types) ? 'Suggestion' : 'Important',
-            precision: handler.via === 'binding' ? 'Medium' : 'Heuristic',
-            ...(handler.channel ? { channel: handler.channel } : {}),
-            anchor: `consumer|${channel}|${model.regionOf(dispatch.node).name}`,
-          });
-        }
-      },
-    };
+    const dlq = compiledPatterns(context.config).dlqChannel;
+    // Two scopes on purpose: the Repository:exit closure outlives the file and must not share a
+    // scope that holds its model (V8 keeps a scope alive for every closure created in it).
+    return { 'Repository:exit': producerSide(context, dlq), ...consumerSide(context) };
   },
 });
+
+/**
+ * rules.md rule 44 step 1: the typed publishes of every analysed file grouped by channel, reported
+ * once per channel, at its first site in a changed file.
+ */
+function producerSide(context: CodeRuleContext<'multiType'>, dlq: RegExp): () => void {
+  return () => {
+    const index = context.crossFile;
+    if (!index) return;
+    const own = new Set(index.publishesIn(context.path).map((site) => site.channel));
+    for (const channel of own) {
+      if (dlq.test(channel)) continue;
+      const sites = index.publishesTo(channel);
+      const types = unique(sites.map((s) => s.eventType));
+      if (types.length < 2) continue;
+      const first = sites.find((s) => s.reported);
+      if (first?.path !== context.path) continue;
+      context.report({
+        loc: first.loc,
+        anchor: `producer|${channel}`,
+        messageId: 'multiType',
+        data: summary(channel, types, `${first.path}:${first.line}`),
+        variant: 'producer',
+        severity: related(types) ? 'Suggestion' : 'Important',
+        channel,
+        related: sites.filter((s) => s !== first).map((s) => ({ path: s.path, line: s.line, note: `publishes ${s.eventType}` })),
+      });
+    }
+  };
+}
+
+/** rules.md rule 44 step 2: a handler dispatching on the message type with three or more cases. */
+function consumerSide(context: CodeRuleContext<'multiType'>) {
+  const { model } = context;
+  return {
+    'Program:exit'() {
+      for (const handler of findHandlers(model)) {
+        const dispatch = dispatchIn(model, handler);
+        if (!dispatch || dispatch.types.length < 3) continue;
+        const channel = handler.channel ?? 'subscribed by this handler';
+        context.report({
+          node: dispatch.node,
+          messageId: 'multiType',
+          data: summary(handler.channel ?? '(unresolved)', dispatch.types, `${context.path}:${model.line(dispatch.node)}`),
+          variant: 'consumer',
+          severity: related(dispatch.types) ? 'Suggestion' : 'Important',
+          precision: handler.via === 'binding' ? 'Medium' : 'Heuristic',
+          ...(handler.channel ? { channel: handler.channel } : {}),
+          anchor: `consumer|${channel}|${model.regionOf(dispatch.node).name}`,
+        });
+      }
+    },
+  };
+}
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
@@ -115,65 +114,6 @@ function segments(type: string): string[] {
 function related(types: string[]): boolean {
   const heads = new Set(types.map((t) => segments(t)[0] ?? t));
   return heads.size === 1;
-}
-
-const HEADER_TYPE_KEYS = new Set(['eventtype', 'type', 'cetype', 'xeventtype', 'messagetype']);
-const ENVELOPE_TYPE_KEYS = new Set(['type', 'eventtype']);
-
-function normalise(key: string): string {
-  return key.toLowerCase().replace(/[-_]/g, '');
-}
-
-/** The event-type literal of a message: a type header / attribute, the envelope `type`, or a CloudEvent type. */
-function discriminatorOf(model: CodeModel, message: MessageFacts): string | null {
-  for (const [key, value] of message.metadata.keys) {
-    if (!HEADER_TYPE_KEYS.has(normalise(key))) continue;
-    const literal = attributeString(model, value);
-    if (literal) return literal;
-  }
-  for (const [key, value] of message.envelope?.keys ?? []) {
-    if (!ENVELOPE_TYPE_KEYS.has(normalise(key))) continue;
-    const literal = stringOf(model, value);
-    if (literal) return literal;
-  }
-  return cloudEventType(model, message);
-}
-
-/** A header value, or an SQS / SNS attribute `{ DataType, StringValue }`. */
-function attributeString(model: CodeModel, node: TSESTree.Node): string | null {
-  const direct = stringOf(model, node);
-  if (direct !== null) return direct;
-  if (objectLiteralOf(model, node)) {
-    const value = lookupProperty(model, node, 'StringValue');
-    if (value.state === 'present') return stringOf(model, value.value);
-  }
-  const target = unwrap(node);
-  // `Buffer.from('order.created')` headers in kafkajs.
-  if (target.type === 'CallExpression' && target.arguments[0]) return stringOf(model, target.arguments[0]);
-  return null;
-}
-
-function cloudEventType(model: CodeModel, message: MessageFacts): string | null {
-  // Only the CloudEvents SDK makes a CloudEvent: a file that never names it has none to find.
-  if (!model.text.includes('cloudevents')) return null;
-  let found: string | null = null;
-  const nodes = [message.payload, ...message.metadataNodes].filter((n): n is TSESTree.Node => n !== null);
-  for (const node of nodes) {
-    walk(node, (inner) => {
-      if (found) return false;
-      const origin = inner.type === 'Identifier' ? originOf(model, inner) : null;
-      const candidate = origin?.kind === 'expr' ? origin.node : inner;
-      if (candidate.type === 'NewExpression') {
-        const ctor = originOf(model, candidate.callee);
-        if (ctor.kind === 'module' && ctor.module === 'cloudevents' && ctor.path.at(-1) === 'CloudEvent') {
-          const type = lookupProperty(model, candidate.arguments[0], 'type');
-          if (type.state === 'present') found = stringOf(model, type.value);
-        }
-      }
-      return true;
-    });
-  }
-  return found;
 }
 
 // ---------------------------------------------------------------- consumer side

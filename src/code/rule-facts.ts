@@ -30,19 +30,10 @@ export interface ContractFact {
   path: string;
 }
 
-export interface ChannelPublishFact {
-  path: string;
-  line: number;
-  /** The event-type discriminator literal of the publish, if any (multi-type-channel). */
-  eventType: string | null;
-}
-
 export interface CodeFacts {
   instrumentation?: InstrumentationFact | null;
   /** The contract of a channel in the touched features; null when the channel has none. */
   contract?: (channel: string) => ContractFact | null;
-  /** Publishes to a channel in the other analysed files of this run. */
-  publishesTo?: (channel: string) => ChannelPublishFact[];
 }
 
 /** `context.facts`, when the engine provides it. Typed loosely so rules compile before it exists. */

@@ -4,7 +4,8 @@
 // `importedModels`) complete. Once a file's rules have run and every file importing it is done,
 // its summary is kept and its syntax tree and model are released: memory follows the import graph's
 // width, not the pull request's size. `Program:exit` of repository-wide rules (`meta.repositoryWide`)
-// runs after every file, against the cross-file index built from the files' contributions.
+// and `Repository:exit` of any rule (`meta.crossFile`) run after every file, against the cross-file
+// index built from the files' contributions.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { CodeModel, type ExternalEffect, type RoleRef } from '../code/model.js';
 import type { CodeFacts } from '../code/rule-facts.js';
@@ -120,7 +121,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const errors: string[] = [];
   const findings: RawFinding[] = [];
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
-  const repositoryWide = active.some((rule) => rule.meta.repositoryWide);
+  const repositoryWide = active.some((rule) => rule.meta.repositoryWide || rule.meta.crossFile);
   const reportPaths = new Set(files.map((f) => f.path));
   const inputs = [...files, ...(options.contextFiles ?? []).filter((f) => !reportPaths.has(f.path))];
   const inputPaths = new Set(inputs.map((f) => f.path));
@@ -188,7 +189,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     suppressions.set(state.path, collectSuppressions(model));
     if (options.summarize) summaries.set(state.path, options.summarize(model, reportPaths.has(state.path)));
     if (repositoryWide) {
-      const contribution = crossFileContribution(model, serviceOf);
+      const contribution = crossFileContribution(model, serviceOf, reportPaths.has(state.path));
       if (contribution) contributions.push(contribution);
     }
     if (state.importers > 0) state.exports = exportSurface(model);
@@ -303,12 +304,13 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
           errors.push(`${rule.meta.id} failed on ${file.path}: ${(error as Error).message}`);
           continue;
         }
-        const { 'Program:exit': programExit, ...rest } = visitors;
+        const { 'Program:exit': programExit, 'Repository:exit': repositoryExit, ...rest } = visitors;
         listeners.push(guardListeners(rest, rule.meta.id, file.path, errors));
         if (programExit) {
           if (rule.meta.repositoryWide) wideExits.push(guardedExit(programExit, null, rule, file.path));
           else exits.push(guardedExit(programExit, parsed.ast, rule, file.path));
         }
+        if (repositoryExit) wideExits.push(guardedExit(repositoryExit, null, rule, file.path));
       }
     }
     try {

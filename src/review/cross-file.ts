@@ -1,12 +1,16 @@
-// Facts that span files, which a rule's per-file visitors cannot see (rules.md rule 43): service
-// boundaries, which service defines which table (schema sources anywhere in the repository), every
-// DB write of the analysed files by target, and the databases services' deployment config points at.
-// The engine builds one index per side from all models plus the repository's schema and deploy
-// files and hands it to rules as `context.crossFile`; rules read it in `Program:exit`, never do I/O.
+// Facts that span files, which a rule's per-file visitors cannot see (rules.md rules 43 and 44):
+// service boundaries, which service defines which table (schema sources anywhere in the repository),
+// every DB write of the analysed files by target, every typed publish by channel, and the databases
+// services' deployment config points at. The engine builds one index per side from all models plus
+// the repository's schema and deploy files and hands it to rules as `context.crossFile`; rules read
+// it once every file is analysed (`Repository:exit`, or `Program:exit` of a repository-wide rule)
+// and never do I/O.
 import { posix } from 'node:path';
 import { parseCode, isCodePath, isTestPath } from '../code/parse.js';
 import type { CallLike } from '../code/ast.js';
-import { CodeModel, type CodeModelOptions } from '../code/model.js';
+import { CodeModel, type CodeModelOptions, type Effect } from '../code/model.js';
+import { eventTypeOf } from '../code/event-type.js';
+import { publishMetadata } from '../code/publish-metadata.js';
 import { definitionsFromModel, definitionsFromPrisma, definitionsFromSql, tableKey, type TableDefinition } from '../code/schema-sources.js';
 import { traverse } from '../code/traverse.js';
 import { calleeOf, unwrap } from '../code/ast.js';
@@ -41,6 +45,19 @@ export interface WriteSite {
   importedFrom: { service: string; module: string } | null;
 }
 
+/** A publish whose message declares its event type (rules.md rule 44 "Inputs"). */
+export interface PublishSite {
+  path: string;
+  line: number;
+  /** The file is one the rules report on (a changed file), not context read for evidence. */
+  reported: boolean;
+  channel: string;
+  eventType: string;
+  start: number;
+  loc: NodeLocation;
+  anchor: string;
+}
+
 export interface OwnerSite extends TableDefinition {
   service: string;
 }
@@ -71,6 +88,10 @@ export interface CrossFileIndex {
    */
   ownersOf(key: string): OwnerSite[];
   readonly sharedDatabases: readonly SharedDatabase[];
+  /** Typed publishes to a channel across the analysed files, in input order then source order. */
+  publishesTo(channel: string): readonly PublishSite[];
+  /** Typed publishes in one file. */
+  publishesIn(path: string): readonly PublishSite[];
   /** True the first time a key is claimed: lets per-file rules report a repository-wide fact once. */
   claimOnce(key: string): boolean;
 }
@@ -80,6 +101,7 @@ export interface CrossFileContribution {
   path: string;
   definitions: TableDefinition[];
   writes: WriteSite[];
+  publishes: PublishSite[];
 }
 
 export interface CrossFileInput {
@@ -177,6 +199,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
   const skipTable = (key: string) => patterns.outboxTable.test(key) || patterns.inboxTable.test(key);
   const services = new Set<string>();
   const writesByTarget = new Map<string, WriteSite[]>();
+  const publishesByChannel = new Map<string, PublishSite[]>();
+  const publishesByPath = new Map<string, PublishSite[]>();
   const definitions: TableDefinition[] = [];
   const seenPaths = new Set<string>();
 
@@ -196,6 +220,12 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
       list.push(site);
       writesByTarget.set(site.key, list);
     }
+    for (const site of contribution.publishes) {
+      const list = publishesByChannel.get(site.channel);
+      if (list) list.push(site);
+      else publishesByChannel.set(site.channel, [site]);
+    }
+    if (contribution.publishes.length > 0) publishesByPath.set(contribution.path, contribution.publishes);
   }
 
   const references: DatabaseReference[] = [];
@@ -255,6 +285,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
     ownersByTable,
     ownersOf,
     sharedDatabases,
+    publishesTo: (channel: string) => publishesByChannel.get(channel) ?? [],
+    publishesIn: (path: string) => publishesByPath.get(path) ?? [],
     claimOnce(key: string) {
       if (claimed.has(key)) return false;
       claimed.add(key);
@@ -267,12 +299,14 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
  * The definitions and DB writes of one analysed file, as plain data: the engine computes it before
  * it drops the file's syntax tree. Test files contribute nothing.
  */
-export function crossFileContribution(model: CodeModel, serviceOf: (path: string) => string | null): CrossFileContribution | null {
+export function crossFileContribution(model: CodeModel, serviceOf: (path: string) => string | null, reported = true): CrossFileContribution | null {
   if (isTestPath(model.path)) return null;
   const service = serviceOf(model.path);
   const writes: WriteSite[] = [];
+  const publishes: PublishSite[] = [];
   for (const call of model.calls) {
     for (const effect of model.effectsOf(call)) {
+      if (effect.kind === 'publish') publishes.push(...publishSites(model, effect, reported));
       if (effect.kind !== 'dbWrite' || !effect.target || effect.via === 'summary') continue;
       const key = tableKey(effect.target);
       if (!key) continue;
@@ -292,7 +326,25 @@ export function crossFileContribution(model: CodeModel, serviceOf: (path: string
       });
     }
   }
-  return { path: model.path, definitions: definitionsFromModel(model), writes };
+  return { path: model.path, definitions: definitionsFromModel(model), writes, publishes };
+}
+
+/** rules.md rule 44: EventBridge detail types and BullMQ job names are not channel event types. */
+function publishSites(model: CodeModel, effect: Effect, reported: boolean): PublishSite[] {
+  if (effect.library === 'eventbridge' || effect.library === 'bullmq') return [];
+  const meta = publishMetadata(model, effect);
+  if (!meta) return [];
+  const out: PublishSite[] = [];
+  for (const message of meta.messages) {
+    if (!message.channel) continue;
+    const eventType = eventTypeOf(model, message);
+    if (eventType === null) continue;
+    out.push({
+      path: model.path, line: model.line(effect.call), reported, channel: message.channel, eventType,
+      start: effect.call.range[0], loc: nodeLocation(effect.call), anchor: nodeAnchor(model, effect.call),
+    });
+  }
+  return out;
 }
 
 /** A model for a repository file read only for its definitions (no rules run on it). */

@@ -36,6 +36,12 @@ export interface RuleMeta<MessageIds extends string = string> {
    * so it must report with `loc` and `anchor`, not `node`, and not read `context.model`.
    */
   repositoryWide?: boolean;
+  /**
+   * Code rules that also read `context.crossFile` from a `Repository:exit` listener: like a
+   * repository-wide `Program:exit`, it runs after every file of the side is analysed, from the index
+   * alone (report with `loc` and `anchor`), while the rule's other listeners run per file as usual.
+   */
+  crossFile?: boolean;
   messages: Record<MessageIds, string>;
   docsUrl: string;
 }

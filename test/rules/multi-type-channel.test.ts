@@ -1,6 +1,9 @@
 import rule from '../../rules/code/multi-type-channel.js';
 import { testCodeRule } from '../harness/code-rule-tester.js';
-import { withFacts } from '../code/with-facts.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { defaultConfig } from '../../src/config/schema.js';
+import { runCodeRules } from '../../src/review/code-runner.js';
 
 const kafkaConsumer = `import { Kafka } from 'kafkajs';
 
@@ -212,18 +215,57 @@ export async function publish(id: string, cancelled: boolean) {
   ],
 });
 
-// Publishes of the other analysed files, when the engine provides them.
-testCodeRule(withFacts(rule, { publishesTo: (channel) => (channel === 'platform.events' ? [{ path: 'services/users/src/publish.ts', line: 12, eventType: 'user.updated' }] : []) }), {
-  valid: [],
-  invalid: [
-    {
-      name: 'one type here, another type on the same channel in another file',
-      code: `${kafkaProducer}
+// Publishes of the other analysed files (rules.md rule 44 step 1: "across the analysed files"). A
+// context file is analysed for evidence and never reported on, so the finding sits in the changed file.
+const usersPublisher = `${kafkaProducer}
+export async function userUpdated(id: string) {
+  await producer.send({ topic: 'platform.events', messages: [{ key: id, value: JSON.stringify({ type: 'user.updated', id }) }] });
+}
+`;
+const orderPublisher = `${kafkaProducer}
 export async function orderCreated(id: string) {
   await producer.send({ topic: 'platform.events', messages: [{ key: id, value: JSON.stringify({ type: 'order.created', id }) }] });
 }
-`,
-      errors: [{ messageId: 'multiType', line: 6, variant: 'producer' }],
+`;
+testCodeRule(rule, {
+  valid: [
+    {
+      name: 'the other file publishes the same type to the channel',
+      code: orderPublisher,
+      context: { 'services/orders/src/replay.ts': orderPublisher.replace('orderCreated', 'replayOrder') },
+    },
+    {
+      name: 'the other file publishes another type to another channel',
+      code: orderPublisher,
+      context: { 'services/users/src/publish.ts': usersPublisher.replace("'platform.events'", "'users.updated.v1'") },
     },
   ],
+  invalid: [
+    {
+      name: 'one type here, another type on the same channel in another file',
+      code: orderPublisher,
+      context: { 'services/users/src/publish.ts': usersPublisher },
+      errors: [{ messageId: 'multiType', line: 6, column: 9, variant: 'producer', severity: 'Important' }],
+    },
+  ],
+});
+
+describe('multi-type-channel across changed files', () => {
+  it('reports a channel once, at its first site in the first changed file, with the other sites related', () => {
+    const result = runCodeRules(
+      [
+        { path: 'services/orders/src/publish.ts', text: orderPublisher },
+        { path: 'services/users/src/publish.ts', text: usersPublisher },
+      ],
+      [rule],
+      { side: 'head', config: defaultConfig },
+    );
+    assert.deepEqual(result.errors, []);
+    const found = result.findings.filter((f) => f.ruleId === 'multi-type-channel');
+    assert.deepEqual(
+      found.map((f) => [f.location.path, f.location.startLine, f.anchor, f.related.map((r) => `${r.path}:${r.line} ${r.note}`)]),
+      [['services/orders/src/publish.ts', 6, 'producer|platform.events', ['services/users/src/publish.ts:6 publishes user.updated']]],
+    );
+    assert.match(found[0]!.message, /carries 2 event types \(order\.created, user\.updated\)/);
+  });
 });
