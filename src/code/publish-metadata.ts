@@ -644,10 +644,14 @@ const TRACING_HELPER = /trace|propagat|otel|telemetry|tracing/i;
  * when the helper's body is not available, a helper named for tracing.
  */
 function tracingHelperFlows(model: CodeModel, message: MessageFacts, imported: readonly CodeModel[]): boolean {
+  // Every way to `found` needs `inject` in this file or an imported one, or a tracing word in this
+  // file (a helper's name): without them the walk cannot succeed.
+  if (!TRACING_HELPER.test(model.text) && !model.text.includes('inject') && !imported.some((m) => m.text.includes('inject'))) return false;
   let found = false;
   const visit = (node: TSESTree.Node) => walk(node, (inner) => {
     if (found) return false;
-    const candidate = inner.type === 'Identifier' ? originOf(model, inner) : null;
+    // A property key or member name is not a reference: only values can hold a helper's result.
+    const candidate = inner.type === 'Identifier' && !isPropertyName(inner) ? originOf(model, inner) : null;
     const expr = candidate?.kind === 'expr' ? candidate.node : inner;
     if (expr.type === 'CallExpression') {
       const fn = model.calleeFunction(expr);

@@ -575,8 +575,7 @@ function evaluate(q: Question, scope: FeatureScope): FeatureEval {
   return { scope, head, base, substitute };
 }
 
-function rowFor(q: Question, head: readonly Finding[], scopes: readonly FeatureScope[]): ChecklistRow {
-  const paths = new Set([...head.map((f) => f.location.path), ...scopes.flatMap((s) => [...s.codePaths])]);
+function rowFor(q: Question, head: readonly Finding[], scopes: readonly FeatureScope[], paths: ReadonlySet<string>): ChecklistRow {
   const negative = head.filter((f) => isNegative(q, f)).sort(compareInGroup);
   const decisive = negative.filter(counts);
   const notes = negative.filter((f) => !counts(f));
@@ -690,13 +689,15 @@ export function distributedApplicability(findings: readonly Finding[], facts: Re
 export function computeChecklists(findings: readonly Finding[], facts: ReviewFacts): Checklists {
   const head = headFindings(findings);
   const scopes = featureScopes(findings, facts);
-  const reliability = RELIABILITY_QUESTIONS.map((q) => rowFor(q, head, scopes));
+  // One set for every row, so base-name counts (shortAt) are computed once per review.
+  const paths = new Set([...head.map((f) => f.location.path), ...scopes.flatMap((s) => [...s.codePaths])]);
+  const reliability = RELIABILITY_QUESTIONS.map((q) => rowFor(q, head, scopes, paths));
   const applicableBecause = distributedApplicability(findings, facts);
   if (applicableBecause === null) {
     return { reliability, distributed: { applicable: false, reason: NOT_APPLICABLE_REASON, rows: [] } };
   }
   return {
     reliability,
-    distributed: { applicable: true, reason: applicableBecause, rows: DISTRIBUTED_QUESTIONS.map((q) => rowFor(q, head, scopes)) },
+    distributed: { applicable: true, reason: applicableBecause, rows: DISTRIBUTED_QUESTIONS.map((q) => rowFor(q, head, scopes, paths)) },
   };
 }
