@@ -121,7 +121,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const errors: string[] = [];
   const findings: RawFinding[] = [];
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
-  const repositoryWide = active.some((rule) => rule.meta.repositoryWide || rule.meta.crossFile);
+  const needsCrossFile = active.some((rule) => rule.meta.repositoryWide || rule.meta.crossFile);
   const reportPaths = new Set(files.map((f) => f.path));
   const inputs = [...files, ...(options.contextFiles ?? []).filter((f) => !reportPaths.has(f.path))];
   const inputPaths = new Set(inputs.map((f) => f.path));
@@ -188,7 +188,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const model = state.model!;
     suppressions.set(state.path, collectSuppressions(model));
     if (options.summarize) summaries.set(state.path, options.summarize(model, reportPaths.has(state.path)));
-    if (repositoryWide) {
+    if (needsCrossFile) {
       const contribution = crossFileContribution(model, serviceOf, reportPaths.has(state.path));
       if (contribution) contributions.push(contribution);
     }
@@ -256,7 +256,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   // Imports-first puts a changed file's context files before it. Under a deadline, a context file
   // (evidence only, never reported on) is skipped once the time left would not cover the changed
   // files still to come at the pace measured so far, so the budget goes to what the review is about.
-  let reportLeft = [...reportPaths].filter((path) => states.has(path)).length;
+  let reportLeft = reportPaths.size;
   let analysedMs = 0;
   let analysedFiles = 0;
   const reserveFor = (files: number) => (analysedFiles === 0 ? 0 : (analysedMs / analysedFiles) * files);
