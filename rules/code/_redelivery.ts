@@ -1,4 +1,4 @@
-// rules.md rule 6, variants 3-5 and 7: a consumer's failure path hands the message back to the broker
+// rules.md rule 6, variants 3-5: a consumer's failure path hands the message back to the broker
 // with no limit on redeliveries, so a poison message loops forever. Critical when the consumer also
 // has no dead-letter path (missing-dlq holds for the same handler).
 import type { TSESTree } from '@typescript-eslint/typescript-estree';

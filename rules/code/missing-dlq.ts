@@ -15,6 +15,7 @@ import {
   type Handler,
 } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
+import { DEAD_LETTER_NAME, optionsObject, sqsQueueDefinitions } from '../../src/code/sqs-queues.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
 import type { Severity } from '../../src/review/types.js';
@@ -28,7 +29,6 @@ interface Missing {
   severity?: Severity;
 }
 
-const CDK_SQS = new Set(['aws-cdk-lib/aws-sqs', '@aws-cdk/aws-sqs']);
 const MAX_DELIVERIES_ADVISORY = '$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES';
 /** Request-response and Bull handlers: errors go back to the caller, failed jobs stay in the failed set. */
 const NEST_EXEMPT = new Set(['MessagePattern', 'RabbitRPC', 'Process']);
@@ -170,18 +170,6 @@ function assertedQueue(model: CodeModel, handler: Handler): CallLike | null {
   return null;
 }
 
-/** Literal options of a call argument (inline or a same-file const); null when they cannot be read. */
-function optionsObject(model: CodeModel, node: TSESTree.Node | undefined, depth = 0): TSESTree.ObjectExpression | null {
-  if (!node || depth > 3) return null;
-  const target = unwrap(node);
-  if (target.type === 'ObjectExpression') return target;
-  if (target.type === 'Identifier') {
-    const decl = model.nearestDeclarator(target) ?? model.declaratorIn(target.name, model.program);
-    return decl?.init ? optionsObject(model, decl.init, depth + 1) : null;
-  }
-  return null;
-}
-
 function hasDeadLetterExchange(options: TSESTree.ObjectExpression): boolean {
   if (objectProperty(options, 'deadLetterExchange')) return true;
   const args = objectProperty(options, 'arguments');
@@ -214,55 +202,6 @@ function amqplibEvidence(model: CodeModel, handler: Handler, at: TSESTree.Node):
 }
 
 // ---------------------------------------------------------------- SQS
-
-interface QueueDefinition {
-  node: TSESTree.Node;
-  name: string | null;
-  /** The queue name, or the CDK construct id when no name is given. */
-  label: string | null;
-  redrive: boolean | null;
-}
-
-const DEAD_LETTER_NAME = /dlq|dead[-_.]?letter/i;
-
-/** Queues created in the file: `CreateQueueCommand`, aws-sdk v2 `createQueue`, CDK `new sqs.Queue(...)`. */
-function sqsQueueDefinitions(model: CodeModel): QueueDefinition[] {
-  const out: QueueDefinition[] = [];
-  for (const call of model.calls) {
-    if (call.type === 'NewExpression') {
-      const ctor = model.valueOf(call.callee);
-      if (ctor?.kind !== 'module') continue;
-      const path = ctor.path.join('.');
-      if (ctor.module === '@aws-sdk/client-sqs' && path === 'CreateQueueCommand') {
-        const options = optionsObject(model, call.arguments[0]);
-        const name = options ? model.stringValue(objectProperty(options, 'QueueName') ?? undefined) : null;
-        out.push({ node: call, name, label: name, redrive: redrive(model, options, 'Attributes') });
-      }
-      if (CDK_SQS.has(ctor.module) && path === 'Queue') {
-        const options = optionsObject(model, call.arguments[2]);
-        const name = options ? model.stringValue(objectProperty(options, 'queueName') ?? undefined) : null;
-        const label = name ?? model.stringValue(call.arguments[1]);
-        out.push({ node: call, name, label, redrive: options ? (options.properties.some((p) => p.type === 'SpreadElement') ? null : Boolean(objectProperty(options, 'deadLetterQueue'))) : false });
-      }
-      continue;
-    }
-    if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression' || propertyName(call.callee) !== 'createQueue') continue;
-    if (model.roleOf(call.callee.object)?.role !== 'sqs.v2') continue;
-    const options = optionsObject(model, call.arguments[0]);
-    const name = options ? model.stringValue(objectProperty(options, 'QueueName') ?? undefined) : null;
-    out.push({ node: call, name, label: name, redrive: redrive(model, options, 'Attributes') });
-  }
-  return out;
-}
-
-function redrive(model: CodeModel, options: TSESTree.ObjectExpression | null, key: string): boolean | null {
-  if (!options || options.properties.some((p) => p.type === 'SpreadElement')) return null;
-  const attributes = objectProperty(options, key);
-  if (!attributes) return false;
-  const literal = optionsObject(model, attributes);
-  if (!literal) return null;
-  return Boolean(objectProperty(literal, 'RedrivePolicy'));
-}
 
 function sqsEvidence(model: CodeModel, handler: Handler, at: TSESTree.Node): Missing | null {
   // The dead-letter queues themselves are created without a redrive policy, by design.

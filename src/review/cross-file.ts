@@ -1,7 +1,8 @@
-// Facts that span files, which a rule's per-file visitors cannot see (rules.md rules 43 and 44):
+// Facts that span files, which a rule's per-file visitors cannot see (rules.md rules 6, 43 and 44):
 // service boundaries, which service defines which table (schema sources anywhere in the repository),
-// every DB write of the analysed files by target, every typed publish by channel, and the databases
-// services' deployment config points at. The engine builds one index per side from all models plus
+// every DB write of the analysed files by target, every typed publish by channel, the databases
+// services' deployment config points at, and the SQS queues CDK stacks create without a dead-letter
+// queue with the queues the code consumes. The engine builds one index per side from all models plus
 // the repository's schema and deploy files and hands it to rules as `context.crossFile`; rules read
 // it once every file is analysed (`Repository:exit`, or `Program:exit` of a repository-wide rule)
 // and never do I/O.
@@ -11,6 +12,8 @@ import type { CallLike } from '../code/ast.js';
 import { CodeModel, type CodeModelOptions, type Effect } from '../code/model.js';
 import { eventTypeOf } from '../code/event-type.js';
 import { publishMetadata } from '../code/publish-metadata.js';
+import { findHandlers } from '../code/handlers.js';
+import { cdkQueuesWithoutDeadLetter } from '../code/sqs-queues.js';
 import { definitionsFromModel, definitionsFromPrisma, definitionsFromSql, tableKey, type TableDefinition } from '../code/schema-sources.js';
 import { traverse } from '../code/traverse.js';
 import { calleeOf, unwrap } from '../code/ast.js';
@@ -58,6 +61,33 @@ export interface PublishSite {
   anchor: string;
 }
 
+/** A CDK `new sqs.Queue(...)` with no `deadLetterQueue` (rules.md rule 6 variant 6). */
+export interface SqsQueueSite {
+  path: string;
+  line: number;
+  reported: boolean;
+  /** `queueName` when the stack fixes it; null when CDK generates the name. */
+  name: string | null;
+  /** `queueName`, else the construct id as written. */
+  label: string;
+  /** Consumers the same file wires to the queue: `new SqsEventSource(queue)`, `grantConsumeMessages`. */
+  consumedAt: { line: number; description: string }[];
+  start: number;
+  loc: NodeLocation;
+  anchor: string;
+}
+
+/** An SQS consumer (receive loop, sqs-consumer) whose queue name is known. */
+export interface SqsConsumerSite {
+  path: string;
+  line: number;
+  /** The queue name, normalised as handler channels are (last segment of a queue URL). */
+  queue: string;
+  library: string;
+  /** The handler reads `ApproximateReceiveCount`: it bounds receives itself. */
+  countsReceives: boolean;
+}
+
 export interface OwnerSite extends TableDefinition {
   service: string;
 }
@@ -92,6 +122,10 @@ export interface CrossFileIndex {
   publishesTo(channel: string): readonly PublishSite[];
   /** Typed publishes in one file. */
   publishesIn(path: string): readonly PublishSite[];
+  /** CDK queues without a dead-letter queue created in one file. */
+  sqsQueuesIn(path: string): readonly SqsQueueSite[];
+  /** SQS consumers of a queue name across the analysed files, in input order then source order. */
+  sqsConsumersOf(queue: string): readonly SqsConsumerSite[];
   /** True the first time a key is claimed: lets per-file rules report a repository-wide fact once. */
   claimOnce(key: string): boolean;
 }
@@ -102,6 +136,8 @@ export interface CrossFileContribution {
   definitions: TableDefinition[];
   writes: WriteSite[];
   publishes: PublishSite[];
+  sqsQueues: SqsQueueSite[];
+  sqsConsumers: SqsConsumerSite[];
 }
 
 export interface CrossFileInput {
@@ -201,6 +237,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
   const writesByTarget = new Map<string, WriteSite[]>();
   const publishesByChannel = new Map<string, PublishSite[]>();
   const publishesByPath = new Map<string, PublishSite[]>();
+  const sqsQueuesByPath = new Map<string, SqsQueueSite[]>();
+  const sqsConsumersByQueue = new Map<string, SqsConsumerSite[]>();
   const definitions: TableDefinition[] = [];
   const seenPaths = new Set<string>();
 
@@ -226,6 +264,12 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
       else publishesByChannel.set(site.channel, [site]);
     }
     if (contribution.publishes.length > 0) publishesByPath.set(contribution.path, contribution.publishes);
+    if (contribution.sqsQueues.length > 0) sqsQueuesByPath.set(contribution.path, contribution.sqsQueues);
+    for (const site of contribution.sqsConsumers) {
+      const list = sqsConsumersByQueue.get(site.queue);
+      if (list) list.push(site);
+      else sqsConsumersByQueue.set(site.queue, [site]);
+    }
   }
 
   const references: DatabaseReference[] = [];
@@ -287,6 +331,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
     sharedDatabases,
     publishesTo: (channel: string) => publishesByChannel.get(channel) ?? [],
     publishesIn: (path: string) => publishesByPath.get(path) ?? [],
+    sqsQueuesIn: (path: string) => sqsQueuesByPath.get(path) ?? [],
+    sqsConsumersOf: (queue: string) => sqsConsumersByQueue.get(queue) ?? [],
     claimOnce(key: string) {
       if (claimed.has(key)) return false;
       claimed.add(key);
@@ -296,8 +342,8 @@ export function buildCrossFileIndex(input: CrossFileInput): CrossFileIndex {
 }
 
 /**
- * The definitions and DB writes of one analysed file, as plain data: the engine computes it before
- * it drops the file's syntax tree. Test files contribute nothing.
+ * The definitions, DB writes, typed publishes and SQS queue facts of one analysed file, as plain
+ * data: the engine computes it before it drops the file's syntax tree. Test files contribute nothing.
  */
 export function crossFileContribution(model: CodeModel, serviceOf: (path: string) => string | null, reported = true): CrossFileContribution | null {
   if (isTestPath(model.path)) return null;
@@ -326,7 +372,41 @@ export function crossFileContribution(model: CodeModel, serviceOf: (path: string
       });
     }
   }
-  return { path: model.path, definitions: definitionsFromModel(model), writes, publishes };
+  return {
+    path: model.path, definitions: definitionsFromModel(model), writes, publishes,
+    sqsQueues: sqsQueueSites(model, reported), sqsConsumers: sqsConsumerSites(model),
+  };
+}
+
+function sqsQueueSites(model: CodeModel, reported: boolean): SqsQueueSite[] {
+  // A file that never names aws-sqs creates no CDK queue: spare it the value analysis.
+  if (!model.text.includes('aws-sqs')) return [];
+  return cdkQueuesWithoutDeadLetter(model).map((queue) => ({
+    path: model.path, line: model.line(queue.node), reported, name: queue.name, label: queue.label,
+    consumedAt: queue.consumers.map((c) => ({ line: model.line(c.node), description: c.description })),
+    start: queue.node.range[0], loc: nodeLocation(queue.node),
+    // Options other than the dead-letter queue may change without making the finding new.
+    anchor: `${model.regionOf(queue.node).name}|sqs.Queue|${queue.label}`,
+  }));
+}
+
+/**
+ * rules.md rule 6 variant 6 "consumed in the repository": receive loops and sqs-consumer handlers.
+ * Lambda SQS handlers name no queue (the event source mapping does, see SqsEventSource).
+ */
+function sqsConsumerSites(model: CodeModel): SqsConsumerSite[] {
+  // Every SQS consumer names its module (client-sqs, aws-sdk's SQS, sqs-consumer): spare the rest.
+  if (!/sqs/i.test(model.text)) return [];
+  const out: SqsConsumerSite[] = [];
+  for (const handler of findHandlers(model)) {
+    if ((handler.library !== 'sqs' && handler.library !== 'sqs-consumer') || !handler.channel) continue;
+    const text = model.text.slice(handler.root.range[0], handler.root.range[1]);
+    out.push({
+      path: model.path, line: model.line(handler.registration), queue: handler.channel, library: handler.library,
+      countsReceives: text.includes('ApproximateReceiveCount'),
+    });
+  }
+  return out;
 }
 
 /** rules.md rule 44: EventBridge detail types and BullMQ job names are not channel event types. */

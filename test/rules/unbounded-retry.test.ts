@@ -1,5 +1,8 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/code/unbounded-retry.js';
 import { defaultConfig } from '../../src/config/schema.js';
+import { runCodeRules } from '../../src/review/code-runner.js';
 import { testCodeRule } from '../harness/code-rule-tester.js';
 
 testCodeRule(rule, {
@@ -523,4 +526,240 @@ async function save(x: unknown) {}
       errors: [{ messageId: 'unboundedRetry', line: 12, variant: 'unlimited-redelivery-jetstream' }],
     },
   ],
+});
+
+// ---------------------------------------------------------------- variant 6: SQS via CDK
+
+const ordersStack = (options: string) => `import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    new sqs.Queue(this, 'Orders', ${options});
+  }
+}
+`;
+
+const receiveLoop = (queue: string, body = 'await handle(JSON.parse(message.Body!));') => `import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+declare function handle(x: unknown): Promise<void>;
+const sqs = new SQSClient({});
+const QueueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/${queue}';
+export async function poll() {
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, AttributeNames: ['All'] }));
+  for (const message of Messages ?? []) {
+    ${body}
+    await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+  }
+}
+`;
+
+const cdk = { filename: 'infra/orders-stack.ts' };
+
+testCodeRule(rule, {
+  valid: [
+    {
+      ...cdk,
+      name: 'CDK queue with a deadLetterQueue, consumed elsewhere',
+      code: `import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const dlq = new sqs.Queue(this, 'OrdersDlq', { queueName: 'orders-dlq' });
+    new sqs.Queue(this, 'Orders', { queueName: 'orders', deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });
+  }
+}
+`,
+      context: { 'src/worker.ts': receiveLoop('orders'), 'src/redrive.ts': receiveLoop('orders-dlq') },
+    },
+    {
+      ...cdk,
+      name: 'CDK queue without deadLetterQueue that no analysed file consumes',
+      code: ordersStack(`{ queueName: 'orders' }`),
+      context: { 'src/worker.ts': receiveLoop('payments') },
+    },
+    {
+      ...cdk,
+      name: 'the dead-letter queue itself (named like one, or named as another queue\'s deadLetterQueue), consumed by a redrive worker',
+      code: `import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const parked = new sqs.Queue(this, 'Parked', { queueName: 'orders-parked' });
+    new sqs.Queue(this, 'OrdersDeadLetter', { queueName: 'orders-errors' });
+    new sqs.Queue(this, 'Orders', { queueName: 'orders', deadLetterQueue: { queue: parked, maxReceiveCount: 5 } });
+  }
+}
+`,
+      context: { 'src/parked.ts': receiveLoop('orders-parked'), 'src/errors.ts': receiveLoop('orders-errors') },
+    },
+    {
+      ...cdk,
+      name: 'options with a spread or options the file cannot read: the dead-letter queue may be set there',
+      code: `import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { queueDefaults, type QueueProps } from './defaults';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string, props: { payments: QueueProps }, worker: IGrantable) {
+    super(scope, id);
+    new sqs.Queue(this, 'Orders', { ...queueDefaults, queueName: 'orders' });
+    const payments = new sqs.Queue(this, 'Payments', props.payments);
+    payments.grantConsumeMessages(worker);
+  }
+}
+`,
+      context: { 'src/orders.ts': receiveLoop('orders') },
+    },
+    {
+      ...cdk,
+      name: 'a consumer that reads ApproximateReceiveCount bounds receives itself',
+      code: ordersStack(`{ queueName: 'orders' }`),
+      context: {
+        'src/worker.ts': receiveLoop('orders', `if (Number(message.Attributes?.ApproximateReceiveCount) > 5) { await park(message); continue; }
+    await handle(JSON.parse(message.Body!));`).replace('declare function handle', 'declare function park(x: unknown): Promise<void>;\ndeclare function handle'),
+      },
+    },
+    {
+      ...cdk,
+      name: 'a RedrivePolicy set through the L1 escape hatch',
+      code: `import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+export class OrdersStack extends Stack {
+  constructor(scope: Construct, id: string, dlqArn: string) {
+    super(scope, id);
+    const queue = new sqs.Queue(this, 'Orders', { queueName: 'orders' });
+    (queue.node.defaultChild as sqs.CfnQueue).addPropertyOverride('RedrivePolicy', { deadLetterTargetArn: dlqArn, maxReceiveCount: 5 });
+  }
+}
+`,
+      context: { 'src/worker.ts': receiveLoop('orders') },
+    },
+    {
+      ...cdk,
+      name: 'a queue handed to SqsEventSource from another module is not this construct',
+      code: `import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { sharedQueue } from './shared';
+
+export function wire(scope: Construct, fn: IFunction) {
+  new sqs.Queue(scope, 'Audit', { queueName: 'audit' });
+  fn.addEventSource(new SqsEventSource(sharedQueue));
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      ...cdk,
+      name: 'CDK queue without deadLetterQueue consumed by a receive loop in another file',
+      code: ordersStack(`{ queueName: 'orders' }`),
+      context: { 'src/worker.ts': receiveLoop('orders') },
+      errors: [{ messageId: 'unboundedRetry', line: 8, column: 5, endLine: 8, variant: 'unlimited-receives-sqs', severity: 'Important', precision: 'High' }],
+    },
+    {
+      ...cdk,
+      name: 'CDK queue without deadLetterQueue wired to a Lambda with SqsEventSource in the same file',
+      code: `import { Duration, Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+
+export class BillingStack extends Stack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const queue = new sqs.Queue(this, 'InvoiceRequested', { visibilityTimeout: Duration.seconds(90) });
+    const fn = new NodejsFunction(this, 'CreateInvoice', { entry: 'src/handlers/create-invoice.ts' });
+    fn.addEventSource(new SqsEventSource(queue, { batchSize: 10 }));
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 10, column: 19, variant: 'unlimited-receives-sqs', severity: 'Important' }],
+    },
+    {
+      ...cdk,
+      name: 'named Queue import on fields: one consumed through grantConsumeMessages, one by sqs-consumer elsewhere (FIFO name in the queue URL)',
+      code: `import { Stack } from 'aws-cdk-lib';
+import { Queue } from '@aws-cdk/aws-sqs';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+
+export class PaymentsStack extends Stack {
+  readonly queue: Queue;
+  readonly refunds: Queue;
+  readonly audit: Queue;
+  constructor(scope: Construct, id: string, worker: IGrantable) {
+    super(scope, id);
+    this.queue = new Queue(this, 'Payments', { fifo: true });
+    this.refunds = new Queue(this, 'Refunds', { queueName: 'refunds.fifo', fifo: true });
+    this.audit = new Queue(this, 'Audit');
+    this.queue.grantConsumeMessages(worker);
+  }
+}
+`,
+      context: {
+        'src/consumer.ts': `import { Consumer } from 'sqs-consumer';
+declare function refund(x: unknown): Promise<void>;
+export const app = Consumer.create({
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/refunds.fifo',
+  handleMessage: async (message) => { await refund(JSON.parse(message.Body!)); },
+});
+`,
+      },
+      errors: [
+        { messageId: 'unboundedRetry', line: 12, column: 18, variant: 'unlimited-receives-sqs' },
+        { messageId: 'unboundedRetry', line: 13, column: 20, variant: 'unlimited-receives-sqs' },
+      ],
+    },
+  ],
+});
+
+describe('unbounded-retry variant 6 across changed files', () => {
+  const stack = ordersStack(`{ queueName: 'orders', fifo: false }`);
+  const run = (files: { path: string; text: string }[]) => {
+    const result = runCodeRules(files, [rule], { side: 'head', config: defaultConfig });
+    assert.deepEqual(result.errors, []);
+    return result.findings.filter((f) => f.variant === 'unlimited-receives-sqs');
+  };
+
+  it('reports once, in the stack, with every consumer related and a line-independent anchor', () => {
+    const found = run([
+      { path: 'services/orders/src/worker.ts', text: receiveLoop('orders') },
+      { path: 'services/orders/infra/stack.ts', text: stack },
+      { path: 'services/orders/src/replay.ts', text: receiveLoop('orders') },
+    ]);
+    assert.deepEqual(
+      found.map((f) => [f.location.path, f.location.startLine, f.anchor, f.channel, f.related.map((r) => `${r.path}:${r.line} ${r.note}`)]),
+      [['services/orders/infra/stack.ts', 8, 'OrdersStack.constructor|sqs.Queue|orders', 'orders', [
+        'services/orders/src/worker.ts:7 sqs consumer of orders',
+        'services/orders/src/replay.ts:7 sqs consumer of orders',
+      ]]],
+    );
+    assert.match(found[0]!.message, /^Unbounded retry: CDK sqs\.Queue 'orders' at services\/orders\/infra\/stack\.ts:8 has no finite attempt limit \(unlimited receives \(SQS via CDK\): the queue has no deadLetterQueue/);
+  });
+
+  it('keeps the anchor when other options of the queue change', () => {
+    const before = run([{ path: 'infra/stack.ts', text: ordersStack(`{ queueName: 'orders' }`) }, { path: 'src/worker.ts', text: receiveLoop('orders') }]);
+    const after = run([{ path: 'infra/stack.ts', text: `// moved down a line\n${stack}` }, { path: 'src/worker.ts', text: receiveLoop('orders') }]);
+    assert.equal(before.length, 1);
+    assert.deepEqual(after.map((f) => [f.location.startLine, f.anchor]), [[9, before[0]!.anchor]]);
+  });
+
+  it('says nothing when the only consumer is a test file', () => {
+    assert.deepEqual(run([{ path: 'infra/stack.ts', text: stack }, { path: 'test/worker.test.ts', text: receiveLoop('orders') }]), []);
+  });
 });
