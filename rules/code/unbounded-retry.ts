@@ -1,8 +1,8 @@
 // rules.md rule 6: a retry or redelivery loop with no finite attempt limit.
 // Variants 1 (library without bound) and 2 (hand-rolled loop or recursion), the consumer redelivery
-// variants 3 (amqplib requeue), 4 (JetStream nak) and 5 (Pub/Sub nack), and 6 (a CDK queue without a
-// dead-letter queue that some analysed file consumes), which needs every file's queues and consumers
-// and so runs from the cross-file index. Variant 7 (kafkajs restart loop) is not implemented.
+// variants 3 (amqplib requeue), 4 (JetStream nak), 5 (Pub/Sub nack) and 7 (kafkajs restart loop), and
+// 6 (a CDK queue without a dead-letter queue that some analysed file consumes), which needs every
+// file's queues and consumers and so runs from the cross-file index.
 import { calleeText } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, sourceText, type RetryConstruct } from '../../src/code/retries.js';
@@ -44,7 +44,9 @@ export default createCodeRule({
 
 type Context = CodeRuleContext<'unboundedRetry'>;
 
-/** Variants 1-5: what the file's own syntax tree shows. */
+const POISON_MESSAGE_LOOP = 'poison-message-loop';
+
+/** Variants 1-5 and 7: what the file's own syntax tree shows. */
 function fileVariants(context: Context) {
   return {
     'Program:exit'() {
@@ -60,10 +62,13 @@ function reportRedeliveryLoops(context: Context): void {
     context.report({
       node: loop.node,
       messageId: 'unboundedRetry',
-      data: { construct: loop.construct, loc: `line ${model.line(loop.node)}`, variant: loop.variant },
+      data: { construct: loop.construct, loc: `line ${model.line(loop.node)}`, variant: loop.detail ?? loop.variant },
       variant: loop.variant,
       severity: loop.critical ? 'Critical' : 'Important',
       precision: loop.precision,
+      // A broker handing one message back forever is a poison-message loop, not a retry storm
+      // (clients hammering a struggling dependency): the failure-mode walk must not blame it for both.
+      failureModes: [POISON_MESSAGE_LOOP],
       ...(loop.channel ? { channel: loop.channel } : {}),
       related: [{ path: context.path, line: model.line(loop.handler), note: 'consumer handler' }],
     });
@@ -127,6 +132,7 @@ function unlimitedReceives(context: Context): () => void {
             'received again after every visibility timeout until its retention period ends',
         },
         variant: 'unlimited-receives-sqs',
+        failureModes: [POISON_MESSAGE_LOOP],
         ...(queue.name ? { channel: queue.name } : {}),
         related,
       });

@@ -528,6 +528,331 @@ async function save(x: unknown) {}
   ],
 });
 
+// ---------------------------------------------------------------- variant 7: kafkajs restart loop
+
+const kafkaHead = `import { Kafka } from 'kafkajs';
+const kafka = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] });
+const consumer = kafka.consumer({ groupId: 'orders', retry: { retries: 5 } });
+const producer = kafka.producer();
+declare function save(x: unknown): Promise<void>;
+`;
+
+testCodeRule(rule, {
+  valid: [
+    {
+      name: 'JSON.parse inside a try whose catch publishes to orders.dlq and returns',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    try {
+      await save(JSON.parse(message.value!.toString()));
+    } catch (err) {
+      await producer.send({ topic: 'orders.dlq', messages: [{ key: message.key, value: message.value, headers: { 'dlq-reason': String(err) } }] });
+      return;
+    }
+  },
+});
+`,
+    },
+    {
+      name: 'a catch that logs and returns swallows the failure (consumer-error-swallowed, not a restart loop)',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    try {
+      const order = JSON.parse(message.value!.toString());
+      if (!order.id) throw new Error('order without id');
+      await save(order);
+    } catch (err) {
+      console.error('order failed', err);
+    }
+  },
+});
+`,
+    },
+    {
+      name: 'a handler with no permanent throw point (a failing write is transient and meant to be retried)',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    await save({ key: message.key?.toString(), value: message.value });
+  },
+});
+`,
+    },
+    {
+      name: 'a throw decided by a database lookup may pass on a later delivery, so it is not a permanent failure',
+      code: `${kafkaHead}declare const repo: { find(id: string): Promise<unknown> };
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    const id = message.key!.toString();
+    const order = await repo.find(id);
+    if (!order) throw new Error(\`order \${id} not replicated yet\`);
+    await save(order);
+  },
+});
+`,
+    },
+    {
+      name: 'non-kafkajs handlers: amqplib, sqs-consumer and BullMQ parse outside any try',
+      code: `import amqp from 'amqplib';
+import { Consumer } from 'sqs-consumer';
+import { Worker } from 'bullmq';
+declare function save(x: unknown): Promise<void>;
+const ch = await (await amqp.connect('amqp://rabbit')).createChannel();
+await ch.prefetch(4);
+await ch.consume('orders.v1', async (msg) => {
+  if (!msg) return;
+  await save(JSON.parse(msg.content.toString()));
+  ch.ack(msg);
+});
+export const app = Consumer.create({
+  queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/orders',
+  handleMessage: async (message) => { await save(JSON.parse(message.Body!)); },
+});
+export const worker = new Worker('orders', async (job) => save(JSON.parse(job.data.raw)), { connection: { host: 'redis' } });
+`,
+    },
+    {
+      name: 'the catch rethrows only what an error check calls transient and dead-letters the rest',
+      code: `${kafkaHead}declare function isTransient(err: unknown): boolean;
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    try {
+      await save(JSON.parse(message.value!.toString()));
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      await producer.send({ topic: 'orders.v1.dlq', messages: [{ key: message.key, value: message.value }] });
+    }
+  },
+});
+`,
+    },
+    {
+      name: 'a throw inside a catch that first dead-letters',
+      code: `${kafkaHead}import { z } from 'zod';
+const Order = z.object({ id: z.string() });
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    try {
+      await save(Order.parse(JSON.parse(message.value!.toString())));
+    } catch (err) {
+      await producer.send({ topic: 'orders.v1.dlq', messages: [{ key: message.key, value: message.value }] });
+      throw err;
+    }
+  },
+});
+`,
+    },
+    {
+      name: 'the catch tells error kinds apart: a SyntaxError is skipped, everything else rethrown',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    try {
+      await save(JSON.parse(message.value!.toString()));
+    } catch (err) {
+      if (err instanceof SyntaxError) {
+        console.warn('skipping malformed message', message.offset);
+        return;
+      }
+      throw err;
+    }
+  },
+});
+`,
+    },
+    {
+      name: 'a handler that reads a retry-count header bounds the loop itself',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    const attempts = Number(message.headers?.['x-retry-count']?.toString() ?? '0');
+    if (attempts > 5) return;
+    await save(JSON.parse(message.value!.toString()));
+  },
+});
+`,
+    },
+    {
+      name: 'a helper whose rejection a swallowing .catch() handles; failures kafkajs never sees (floating helper, async forEach callback)',
+      code: `${kafkaHead}import type { KafkaMessage } from 'kafkajs';
+async function project(message: KafkaMessage) {
+  await save(JSON.parse(message.value!.toString()));
+}
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    await project(message).catch((err) => console.error('projection failed', err));
+  },
+});
+const floating = kafka.consumer({ groupId: 'orders-floating' });
+await floating.run({
+  eachMessage: async ({ message }) => {
+    void project(message);
+  },
+});
+const batches = kafka.consumer({ groupId: 'orders-batch' });
+await batches.run({
+  eachBatch: async ({ batch }) => {
+    batch.messages.forEach(async (m) => {
+      await save(JSON.parse(m.value!.toString()));
+    });
+  },
+});
+`,
+    },
+    {
+      name: 'safeParse returns a result: the invalid branch dead-letters and returns',
+      code: `${kafkaHead}import { z } from 'zod';
+const Order = z.object({ id: z.string() });
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.value!.toString());
+    } catch {
+      await producer.send({ topic: 'orders.v1.dlq', messages: [{ value: message.value }] });
+      return;
+    }
+    const parsed = Order.safeParse(raw);
+    if (!parsed.success) {
+      await producer.send({ topic: 'orders.v1.dlq', messages: [{ value: message.value }] });
+      return;
+    }
+    await save(parsed.data);
+  },
+});
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'JSON.parse in eachMessage with no try and no dead-letter path anywhere: Critical',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    const order = JSON.parse(message.value!.toString());
+    await save(order);
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 8, column: 19, endLine: 8, variant: 'consumer-restart-loop-kafkajs', severity: 'Critical', precision: 'High' }],
+    },
+    {
+      name: 'explicit throw on a validation failure after the parse try; the handler dead-letters elsewhere: Important',
+      code: `${kafkaHead}import Ajv from 'ajv';
+const validate = new Ajv().compile({ type: 'object', required: ['id'] });
+await consumer.run({
+  eachMessage: async ({ message }) => {
+    let order: { id?: string };
+    try {
+      order = JSON.parse(message.value!.toString());
+    } catch (err) {
+      await producer.send({ topic: 'orders.v1.dlq', messages: [{ value: message.value }] });
+      return;
+    }
+    if (!validate(order)) {
+      throw new Error(\`invalid order: \${JSON.stringify(validate.errors)}\`);
+    }
+    await save(order);
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 18, column: 7, variant: 'consumer-restart-loop-kafkajs', severity: 'Important', precision: 'High' }],
+    },
+    {
+      name: 'eachBatch: a zod parse per message in the batch loop, and a catch that logs and rethrows',
+      code: `${kafkaHead}import { z } from 'zod';
+const Posting = z.object({ id: z.string(), amountCents: z.number() });
+await consumer.run({
+  eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+    for (const message of batch.messages) {
+      try {
+        const posting = Posting.parse(JSON.parse(message.value!.toString()));
+        await save(posting);
+      } catch (err) {
+        console.error('posting failed', err);
+        throw err;
+      }
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 12, column: 25, variant: 'consumer-restart-loop-kafkajs', severity: 'Critical' }],
+    },
+    {
+      name: 'through a local helper the handler awaits with the message: reported at the parse in the helper',
+      code: `${kafkaHead}import type { EachMessagePayload } from 'kafkajs';
+import { validateOrReject } from 'class-validator';
+class OrderDto { id!: string }
+async function toOrder(raw: Buffer | null) {
+  const dto = Object.assign(new OrderDto(), JSON.parse(raw!.toString()));
+  await validateOrReject(dto);
+  return dto;
+}
+await consumer.run({
+  eachMessage: async ({ message }: EachMessagePayload) => {
+    const order = await toOrder(message.value);
+    await save(order);
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 10, column: 45, variant: 'consumer-restart-loop-kafkajs', severity: 'Critical' }],
+    },
+    {
+      name: 'a try with only a finally does not stop the failure',
+      code: `${kafkaHead}declare const locks: { acquire(key: string): Promise<{ release(): Promise<void> }> };
+await consumer.run({
+  eachMessage: async ({ partition, message }) => {
+    const lock = await locks.acquire(\`p\${partition}\`);
+    try {
+      await save(JSON.parse(message.value!.toString()));
+    } finally {
+      await lock.release();
+    }
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 11, column: 18, variant: 'consumer-restart-loop-kafkajs', severity: 'Critical' }],
+    },
+    {
+      name: 'an explicit throw on an empty value (a tombstone fails the same way on every delivery)',
+      code: `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    if (!message.value) throw new Error('tombstone');
+    await save(message.value);
+  },
+});
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 8, column: 25, variant: 'consumer-restart-loop-kafkajs', severity: 'Critical' }],
+    },
+  ],
+});
+
+describe('unbounded-retry variant 7 message', () => {
+  it('names the throw point, the handler kind and the restart loop, with the registration as related location', () => {
+    const code = `${kafkaHead}await consumer.run({
+  eachMessage: async ({ message }) => {
+    await save(JSON.parse(message.value!.toString()));
+  },
+});
+`;
+    const result = runCodeRules([{ path: 'src/orders.ts', text: code }], [rule], { side: 'head', config: defaultConfig });
+    assert.deepEqual(result.errors, []);
+    const [finding, ...rest] = result.findings;
+    assert.equal(rest.length, 0);
+    assert.match(finding!.message, /^Unbounded retry: JSON\.parse in eachMessage at line 8 has no finite attempt limit \(consumer restart loop \(kafkajs\): /);
+    assert.deepEqual(finding!.related.map((r) => [r.line, r.note]), [[6, 'consumer handler']]);
+  });
+
+  it('names the helper a failure is raised in', () => {
+    const code = `${kafkaHead}import type { KafkaMessage } from 'kafkajs';
+function parse(message: KafkaMessage) {
+  return JSON.parse(message.value!.toString());
+}
+await consumer.run({ eachMessage: async ({ message }) => save(parse(message)) });
+`;
+    const result = runCodeRules([{ path: 'src/orders.ts', text: code }], [rule], { side: 'head', config: defaultConfig });
+    assert.deepEqual(result.findings.map((f) => [f.location.startLine, f.message.split(' at ')[0]]), [[8, 'Unbounded retry: JSON.parse in parse(), called from eachMessage']]);
+  });
+});
+
 // ---------------------------------------------------------------- variant 6: SQS via CDK
 
 const ordersStack = (options: string) => `import { Stack, type StackProps } from 'aws-cdk-lib';

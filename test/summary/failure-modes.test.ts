@@ -115,6 +115,18 @@ describe('computeFailureModes', () => {
     assert.equal(entries.find((e) => e.id === 'split-brain')!.likelihood, 2);
   });
 
+  it('does not blame a broker redelivery loop (poison-message-loop only) for a retry storm', () => {
+    const entries = computeFailureModes(
+      [
+        finding({ ruleId: 'unbounded-retry', severity: 'Critical', line: 12, message: 'restart loop', failureModes: ['poison-message-loop'] }),
+        finding({ ruleId: 'unbounded-retry', line: 40, message: 'for (;;)', failureModes: ['retry-storm', 'poison-message-loop'] }),
+      ],
+      facts(),
+    );
+    assert.equal(entries.find((e) => e.id === 'retry-storm')!.rootCause, `${FILE}:40 — unbounded-retry (Important, High): for (;;)`);
+    assert.equal(entries.find((e) => e.id === 'poison-message-loop')!.rootCause, `${FILE}:12 — unbounded-retry (Critical, High): restart loop`);
+  });
+
   it('ignores removed findings', () => {
     assert.deepEqual(computeFailureModes([finding({ ruleId: 'dual-write', status: 'removed' })], facts()), []);
   });

@@ -205,6 +205,9 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     id: 'retry-storm',
     name: 'Retry storm',
     rules: ['stacked-retries', 'retry-without-jitter', 'unbounded-retry', 'sync-rpc-chain'],
+    // unbounded-retry's redelivery variants (a broker handing one message back) list only the
+    // poison-message loop: they put no extra load on a dependency.
+    accept: (f) => f.ruleId !== 'unbounded-retry' || f.failureModes.length === 0 || f.failureModes.includes('retry-storm'),
     exposure: (c) => codeSite(c, c.facts.retries, 'retry construct'),
     impact: 2,
     mitigation: 'retry budget, backoff with jitter, circuit breaker',
