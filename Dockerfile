@@ -12,7 +12,7 @@ RUN npm run build
 FROM node:20.20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # glibc gives each thread its own malloc arena, and V8's compiler and GC threads multiply them: two
-# arenas took 30-60 MB off a 1,000-file review's peak RSS (docs/benchmarks.md).
+# arenas took 28-67 MB off a 1,000-file review's peak RSS (docs/benchmarks.md).
 ENV MALLOC_ARENA_MAX=2
 # git: the CLI reviews local repositories.
 RUN apt-get update && apt-get install -y --no-install-recommends git ca-certificates && rm -rf /var/lib/apt/lists/*
