@@ -4,8 +4,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { unwrap } from './ast.js';
 import type { CodeModel } from './model.js';
-import type { MessageFacts } from './publish-metadata.js';
-import { lookupProperty, objectLiteralOf, originOf, stringOf, walk } from './value-flow.js';
+import { readCloudEvent, type MessageFacts } from './publish-metadata.js';
+import { lookupProperty, objectLiteralOf, stringOf } from './value-flow.js';
 
 const HEADER_TYPE_KEYS = new Set(['eventtype', 'type', 'cetype', 'xeventtype', 'messagetype']);
 const ENVELOPE_TYPE_KEYS = new Set(['type', 'eventtype']);
@@ -44,24 +44,9 @@ function attributeString(model: CodeModel, node: TSESTree.Node): string | null {
 }
 
 function cloudEventType(model: CodeModel, message: MessageFacts): string | null {
-  // Only the CloudEvents SDK makes a CloudEvent: a file that never names it has none to find.
-  if (!model.text.includes('cloudevents')) return null;
-  let found: string | null = null;
   const nodes = [message.payload, ...message.metadataNodes].filter((n): n is TSESTree.Node => n !== null);
-  for (const node of nodes) {
-    walk(node, (inner) => {
-      if (found) return false;
-      const origin = inner.type === 'Identifier' ? originOf(model, inner) : null;
-      const candidate = origin?.kind === 'expr' ? origin.node : inner;
-      if (candidate.type === 'NewExpression') {
-        const ctor = originOf(model, candidate.callee);
-        if (ctor.kind === 'module' && ctor.module === 'cloudevents' && ctor.path.at(-1) === 'CloudEvent') {
-          const type = lookupProperty(model, candidate.arguments[0], 'type');
-          if (type.state === 'present') found = stringOf(model, type.value);
-        }
-      }
-      return true;
-    });
-  }
-  return found;
+  return readCloudEvent(model, nodes, (options) => {
+    const type = lookupProperty(model, options, 'type');
+    return type.state === 'present' ? stringOf(model, type.value) : null;
+  });
 }

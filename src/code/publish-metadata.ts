@@ -614,26 +614,32 @@ function mentions(model: CodeModel, node: TSESTree.Node, name: string, depth = 0
 
 /** A CloudEvents SDK event carrying a `traceparent` extension serialised into the message. */
 function cloudEventWithTrace(model: CodeModel, message: MessageFacts): boolean {
-  // Only an import of the SDK can make a CloudEvent: without its name in the file, skip the walk.
-  if (!model.text.includes('cloudevents')) return false;
   const nodes = [message.node, ...message.metadataNodes, ...(message.payload ? [message.payload] : [])];
-  let found = false;
+  return readCloudEvent(model, nodes, (options) => (lookupProperty(model, options, 'traceparent').state !== 'absent' ? true : null)) ?? false;
+}
+
+/**
+ * What `read` finds in the options of the first CloudEvents SDK `new CloudEvent(...)` that one of
+ * `nodes` builds or names (through a variable) and where it finds something; null otherwise.
+ */
+export function readCloudEvent<T>(model: CodeModel, nodes: readonly TSESTree.Node[], read: (options: TSESTree.Node | undefined) => T | null): T | null {
+  // Only the CloudEvents SDK makes a CloudEvent: a file that never names it has none to find.
+  if (!model.text.includes('cloudevents')) return null;
+  let found: T | null = null;
   for (const node of nodes) {
     walk(node, (inner) => {
-      if (found) return false;
+      if (found !== null) return false;
       const origin = inner.type === 'Identifier' ? originOf(model, inner) : null;
       const candidate = origin?.kind === 'expr' ? origin.node : inner;
       if (candidate.type === 'NewExpression') {
         const ctor = originOf(model, candidate.callee);
-        if (ctor.kind === 'module' && ctor.module === 'cloudevents' && ctor.path.at(-1) === 'CloudEvent') {
-          if (lookupProperty(model, candidate.arguments[0], 'traceparent').state !== 'absent') found = true;
-        }
+        if (ctor.kind === 'module' && ctor.module === 'cloudevents' && ctor.path.at(-1) === 'CloudEvent') found = read(candidate.arguments[0]);
       }
       return true;
     });
-    if (found) return true;
+    if (found !== null) return found;
   }
-  return false;
+  return null;
 }
 
 const TRACING_HELPER = /trace|propagat|otel|telemetry|tracing/i;

@@ -215,6 +215,29 @@ export async function publish(id: string, cancelled: boolean) {
   ],
 });
 
+// The type of a CloudEvents SDK event serialised into the message (src/code/event-type.ts).
+testCodeRule(rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'two CloudEvents of unrelated types on one channel',
+      code: `import { Kafka } from 'kafkajs';
+import { CloudEvent } from 'cloudevents';
+const producer = new Kafka({ clientId: 'platform', brokers: ['kafka:9092'] }).producer();
+export async function created(id: string) {
+  const event = new CloudEvent({ type: 'order.created', source: '/orders', data: { id } });
+  await producer.send({ topic: 'platform.events', messages: [{ key: id, value: JSON.stringify(event) }] });
+}
+export async function updated(id: string) {
+  const event = new CloudEvent({ type: 'user.updated', source: '/users', data: { id } });
+  await producer.send({ topic: 'platform.events', messages: [{ key: id, value: JSON.stringify(event) }] });
+}
+`,
+      errors: [{ messageId: 'multiType', line: 6, column: 9, variant: 'producer', severity: 'Important' }],
+    },
+  ],
+});
+
 // Publishes of the other analysed files (rules.md rule 44 step 1: "across the analysed files"). A
 // context file is analysed for evidence and never reported on, so the finding sits in the changed file.
 const usersPublisher = `${kafkaProducer}
