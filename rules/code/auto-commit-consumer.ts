@@ -16,6 +16,7 @@ import {
   type SideEffect,
 } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
+import { optionsObject } from '../../src/code/values.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule, type ReportDescriptor } from '../../src/review/rule.js';
 import type { Precision } from '../../src/review/types.js';
@@ -104,18 +105,6 @@ function amqplibNoAck(model: CodeModel, call: CallLike, report: Report): void {
   });
 }
 
-/** An object literal a node denotes: inline, or a `const` initialiser in the file. */
-function objectLiteral(model: CodeModel, node: TSESTree.Node | undefined, depth = 0): TSESTree.ObjectExpression | null {
-  if (!node || depth > 3) return null;
-  const target = unwrap(node);
-  if (target.type === 'ObjectExpression') return target;
-  if (target.type === 'Identifier') {
-    const decl = model.nearestDeclarator(target) ?? model.declaratorIn(target.name, model.program);
-    return decl?.init ? objectLiteral(model, decl.init, depth + 1) : null;
-  }
-  return null;
-}
-
 /** A literal boolean setting, `undefined` when absent, `null` when present but not a literal (or hidden by a spread). */
 function booleanSetting(config: TSESTree.ObjectExpression, key: string): boolean | undefined | null {
   const value = objectProperty(config, key);
@@ -135,7 +124,7 @@ function rdkafkaAutoCommit(model: CodeModel, call: CallLike, report: Report): vo
   if (call.type !== 'NewExpression') return;
   const role = model.roleOf(call);
   if (role?.role !== 'rdkafka.consumer') return;
-  const config = objectLiteral(model, call.arguments[0]);
+  const config = optionsObject(model, call.arguments[0]);
   if (!config) return;
   const autoCommit = booleanSetting(config, 'enable.auto.commit');
   const offsetStore = booleanSetting(config, 'enable.auto.offset.store');

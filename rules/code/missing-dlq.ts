@@ -15,7 +15,8 @@ import {
   type Handler,
 } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
-import { DEAD_LETTER_NAME, optionsObject, sqsQueueDefinitions } from '../../src/code/sqs-queues.js';
+import { DEAD_LETTER_NAME, sqsQueueDefinitions } from '../../src/code/sqs-queues.js';
+import { optionsObject } from '../../src/code/values.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
 import type { Severity } from '../../src/review/types.js';

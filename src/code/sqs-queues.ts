@@ -3,9 +3,10 @@
 // redrive evidence of a consumer) and unbounded-retry (rule 6 variant 6, a consumed CDK queue with
 // no deadLetterQueue), which is why it lives here and not in either rule.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { objectProperty, parentOf, propertyName, unwrap } from './ast.js';
+import { objectProperty, parentOf, propertyName } from './ast.js';
 import type { CodeModel } from './model.js';
 import { originOf } from './value-flow.js';
+import { optionsObject } from './values.js';
 
 const CDK_SQS = new Set(['aws-cdk-lib/aws-sqs', '@aws-cdk/aws-sqs']);
 const CDK_EVENT_SOURCES = new Set(['aws-cdk-lib/aws-lambda-event-sources', '@aws-cdk/aws-lambda-event-sources']);
@@ -19,18 +20,6 @@ export interface QueueDefinition {
   label: string | null;
   redrive: boolean | null;
   cdk: boolean;
-}
-
-/** Literal options of a call argument (inline or a same-file const); null when they cannot be read. */
-export function optionsObject(model: CodeModel, node: TSESTree.Node | undefined, depth = 0): TSESTree.ObjectExpression | null {
-  if (!node || depth > 3) return null;
-  const target = unwrap(node);
-  if (target.type === 'ObjectExpression') return target;
-  if (target.type === 'Identifier') {
-    const decl = model.nearestDeclarator(target) ?? model.declaratorIn(target.name, model.program);
-    return decl?.init ? optionsObject(model, decl.init, depth + 1) : null;
-  }
-  return null;
 }
 
 /** Queues created in the file: `CreateQueueCommand`, aws-sdk v2 `createQueue`, CDK `new sqs.Queue(...)`. */

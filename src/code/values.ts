@@ -353,3 +353,15 @@ export function isAwaited(call: TSESTree.Node): boolean {
   }
   return parent?.type === 'AwaitExpression';
 }
+
+/** Literal options of a call argument (inline or a same-file const); null when they cannot be read. */
+export function optionsObject(model: CodeModel, node: TSESTree.Node | undefined, depth = 0): TSESTree.ObjectExpression | null {
+  if (!node || depth > 3) return null;
+  const target = unwrap(node);
+  if (target.type === 'ObjectExpression') return target;
+  if (target.type === 'Identifier') {
+    const decl = model.nearestDeclarator(target) ?? model.declaratorIn(target.name, model.program);
+    return decl?.init ? optionsObject(model, decl.init, depth + 1) : null;
+  }
+  return null;
+}
