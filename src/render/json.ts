@@ -123,6 +123,7 @@ export function toReviewJson(result: ReviewResult): ReviewJson {
       skipped: c.skipped.map(skip),
       suppressed: Object.fromEntries(Object.entries(c.suppressed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       notes: [...c.notes],
+      evidenceSkipped: (c.evidenceSkipped ?? []).map(skip),
     },
     gate: { conclusion: result.gate.conclusion, reason: result.gate.reason },
     base: result.base,

@@ -7,6 +7,7 @@ import type {
   ChecklistRow,
   Coverage,
   CoverageReason,
+  CoverageSkip,
   FailureModeEntry,
   Finding,
   ReviewResult,
@@ -219,6 +220,8 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
   return `${lines.join('\n')}\n`;
 }
 
+const EVIDENCE_NAMED = 5;
+
 const REASON_LABEL: Record<CoverageReason, string> = {
   'too-large': 'too large',
   binary: 'binary',
@@ -237,14 +240,19 @@ const REASON_LABEL: Record<CoverageReason, string> = {
  */
 export function renderCoverageLine(coverage: Coverage): string {
   let line = `Coverage: ${plural(coverage.codeFiles.length, 'code file')}, ${plural(coverage.artifacts.length, 'artifact')} reviewed`;
-  if (coverage.skipped.length) {
-    const skipped = coverage.skipped.map((s) => {
-      const why = [s.side === 'base' ? 'base side' : null, REASON_LABEL[s.reason] ?? s.reason, s.detail || null]
-        .filter((x): x is string => x !== null)
-        .join(', ');
-      return `${s.path} (${why})`;
-    });
-    line += `; skipped ${coverage.skipped.length}: ${skipped.join(', ')}`;
+  const named = (s: CoverageSkip) => {
+    const why = [s.side === 'base' ? 'base side' : null, REASON_LABEL[s.reason] ?? s.reason, s.detail || null]
+      .filter((x): x is string => x !== null)
+      .join(', ');
+    return `${s.path} (${why})`;
+  };
+  if (coverage.skipped.length) line += `; skipped ${coverage.skipped.length}: ${coverage.skipped.map(named).join(', ')}`;
+  const evidence = coverage.evidenceSkipped ?? [];
+  if (evidence.length) {
+    // Imports are context, not the change: a few are named, the rest counted, to keep the line short.
+    const shown = evidence.slice(0, EVIDENCE_NAMED).map(named);
+    const more = evidence.length > EVIDENCE_NAMED ? ` and ${evidence.length - EVIDENCE_NAMED} more` : '';
+    line += `; imports not analysed ${evidence.length}: ${shown.join(', ')}${more}`;
   }
   const suppressed = Object.entries(coverage.suppressed)
     .filter(([, n]) => n > 0)

@@ -30,6 +30,8 @@ export interface CodeRunResult<S = never> {
   findings: RawFinding[];
   suppressed: Record<string, number>;
   skipped: CoverageSkip[];
+  /** Context files (read as evidence, never reported on) that could not be analysed. */
+  evidenceSkipped: CoverageSkip[];
   /** `summarize`'s result for every analysed file, in input order (changed files, then context files). */
   summaries: Map<string, S>;
   errors: string[];
@@ -118,6 +120,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const { side, config } = options;
   const patterns = compiledPatterns(config);
   const skipped: CoverageSkip[] = [];
+  const evidenceSkipped: CoverageSkip[] = [];
   const errors: string[] = [];
   const findings: RawFinding[] = [];
   const active = rules.filter((rule) => resolveRuleSettings(config, rule.meta.id).enabled);
@@ -264,8 +267,8 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const state = states.get(file.path)!;
     const reported = reportPaths.has(file.path);
     if (reported) reportLeft -= 1;
-    const fail = (skip: CoverageSkip | null) => {
-      if (skip && reported) skipped.push(skip);
+    const fail = (skip: CoverageSkip) => {
+      (reported ? skipped : evidenceSkipped).push(skip);
       letGoOfImports(state);
     };
     const started = options.deadline !== undefined ? now() : 0;
@@ -274,7 +277,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       continue;
     }
     if (options.deadline !== undefined && !reported && started + reserveFor(reportLeft) > options.deadline) {
-      fail(null);
+      fail({ path: file.path, side, reason: 'time-budget', detail: 'left out to keep the review time budget for the changed files' });
       continue;
     }
     const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
@@ -339,7 +342,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
   const ordered = new Map<string, S>();
   for (const file of inputs) if (summaries.has(file.path)) ordered.set(file.path, summaries.get(file.path)!);
-  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, summaries: ordered, errors };
+  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, evidenceSkipped, summaries: ordered, errors };
 
 }
 

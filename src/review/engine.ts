@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { classifyPath } from '../artifacts/classify.js';
 import { buildArtifactModel, type ArtifactModel } from '../artifacts/model.js';
-import { isCodePath, isTestPath } from '../code/parse.js';
+import { DEFAULT_PARSE_LIMITS, isCodePath, isTestPath } from '../code/parse.js';
 import type { Config } from '../config/schema.js';
 import { relativeImports, runCodeRules, type CodeFileInput } from './code-runner.js';
 import { summarizeCodeFile, type CodeFileSummary } from './code-summary.js';
@@ -37,7 +37,10 @@ export interface ReviewLimits {
   timeBudgetMs: number;
   /** Repository files imported by changed files, read for helper summaries. */
   maxContextFiles: number;
-  /** Wall-clock budget for parsing one Markdown artifact (its parser runs in a worker; see bounded-parse.ts). */
+  /**
+   * Wall-clock budget for parsing one file: a Markdown artifact (its parser runs in a worker; see
+   * bounded-parse.ts) or a code file (interrupted in-thread; see parse.ts).
+   */
   perFileTimeBudgetMs: number;
 }
 
@@ -65,6 +68,8 @@ interface SideLoad {
   code: CodeFileInput[];
   context: CodeFileInput[];
   skipped: CoverageSkip[];
+  /** Imports of changed files that were wanted as evidence and not read. */
+  contextSkipped: CoverageSkip[];
 }
 
 export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
@@ -120,17 +125,18 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const baseSources = multiService ? await loadCrossFileSources(source, 'base', config) : undefined;
   const headFacts = await loadCodeFacts(source, 'head', head.code, headDeclared);
   const baseFacts = await loadCodeFacts(source, 'base', base.code, baseDeclared);
+  const parseLimits = { ...DEFAULT_PARSE_LIMITS, timeBudgetMs: limits.perFileTimeBudgetMs };
   const headCode = runCodeRules(head.code, options.codeRules, {
     side: 'head', config, contextFiles: head.context, declaredChannels: headDeclared, factsFor: headFacts,
     summarize: (model, reported) => summarizeCodeFile(model, { config, reported, patterns: true }),
     ...(headSources ? { crossFileSources: headSources } : {}),
-    deadline, now,
+    deadline, now, limits: parseLimits,
   });
   const baseCode = runCodeRules(base.code, options.codeRules, {
     side: 'base', config, contextFiles: base.context, declaredChannels: baseDeclared, factsFor: baseFacts,
     summarize: (model, reported) => summarizeCodeFile(model, { config, reported, patterns: false }),
     ...(baseSources ? { crossFileSources: baseSources } : {}),
-    deadline, now,
+    deadline, now, limits: parseLimits,
   });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
@@ -309,6 +315,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       skipped: dedupeSkips(skipped),
       suppressed,
       notes: errors.map((e) => `rule error: ${e}`),
+      evidenceSkipped: dedupeSkips([...head.contextSkipped, ...headCode.evidenceSkipped]),
     },
     gate,
   };
@@ -322,7 +329,7 @@ async function loadCode(
   deadline: number,
   now: () => number,
 ): Promise<SideLoad> {
-  const out: SideLoad = { code: [], context: [], skipped: [] };
+  const out: SideLoad = { code: [], context: [], skipped: [], contextSkipped: [] };
   for (const path of paths) {
     if (now() > deadline) {
       out.skipped.push({ path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file' });
@@ -340,8 +347,16 @@ async function loadCode(
     for (const spec of relativeImports(file.text)) wanted.add(posix.normalize(posix.join(posix.dirname(file.path), spec)));
   }
   const have = new Set(out.code.map((f) => f.path));
-  for (const base of [...wanted].slice(0, limits.maxContextFiles)) {
-    if (now() > deadline) break;
+  const imports = [...wanted].filter((path) => !have.has(path));
+  for (const [i, base] of imports.entries()) {
+    if (i >= limits.maxContextFiles) {
+      out.contextSkipped.push({ path: base, side, reason: 'too-large', detail: `more than ${limits.maxContextFiles} imported files` });
+      continue;
+    }
+    if (now() > deadline) {
+      out.contextSkipped.push({ path: base, side, reason: 'time-budget', detail: 'review time budget exhausted before this import was read' });
+      continue;
+    }
     const stem = base.replace(/\.(js|mjs|cjs|jsx)$/, '');
     for (const candidate of [base, `${stem}.ts`, `${stem}.tsx`, `${stem}.js`, `${stem}/index.ts`, `${stem}/index.js`]) {
       if (have.has(candidate) || !isCodePath(candidate)) continue;
@@ -351,6 +366,11 @@ async function loadCode(
         have.add(candidate);
         break;
       }
+      // Missing: try the next resolution. Present but unreadable: this is the import, and it is named.
+      if (read.reason === 'missing') continue;
+      const detail = read.reason === 'symlink' ? SYMLINK_DETAIL : read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxCodeBytes}` : 'binary content';
+      out.contextSkipped.push({ path: candidate, side, reason: read.reason === 'symlink' ? 'not-reviewable' : read.reason, detail });
+      break;
     }
   }
   return out;

@@ -88,6 +88,11 @@ export interface Coverage {
   suppressed: Record<string, number>;
   /** Suppression comments that matched nothing or had no reason, reported as findings too. */
   notes: string[];
+  /**
+   * Imports of changed files, read as evidence for helper summaries, that were not analysed (head
+   * side): a helper's effects there are unknown to the rules, so findings may be missing.
+   */
+  evidenceSkipped?: CoverageSkip[];
 }
 
 export type ChecklistStatus = 'Answered' | 'Open' | 'Regressed';

@@ -70,6 +70,34 @@ describe('parseCode budgets', () => {
   });
 });
 
+describe('parseCode time budget', { timeout: 60_000 }, () => {
+  // TypeScript's parser doubles its time with each nested `async (`: 40 levels would not finish.
+  const exponential = `export const x = ${'async ('.repeat(40)}a${')'.repeat(40)};\n`;
+  const ordinary = `export async function place(db: any, id: string) {\n  return db.order.create({ data: { id } });\n}\n`;
+
+  it('abandons a parse past its budget and reports it as time-budget', () => {
+    const result = parseCode('src/hostile.ts', exponential, { timeBudgetMs: 100 });
+    assert.equal(result.ok, false);
+    if (!result.ok) {
+      assert.equal(result.reason, 'time-budget');
+      assert.match(result.detail, /100 ms limit/);
+    }
+  });
+
+  it('leaves the parser usable after an interrupted parse: the next tree is the same as a fresh one', () => {
+    const before = parseCode('src/orders.ts', ordinary);
+    assert.equal(parseCode('src/hostile.ts', exponential, { timeBudgetMs: 50 }).ok, false);
+    const after = parseCode('src/orders.ts', ordinary);
+    assert.ok(before.ok && after.ok);
+    assert.deepEqual(after.ast, before.ast);
+  });
+
+  it('still reports syntax errors as unparseable inside the budget', () => {
+    const result = parseCode('src/broken.ts', 'function f( {\n', { timeBudgetMs: 5_000 });
+    assert.equal(!result.ok && result.reason, 'unparseable');
+  });
+});
+
 describe('parseCode JSX by extension', () => {
   const component = `export function OrderRow({ order }: { order: { id: string } }) {\n  return <tr className="order"><td>{order.id}</td></tr>;\n}\n`;
 

@@ -106,6 +106,8 @@ export interface HostileRepo {
   base: string;
   head: string;
   cases: HostileCase[];
+  /** Unchanged files imported by changed ones that cannot be read as evidence: path → coverage reason. */
+  evidence: Map<string, string>;
   remove(): void;
 }
 
@@ -158,6 +160,21 @@ export async function buildHostileRepo(): Promise<HostileRepo> {
   put(`${SRC}/deep-ternary.ts`, `export const t = ${deep(10_000, 'a ? b : ', '', 'c')};\n`, { skipped: ['unparseable'] }, '10,000-deep conditional');
   put(`${SRC}/long-chain.ts`, `export const s = ${Array.from({ length: 50_000 }, (_, i) => `a${i % 10}`).join(' +\n  ')};\n`, { skipped: ['unparseable'] }, '50,000-term binary chain');
   put(`${SRC}/deep-objects.ts`, `export const o = ${deep(10_000, '{ a: ', ' }')};\n`, { skipped: ['unparseable'] }, '10,000-deep object literal');
+  // TypeScript's parser is exponential on nested `async (`: 20 levels take about 2 s, each level
+  // doubles it, so 40 levels would run for weeks. Only the per-file parse budget stops it.
+  put(`${SRC}/exponential-parse.ts`, `export const x = ${'async ('.repeat(40)}a${')'.repeat(40)};\n`, { skipped: ['time-budget'] }, 'exponential TypeScript parse (nested async arrows)');
+  // Imports read as evidence (unchanged, so in base and head) that cannot be: named in the coverage.
+  const evidence = new Map<string, string>();
+  const unchanged = (path: string, content: string | Buffer, reason: string) => {
+    for (const dir of [base, head]) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    evidence.set(path, reason);
+  };
+  unchanged(`${SRC}/lib/huge-helper.ts`, repeatTo(2 * MB, codeBlock), 'too-large');
+  unchanged(`${SRC}/lib/broken-helper.ts`, 'export function handle0( {\n', 'unparseable');
+  put(`${SRC}/uses-helpers.ts`, `import { handle0 } from './lib/huge-helper';\nimport { handle0 as h } from './lib/broken-helper';\nexport const run = (db: any, p: any) => handle0(db, p, { id: '1' }) && h(db, p, { id: '2' });\n`, 'reviewed', 'a changed file importing an oversized and an unparseable helper');
   put(`${SRC}/invalid-utf8.ts`, fixture('invalid-utf8.ts'), 'reviewed', 'invalid UTF-8');
   put(`${SRC}/binary.ts`, fixture('binary.ts'), { skipped: ['binary'] }, 'binary content');
   put(`${SRC}/unparseable.ts`, fixture('unparseable.ts'), { skipped: ['unparseable'] }, 'unparseable TS');
@@ -206,7 +223,7 @@ export async function buildHostileRepo(): Promise<HostileRepo> {
 
   rmSync(base, { recursive: true, force: true });
   rmSync(head, { recursive: true, force: true });
-  return { dir: repo.dir, base: repo.base, head: headSha, cases, remove: () => rmSync(work, { recursive: true, force: true }) };
+  return { dir: repo.dir, base: repo.base, head: headSha, cases, evidence, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
 function readdirSafe(dir: string) {

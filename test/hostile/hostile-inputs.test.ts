@@ -79,6 +79,14 @@ describe('hostile pull request', HANG_GUARD, () => {
     assert.doesNotThrow(() => JSON.parse(sarif));
   });
 
+  it('names the imports it could not read or parse as evidence, in the result and the coverage line', () => {
+    const evidence = new Map((result.coverage.evidenceSkipped ?? []).map((s) => [s.path, s.reason]));
+    for (const [path, reason] of repo.evidence) assert.equal(evidence.get(path), reason, path);
+    const line = renderCoverageLine(result.coverage);
+    assert.match(line, /imports not analysed \d+: /);
+    for (const path of repo.evidence.keys()) assert.ok(line.includes(path.replace(/_/g, '\\_')) || line.includes(path), `coverage line names ${path}`);
+  });
+
   it('never follows a symbolic link and never reads outside the repository', () => {
     const text = `${renderMarkdown(result)}\n${renderJson(result)}`;
     assert.ok(!/root:x:0:0/.test(text), 'no /etc/passwd content');

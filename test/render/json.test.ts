@@ -44,7 +44,7 @@ describe('renderJson', () => {
     assert.deepEqual(Object.keys(doc.verdict), ['tier', 'level', 'gaps', 'claims', 'downgrade']);
     assert.deepEqual(Object.keys(doc.gate), ['conclusion', 'reason']);
     assert.deepEqual(Object.keys(doc.checklists), ['reliability', 'distributed']);
-    assert.deepEqual(Object.keys(doc.coverage), ['codeFiles', 'artifacts', 'skipped', 'suppressed', 'notes']);
+    assert.deepEqual(Object.keys(doc.coverage), ['codeFiles', 'artifacts', 'skipped', 'suppressed', 'notes', 'evidenceSkipped']);
     assert.deepEqual(Object.keys(doc.coverage.suppressed), ['dual-write', 'missing-dlq']);
     assert.deepEqual(Object.keys(doc.scope), ['features', 'channels', 'codeFiles', 'artifacts', 'patterns', 'contracts']);
     assert.ok(text.startsWith('{\n  "findings": [\n    {\n      "ruleId": '));

@@ -290,6 +290,20 @@ describe('renderCoverageLine', () => {
     });
     assert.equal(line, 'Coverage: 1 code file, 1 artifact reviewed; suppressed 3: dual-write ×2, missing-dlq ×1.');
   });
+
+  it('names up to five imports it could not analyse as evidence and counts the rest', () => {
+    const evidence = (n: number) => Array.from({ length: n }, (_, i) => ({ path: `lib/h${i}.ts`, reason: 'unparseable' as const, detail: '' }));
+    const base = { codeFiles: ['a.ts'], artifacts: [], skipped: [], suppressed: {}, notes: [] };
+    assert.equal(
+      renderCoverageLine({ ...base, evidenceSkipped: [{ path: 'lib/big.ts', reason: 'too-large', detail: '2097152 bytes > 1048576' }] }),
+      'Coverage: 1 code file, 0 artifacts reviewed; imports not analysed 1: lib/big.ts (too large, 2097152 bytes > 1048576).',
+    );
+    assert.equal(
+      renderCoverageLine({ ...base, evidenceSkipped: evidence(7) }),
+      'Coverage: 1 code file, 0 artifacts reviewed; imports not analysed 7: lib/h0.ts (unparseable), lib/h1.ts (unparseable), lib/h2.ts (unparseable), lib/h3.ts (unparseable), lib/h4.ts (unparseable) and 2 more.',
+    );
+    assert.equal(renderCoverageLine({ ...base, evidenceSkipped: [] }), 'Coverage: 1 code file, 0 artifacts reviewed.');
+  });
 });
 
 describe('renderMarkdown golden', () => {

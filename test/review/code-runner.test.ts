@@ -169,13 +169,16 @@ describe('runCodeRules order and lifetime', () => {
           t += 10;
         },
       });
-      return { seen, skipped: result.skipped.map((s) => `${s.path} ${s.reason}`) };
+      return { seen, skipped: result.skipped.map((s) => `${s.path} ${s.reason}`), evidence: result.evidenceSkipped.map((s) => `${s.path} ${s.reason}`) };
     };
     assert.equal(run(undefined).seen.length, 9);
     // Without the reserve this budget analysed a1, a2, a, b1, b2, b and skipped c.
     const tight = run(50);
     assert.deepEqual(tight.skipped, []);
     assert.deepEqual(tight.seen, ['src/a1.ts', 'src/a2.ts', 'src/a.ts', 'src/b1.ts', 'src/b.ts', 'src/c.ts']);
+    // The context files left out are named, so the coverage line can say what evidence is missing.
+    assert.deepEqual(tight.evidence, ['src/b2.ts time-budget', 'src/c1.ts time-budget', 'src/c2.ts time-budget']);
+    assert.deepEqual(run(undefined).evidence, []);
     // A budget gone before the first file still lists every changed file as skipped.
     assert.deepEqual(run(-1).skipped, ['src/a.ts time-budget', 'src/b.ts time-budget', 'src/c.ts time-budget']);
   });
