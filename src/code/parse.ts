@@ -1,7 +1,7 @@
 // One typescript-estree parse per file and side. PR content is hostile: size-capped, time-capped, and
 // a parse failure becomes a coverage note rather than an exception.
-import { createContext, Script } from 'node:vm';
 import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { OverTimeLimit, withinTimeLimit } from './time-limit.js';
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -36,36 +36,13 @@ export interface ParseLimits {
    * Wall-clock limit for one parse. TypeScript's parser is exponential on some short inputs
    * (measured: `x = async (async (… a))` nested 20 deep, 167 characters, 2.2 s, doubling with each
    * level), so size caps alone cannot bound it. A 1 MB file of ordinary service code parses in
-   * about 1-1.5 s here.
+   * about 1-1.5 s here. `Infinity` when the caller bounds the parse itself (the code runner bounds
+   * a file's parse and analysis together).
    */
   timeBudgetMs: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 1024 * 1024, maxLineLength: 20_000, timeBudgetMs: 10_000 };
-
-// The parse is synchronous and cannot be interrupted from JavaScript; a vm script's `timeout` can,
-// because V8 terminates whatever runs on the thread, including functions called from the script.
-// One context and one compiled script are reused: the per-call cost is the watchdog thread, about
-// 0.08 ms (a worker would also have to copy the tree back).
-const guard = createContext({ run: null as null | (() => unknown), result: null as unknown });
-const callGuarded = new Script('result = run(); run = null;');
-
-class ParseTimedOut extends Error {}
-
-function withinBudget<T>(fn: () => T, budgetMs: number): T {
-  const box = guard as { run: null | (() => unknown); result: unknown };
-  box.run = fn;
-  try {
-    callGuarded.runInContext(guard, { timeout: Math.max(1, Math.floor(budgetMs)) });
-    return box.result as T;
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new ParseTimedOut();
-    throw error;
-  } finally {
-    box.run = null;
-    box.result = null;
-  }
-}
 
 export function parseCode(path: string, text: string, given: Partial<ParseLimits> = {}): ParseOutcome {
   const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...given };
@@ -84,7 +61,7 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
     return { ok: false, reason: 'too-large', detail: `a line of ${longest} characters looks minified (limit ${limits.maxLineLength})` };
   }
   try {
-    const ast = withinBudget(() => parse(text, {
+    const ast = withinTimeLimit(() => parse(text, {
       loc: true,
       range: true,
       // Comments matter only as suppression directives (src/review/code-suppressions.ts), and
@@ -97,7 +74,7 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
     }), limits.timeBudgetMs);
     return { ok: true, ast };
   } catch (error) {
-    if (error instanceof ParseTimedOut) {
+    if (error instanceof OverTimeLimit) {
       return { ok: false, reason: 'time-budget', detail: `parsing took longer than the ${limits.timeBudgetMs} ms limit for one file` };
     }
     const e = error as { message?: string; lineNumber?: number };

@@ -10,6 +10,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { CodeModel, type ExternalEffect, type RoleRef } from '../code/model.js';
 import type { CodeFacts } from '../code/rule-facts.js';
 import { parseCode, type ParseLimits, DEFAULT_PARSE_LIMITS } from '../code/parse.js';
+import { OverTimeLimit, withinTimeLimit } from '../code/time-limit.js';
 import { traverse, TraversalTooDeep, type ListenerMap } from '../code/traverse.js';
 import type { Config } from '../config/schema.js';
 import { compiledPatterns } from '../config/patterns.js';
@@ -54,6 +55,18 @@ export interface CodeRunOptions<S = never> {
   /** What to keep of each analysed file once its model is released; `reported` is false for context files. */
   summarize?: (model: CodeModel, reported: boolean) => S;
 }
+
+/** What is kept of an analysed file (see `conclude`). */
+interface Kept<S> {
+  suppressions: Suppression[];
+  summary: { value: S } | null;
+  contribution: CrossFileContribution | null;
+  exports: ExportSurface | null;
+}
+
+type Analysed<S> =
+  | { skip: CoverageSkip }
+  | { wideExits: (() => void)[]; exits: (() => void)[]; kept: Kept<S> | null };
 
 /** Where a relative import may land among the analysed files (TypeScript's and Node's usual forms). */
 function importCandidates(module: string, fromPath: string): string[] {
@@ -185,17 +198,28 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const release = (state: FileState) => {
     if (state.finished && state.importers === 0) state.model = null;
   };
-  /** The file's rules have all run: keep its summary, then let go of what nobody needs any more. */
-  const finish = (state: FileState, exits: (() => void)[]) => {
+  /**
+   * The file's rules run their exits and what is kept of it is computed, without touching shared
+   * state, so a file stopped by its time limit half-way leaves nothing behind but its findings
+   * (which the caller truncates).
+   */
+  const conclude = (state: FileState, exits: (() => void)[]): Kept<S> => {
     for (const exit of exits) exit();
     const model = state.model!;
-    suppressions.set(state.path, collectSuppressions(model));
-    if (options.summarize) summaries.set(state.path, options.summarize(model, reportPaths.has(state.path)));
-    if (needsCrossFile) {
-      const contribution = crossFileContribution(model, serviceOf, reportPaths.has(state.path));
-      if (contribution) contributions.push(contribution);
-    }
-    if (state.importers > 0) state.exports = exportSurface(model);
+    const reported = reportPaths.has(state.path);
+    return {
+      suppressions: collectSuppressions(model),
+      summary: options.summarize ? { value: options.summarize(model, reported) } : null,
+      contribution: needsCrossFile ? crossFileContribution(model, serviceOf, reported) : null,
+      exports: state.importers > 0 ? exportSurface(model) : null,
+    };
+  };
+  /** Keep the file's summary, then let go of what nobody needs any more. */
+  const keep = (state: FileState, kept: Kept<S>) => {
+    suppressions.set(state.path, kept.suppressions);
+    if (kept.summary) summaries.set(state.path, kept.summary.value);
+    if (kept.contribution) contributions.push(kept.contribution);
+    if (kept.exports) state.exports = kept.exports;
     letGoOfImports(state);
   };
   /** The file is done (analysed or not): each file it imports has one importer fewer waiting. */
@@ -255,6 +279,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   }
 
   const now = options.now ?? Date.now;
+  const limits = options.limits ?? DEFAULT_PARSE_LIMITS;
   const waiting: { state: FileState; exits: (() => void)[] }[] = [];
   // Imports-first puts a changed file's context files before it. Under a deadline, a context file
   // (evidence only, never reported on) is skipped once the time left would not cover the changed
@@ -280,11 +305,56 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       fail({ path: file.path, side, reason: 'time-budget', detail: 'left out to keep the review time budget for the changed files' });
       continue;
     }
-    const parsed = parseCode(file.path, file.text, options.limits ?? DEFAULT_PARSE_LIMITS);
-    if (!parsed.ok) {
-      fail({ path: file.path, side, reason: parsed.reason, detail: parsed.detail });
+    // Parse and analysis share one time limit: TypeScript's parser is exponential on some inputs
+    // and some analyses are quadratic in a file's size (docs/resilience.md).
+    const mark = { findings: findings.length, errors: errors.length };
+    let outcome: Analysed<S>;
+    try {
+      outcome = withinTimeLimit(() => analyse(file, state), limits.timeBudgetMs);
+    } catch (error) {
+      if (!(error instanceof OverTimeLimit)) throw error;
+      findings.length = mark.findings;
+      errors.length = mark.errors;
+      state.model = null;
+      outcome = { skip: { path: file.path, side, reason: 'time-budget', detail: `parsing and analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` } };
+    }
+    if ('skip' in outcome) {
+      fail(outcome.skip);
       continue;
     }
+    repositoryExits.push(...outcome.wideExits);
+    if (outcome.kept) keep(state, outcome.kept);
+    else waiting.push({ state, exits: outcome.exits });
+    if (options.deadline !== undefined) {
+      analysedMs += now() - started;
+      analysedFiles += 1;
+    }
+  }
+  for (const { state, exits } of waiting) {
+    const mark = { findings: findings.length, errors: errors.length };
+    try {
+      keep(state, withinTimeLimit(() => conclude(state, exits), limits.timeBudgetMs));
+    } catch (error) {
+      if (!(error instanceof OverTimeLimit)) throw error;
+      findings.length = mark.findings;
+      errors.length = mark.errors;
+      state.model = null;
+      (reportPaths.has(state.path) ? skipped : evidenceSkipped).push({ path: state.path, side, reason: 'time-budget', detail: `analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` });
+      letGoOfImports(state);
+    }
+  }
+  allAnalysed = true;
+  for (const exit of repositoryExits) exit();
+
+  const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
+  const ordered = new Map<string, S>();
+  for (const file of inputs) if (summaries.has(file.path)) ordered.set(file.path, summaries.get(file.path)!);
+  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, evidenceSkipped, summaries: ordered, errors };
+
+  /** Parse, model, traversal and (unless an import is still pending) the exits; of shared state, only the file's own `state.model` and the findings and errors it reports change. */
+  function analyse(file: CodeFileInput, state: FileState): Analysed<S> {
+    const parsed = parseCode(file.path, file.text, { ...limits, timeBudgetMs: Infinity });
+    if (!parsed.ok) return { skip: { path: file.path, side, reason: parsed.reason, detail: parsed.detail } };
     const model = new CodeModel(parsed.ast, file.path, file.text, {
       wrappers: { publish: config.wrappers.publish, dbWrite: config.wrappers.dbWrite },
       outboxPattern: patterns.outboxTable,
@@ -321,28 +391,14 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     } catch (error) {
       if (error instanceof TraversalTooDeep) {
         state.model = null;
-        fail({ path: file.path, side, reason: 'unparseable', detail: error.message });
-        continue;
+        return { skip: { path: file.path, side, reason: 'unparseable', detail: error.message } };
       }
       throw error;
     }
-    repositoryExits.push(...wideExits);
     // An import not analysed yet can only be part of a cycle: this file waits for the end.
-    if (state.deps.some((dep) => !states.get(dep)!.finished && !states.get(dep)!.model)) waiting.push({ state, exits });
-    else finish(state, exits);
-    if (options.deadline !== undefined) {
-      analysedMs += now() - started;
-      analysedFiles += 1;
-    }
+    const pending = state.deps.some((dep) => !states.get(dep)!.finished && !states.get(dep)!.model);
+    return { wideExits, exits, kept: pending ? null : conclude(state, exits) };
   }
-  for (const { state, exits } of waiting) finish(state, exits);
-  allAnalysed = true;
-  for (const exit of repositoryExits) exit();
-
-  const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
-  const ordered = new Map<string, S>();
-  for (const file of inputs) if (summaries.has(file.path)) ordered.set(file.path, summaries.get(file.path)!);
-  return { findings: suppression.findings, suppressed: suppression.suppressed, skipped, evidenceSkipped, summaries: ordered, errors };
 
 }
 

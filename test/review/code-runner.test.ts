@@ -269,3 +269,39 @@ export async function sendInvoice(id: string, lease: { fencingToken: number }) {
     assert.deepEqual(result.findings.filter((f) => f.variant === 'no-fencing-token' || f.messageId === 'noFencingToken').map((f) => f.location.startLine), []);
   });
 });
+
+describe('runCodeRules per-file time limit', { timeout: 60_000 }, () => {
+  // A rule that reports, then never returns on files named `stuck`: what a quadratic analysis of a
+  // hostile file looks like from outside, without depending on how fast this machine is.
+  const stuck: CodeRule = createCodeRule({
+    meta: { ...meta, id: 'test-stuck' },
+    create(context) {
+      return {
+        'Program:exit'() {
+          context.report({ loc: { startLine: 1 }, anchor: 'start', messageId: 'seen', data: { what: context.path } });
+          if (context.path.includes('stuck')) for (;;) void context.path.length;
+        },
+      };
+    },
+  });
+  const files = ['src/a.ts', 'src/stuck.ts', 'src/b.ts'].map((path) => ({ path, text: 'export const x = 1;\n' }));
+  const limits = { maxBytes: 1024 * 1024, maxLineLength: 20_000, timeBudgetMs: 200 };
+
+  it('stops a file whose analysis runs past the limit, drops what it reported, and analyses the rest', () => {
+    const result = runCodeRules(files, [stuck], { side: 'head', config: defaultConfig, limits });
+    assert.deepEqual(result.findings.map((f) => f.location.path).sort(), ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(result.skipped.map((s) => `${s.path} ${s.reason}`), ['src/stuck.ts time-budget']);
+    assert.match(result.skipped[0]!.detail, /200 ms limit/);
+    assert.deepEqual(result.errors, []);
+  });
+
+  it('applies the limit to files in an import cycle, whose exits run after the others', () => {
+    const cycle = [
+      { path: 'src/a.ts', text: "import { s } from './stuck';\nexport const a = () => s;\n" },
+      { path: 'src/stuck.ts', text: "import { a } from './a';\nexport const s = () => a;\n" },
+    ];
+    const result = runCodeRules(cycle, [stuck], { side: 'head', config: defaultConfig, limits });
+    assert.deepEqual(result.findings.map((f) => f.location.path), ['src/a.ts']);
+    assert.deepEqual(result.skipped.map((s) => `${s.path} ${s.reason}`), ['src/stuck.ts time-budget']);
+  });
+});
