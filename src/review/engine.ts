@@ -38,8 +38,9 @@ export interface ReviewLimits {
   /** Repository files imported by changed files, read for helper summaries. */
   maxContextFiles: number;
   /**
-   * Wall-clock budget for parsing one file: a Markdown artifact (its parser runs in a worker; see
-   * bounded-parse.ts) or a code file (interrupted in-thread; see parse.ts).
+   * Wall-clock budget for one file: parsing a Markdown artifact (its parser runs in a worker; see
+   * bounded-parse.ts), or parsing and analysing a code file (interrupted in-thread; see
+   * src/code/time-limit.ts).
    */
   perFileTimeBudgetMs: number;
 }
