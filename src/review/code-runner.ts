@@ -56,6 +56,19 @@ export interface CodeRunOptions<S = never> {
   summarize?: (model: CodeModel, reported: boolean) => S;
 }
 
+/** The file a chunk is in the middle of: its marks in the shared lists, and how far it got. */
+interface Running<S> {
+  state: FileState;
+  reported: boolean;
+  findings: number;
+  errors: number;
+  outcome: Analysed<S> | null;
+  settled: boolean;
+}
+
+/** Files run in chunks of about this long under one watchdog (see the main loop of runCodeRules). */
+const CHUNK_MS = 250;
+
 /** What is kept of an analysed file (see `conclude`). */
 interface Kept<S> {
   suppressions: Suppression[];
@@ -120,7 +133,9 @@ interface FileState {
   /** Files importing this one that have not finished yet; the model is released at zero. */
   importers: number;
   finished: boolean;
-  /** What importers may still ask of this file once its own imports are released (see `finish`). */
+  /** How many of `deps` this file has let go of (see `letGoOfImports`). */
+  released: number;
+  /** What importers may still ask of this file once its own imports are released (see `keep`). */
   exports: ExportSurface | null;
 }
 
@@ -150,13 +165,13 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const deps = [...new Set(relativeImports(file.text).map((m) => resolve(m, file.path)))]
       .filter((p): p is string => p !== null && p !== file.path);
     importsOf.set(file.path, deps);
-    states.set(file.path, { path: file.path, model: null, deps, importers: 0, finished: false, exports: null });
+    states.set(file.path, { path: file.path, model: null, deps, importers: 0, finished: false, released: 0, exports: null });
   }
   for (const state of states.values()) for (const dep of state.deps) states.get(dep)!.importers += 1;
 
   const suppressions = new Map<string, Suppression[]>();
   const summaries = new Map<string, S>();
-  const contributions: CrossFileContribution[] = [];
+  const contributions = new Map<string, CrossFileContribution>();
   const serviceOf = serviceResolver(config, options.crossFileSources?.paths);
   const repositoryExits: (() => void)[] = [];
   let crossFileIndex: CrossFileIndex | undefined;
@@ -167,7 +182,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const crossFile = (): CrossFileIndex => {
     if (crossFileIndex) return crossFileIndex;
     const index = buildCrossFileIndex({
-      contributions: [...contributions].sort((a, b) => inputOrder.get(a.path)! - inputOrder.get(b.path)!),
+      contributions: [...contributions.values()].sort((a, b) => inputOrder.get(a.path)! - inputOrder.get(b.path)!),
       repoFiles: options.crossFileSources?.files ?? [],
       ...(options.crossFileSources ? { repoPaths: options.crossFileSources.paths } : {}),
       config,
@@ -214,11 +229,11 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       exports: state.importers > 0 ? exportSurface(model) : null,
     };
   };
-  /** Keep the file's summary, then let go of what nobody needs any more. */
+  /** Keep the file's summary, then let go of what nobody needs any more. Idempotent (see the time limit below). */
   const keep = (state: FileState, kept: Kept<S>) => {
     suppressions.set(state.path, kept.suppressions);
     if (kept.summary) summaries.set(state.path, kept.summary.value);
-    if (kept.contribution) contributions.push(kept.contribution);
+    if (kept.contribution) contributions.set(state.path, kept.contribution);
     if (kept.exports) state.exports = kept.exports;
     letGoOfImports(state);
   };
@@ -226,8 +241,9 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const letGoOfImports = (state: FileState) => {
     state.finished = true;
     release(state);
-    for (const dep of state.deps) {
-      const other = states.get(dep)!;
+    // Counted before each decrement: run again after an interruption, no import loses two importers.
+    while (state.released < state.deps.length) {
+      const other = states.get(state.deps[state.released++]!)!;
       other.importers -= 1;
       release(other);
     }
@@ -288,7 +304,16 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   let analysedMs = 0;
   let analysedFiles = 0;
   const reserveFor = (files: number) => (analysedFiles === 0 ? 0 : (analysedMs / analysedFiles) * files);
-  for (const file of analysisOrder(inputs, importsOf)) {
+  // Each file's parse and analysis are bounded by `limits.timeBudgetMs`: TypeScript's parser is
+  // exponential on some inputs and some analyses are quadratic in a file's size
+  // (docs/resilience.md). One watchdog per file cost up to 10% of a review (a thread started and
+  // joined per call), so files run in chunks of about CHUNK_MS under one watchdog of CHUNK_MS plus
+  // the limit: a file starts before CHUNK_MS has passed, so only a file that ran past the limit is
+  // stopped. `current` says which one it was and how far it got.
+  const order = analysisOrder(inputs, importsOf);
+  const running: { index: number; current: Running<S> | null } = { index: 0, current: null };
+  const step = (index: number): void => {
+    const file = order[index]!;
     const state = states.get(file.path)!;
     const reported = reportPaths.has(file.path);
     if (reported) reportLeft -= 1;
@@ -296,38 +321,77 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       (reported ? skipped : evidenceSkipped).push(skip);
       letGoOfImports(state);
     };
+    running.index = index;
+    running.current = null;
     const started = options.deadline !== undefined ? now() : 0;
     if (options.deadline !== undefined && started > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
-      continue;
+      return;
     }
     if (options.deadline !== undefined && !reported && started + reserveFor(reportLeft) > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'left out to keep the review time budget for the changed files' });
-      continue;
+      return;
     }
-    // Parse and analysis share one time limit: TypeScript's parser is exponential on some inputs
-    // and some analyses are quadratic in a file's size (docs/resilience.md).
-    const mark = { findings: findings.length, errors: errors.length };
-    let outcome: Analysed<S>;
-    try {
-      outcome = withinTimeLimit(() => analyse(file, state), limits.timeBudgetMs);
-    } catch (error) {
-      if (!(error instanceof OverTimeLimit)) throw error;
-      findings.length = mark.findings;
-      errors.length = mark.errors;
-      state.model = null;
-      outcome = { skip: { path: file.path, side, reason: 'time-budget', detail: `parsing and analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` } };
-    }
-    if ('skip' in outcome) {
-      fail(outcome.skip);
-      continue;
-    }
-    repositoryExits.push(...outcome.wideExits);
-    if (outcome.kept) keep(state, outcome.kept);
-    else waiting.push({ state, exits: outcome.exits });
+    const current: Running<S> = { state, reported, findings: findings.length, errors: errors.length, outcome: null, settled: false };
+    running.current = current;
+    current.outcome = analyse(file, state);
+    settle(current);
+    running.current = null;
     if (options.deadline !== undefined) {
       analysedMs += now() - started;
       analysedFiles += 1;
+    }
+  };
+  /** What follows a file's analysis; run again after an interruption, it does nothing twice. */
+  const settle = (current: Running<S>) => {
+    const outcome = current.outcome!;
+    const first = !current.settled;
+    current.settled = true;
+    if ('skip' in outcome) {
+      if (first) (current.reported ? skipped : evidenceSkipped).push(outcome.skip);
+      letGoOfImports(current.state);
+      return;
+    }
+    if (first) {
+      repositoryExits.push(...outcome.wideExits);
+      if (!outcome.kept) waiting.push({ state: current.state, exits: outcome.exits });
+    }
+    if (outcome.kept) keep(current.state, outcome.kept);
+  };
+  for (let next = 0; next < order.length; ) {
+    try {
+      next = withinTimeLimit(() => {
+        const chunkStart = performance.now();
+        let i = next;
+        while (i < order.length) {
+          step(i);
+          i += 1;
+          if (performance.now() - chunkStart >= CHUNK_MS) break;
+        }
+        return i;
+      }, CHUNK_MS + limits.timeBudgetMs);
+    } catch (error) {
+      if (!(error instanceof OverTimeLimit)) throw error;
+      const stopped = running.current;
+      running.current = null;
+      next = running.index + 1;
+      if (!stopped) {
+        // Between a file's checks and its analysis (never seen: those take microseconds).
+        const state = states.get(order[running.index]!.path)!;
+        (reportPaths.has(state.path) ? skipped : evidenceSkipped).push({ path: state.path, side, reason: 'time-budget', detail: `stopped by the ${limits.timeBudgetMs} ms limit for one file` });
+        letGoOfImports(state);
+        continue;
+      }
+      if (stopped.outcome) {
+        // Stopped just after the file's analysis had finished: complete what follows it.
+        settle(stopped);
+        continue;
+      }
+      findings.length = stopped.findings;
+      errors.length = stopped.errors;
+      stopped.state.model = null;
+      (stopped.reported ? skipped : evidenceSkipped).push({ path: stopped.state.path, side, reason: 'time-budget', detail: `parsing and analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` });
+      letGoOfImports(stopped.state);
     }
   }
   for (const { state, exits } of waiting) {
