@@ -309,7 +309,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   // (docs/resilience.md). One watchdog per file cost up to 10% of a review (a thread started and
   // joined per call), so files run in chunks of about CHUNK_MS under one watchdog of CHUNK_MS plus
   // the limit: a file starts before CHUNK_MS has passed, so only a file that ran past the limit is
-  // stopped. `current` says which one it was and how far it got.
+  // stopped. `running` says which one it was and how far it got.
   const order = analysisOrder(inputs, importsOf);
   const running: { index: number; current: Running<S> | null } = { index: 0, current: null };
   const step = (index: number): void => {
@@ -322,7 +322,6 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       letGoOfImports(state);
     };
     running.index = index;
-    running.current = null;
     const started = options.deadline !== undefined ? now() : 0;
     if (options.deadline !== undefined && started > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
@@ -358,6 +357,18 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     }
     if (outcome.kept) keep(current.state, outcome.kept);
   };
+  /** A file stopped by its time limit: what it reported is dropped and it is listed as skipped. */
+  const drop = (state: FileState, marks: { findings: number; errors: number } | null) => {
+    if (marks) {
+      findings.length = marks.findings;
+      errors.length = marks.errors;
+    }
+    state.model = null;
+    (reportPaths.has(state.path) ? skipped : evidenceSkipped).push({
+      path: state.path, side, reason: 'time-budget', detail: `parsing and analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file`,
+    });
+    letGoOfImports(state);
+  };
   for (let next = 0; next < order.length; ) {
     try {
       next = withinTimeLimit(() => {
@@ -375,36 +386,22 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       const stopped = running.current;
       running.current = null;
       next = running.index + 1;
-      if (!stopped) {
-        // Between a file's checks and its analysis (never seen: those take microseconds).
-        const state = states.get(order[running.index]!.path)!;
-        (reportPaths.has(state.path) ? skipped : evidenceSkipped).push({ path: state.path, side, reason: 'time-budget', detail: `stopped by the ${limits.timeBudgetMs} ms limit for one file` });
-        letGoOfImports(state);
-        continue;
-      }
-      if (stopped.outcome) {
+      if (stopped?.outcome) {
         // Stopped just after the file's analysis had finished: complete what follows it.
         settle(stopped);
         continue;
       }
-      findings.length = stopped.findings;
-      errors.length = stopped.errors;
-      stopped.state.model = null;
-      (stopped.reported ? skipped : evidenceSkipped).push({ path: stopped.state.path, side, reason: 'time-budget', detail: `parsing and analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` });
-      letGoOfImports(stopped.state);
+      // Stopped in its analysis, or (never seen: they take microseconds) in the checks before it.
+      drop(stopped?.state ?? states.get(order[running.index]!.path)!, stopped);
     }
   }
   for (const { state, exits } of waiting) {
-    const mark = { findings: findings.length, errors: errors.length };
+    const marks = { findings: findings.length, errors: errors.length };
     try {
       keep(state, withinTimeLimit(() => conclude(state, exits), limits.timeBudgetMs));
     } catch (error) {
       if (!(error instanceof OverTimeLimit)) throw error;
-      findings.length = mark.findings;
-      errors.length = mark.errors;
-      state.model = null;
-      (reportPaths.has(state.path) ? skipped : evidenceSkipped).push({ path: state.path, side, reason: 'time-budget', detail: `analysing it took longer than the ${limits.timeBudgetMs} ms limit for one file` });
-      letGoOfImports(state);
+      drop(state, marks);
     }
   }
   allAnalysed = true;
