@@ -95,3 +95,19 @@ export function toSnakeCase(name: string): string {
     .replace(/[-\s]+/g, '_')
     .toLowerCase();
 }
+
+/** The items whose node lies inside `root`, from items sorted by their node's start: a binary search, then a scan. */
+export function nodesWithin<T>(sorted: readonly T[], root: TSESTree.Node, nodeOf: (item: T) => TSESTree.Node): T[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (nodeOf(sorted[mid]!).range[0] < root.range[0]) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: T[] = [];
+  for (let i = lo; i < sorted.length && nodeOf(sorted[i]!).range[0] <= root.range[1]; i++) {
+    if (nodeOf(sorted[i]!).range[1] <= root.range[1]) out.push(sorted[i]!);
+  }
+  return out;
+}

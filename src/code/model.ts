@@ -144,6 +144,7 @@ export class CodeModel {
 
   private readonly regionCache = new Map<TSESTree.Node, Region>();
   private readonly regionsById: Region[] = [];
+  private readonly regionByRoot = new Map<TSESTree.Node, Region>();
   private readonly roleCache = new Map<TSESTree.Node, ValueRef | null>();
   private readonly effectCache = new Map<CallLike, Effect[]>();
   private readonly branchCache = new Map<TSESTree.Node, Map<TSESTree.Node, string>>();
@@ -291,10 +292,11 @@ export class CodeModel {
       }
       current = parentOf(current);
     }
-    let region = this.regionsById.find((r) => r.node === root);
+    let region = this.regionByRoot.get(root);
     if (!region) {
       region = { id: this.regionsById.length, node: root, name: this.functionName(root) };
       this.regionsById.push(region);
+      this.regionByRoot.set(root, region);
     }
     this.regionCache.set(node, region);
     return region;

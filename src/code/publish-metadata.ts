@@ -576,7 +576,7 @@ export function injectCarrier(model: CodeModel, call: CallLike): TSESTree.Node |
 
 /** §2.10: `propagation.inject(ctx, carrier)` in the region and the carrier flows into the message. */
 function carrierFlows(model: CodeModel, meta: PublishMetadata, message: MessageFacts): boolean {
-  if (!model.text.includes('inject')) return false;
+  if (!textHas(model, 'inject')) return false;
   const region = model.regionOf(meta.effect.call);
   const scope = message.node === meta.effect.call ? [...message.metadataNodes, ...(meta.options ? [meta.options] : [])] : [message.node, ...message.metadataNodes];
   for (const call of model.callsIn(region)) {
@@ -624,7 +624,7 @@ function cloudEventWithTrace(model: CodeModel, message: MessageFacts): boolean {
  */
 export function readCloudEvent<T>(model: CodeModel, nodes: readonly TSESTree.Node[], read: (options: TSESTree.Node | undefined) => T | null): T | null {
   // Only the CloudEvents SDK makes a CloudEvent: a file that never names it has none to find.
-  if (!model.text.includes('cloudevents')) return null;
+  if (!textHas(model, 'cloudevents')) return null;
   let found: T | null = null;
   for (const node of nodes) {
     walk(node, (inner) => {
@@ -644,6 +644,20 @@ export function readCloudEvent<T>(model: CodeModel, nodes: readonly TSESTree.Nod
 
 const TRACING_HELPER = /trace|propagat|otel|telemetry|tracing/i;
 
+const textChecks = new WeakMap<CodeModel, Map<string | RegExp, boolean>>();
+
+/** Whether the file's text holds `needle`, searched once per file: these prechecks run per publish call. */
+function textHas(model: CodeModel, needle: string | RegExp): boolean {
+  let checks = textChecks.get(model);
+  if (!checks) textChecks.set(model, (checks = new Map()));
+  let has = checks.get(needle);
+  if (has === undefined) {
+    has = typeof needle === 'string' ? model.text.includes(needle) : needle.test(model.text);
+    checks.set(needle, has);
+  }
+  return has;
+}
+
 /**
  * Headers built by a helper that injects trace context: a local function whose body calls
  * `propagation.inject`, the same for an exported function of an imported repository file, or,
@@ -652,7 +666,7 @@ const TRACING_HELPER = /trace|propagat|otel|telemetry|tracing/i;
 function tracingHelperFlows(model: CodeModel, message: MessageFacts, imported: readonly CodeModel[]): boolean {
   // Every way to `found` needs `inject` in this file or an imported one, or a tracing word in this
   // file (a helper's name): without them the walk cannot succeed.
-  if (!TRACING_HELPER.test(model.text) && !model.text.includes('inject') && !imported.some((m) => m.text.includes('inject'))) return false;
+  if (!textHas(model, TRACING_HELPER) && !textHas(model, 'inject') && !imported.some((m) => textHas(m, 'inject'))) return false;
   let found = false;
   const visit = (node: TSESTree.Node) => walk(node, (inner) => {
     if (found) return false;
@@ -735,6 +749,6 @@ function exportedFunction(model: CodeModel, name: string): FunctionLike | null {
 
 function functionInjects(model: CodeModel, fn: TSESTree.Node): boolean {
   // injectCarrier needs a member named `inject`: without the word in the file, skip the scan.
-  if (!model.text.includes('inject')) return false;
+  if (!textHas(model, 'inject')) return false;
   return model.calls.some((c) => contains(fn, c) && injectCarrier(model, c) !== null);
 }

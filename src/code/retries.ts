@@ -134,11 +134,23 @@ export function findRetries(model: CodeModel): RetryConstruct[] {
  * the same key occurs twice in one region, so edits elsewhere in the body do not change it.
  */
 export function constructAnchor(model: CodeModel, construct: RetryConstruct): string {
-  const region = model.regionOf(construct.node).name;
-  const same = findRetries(model).filter((c) => c.key === construct.key && model.regionOf(c.node).name === region);
-  const ordinal = same.indexOf(construct);
-  return `${region}|${construct.key}${ordinal > 0 ? `#${ordinal + 1}` : ''}`;
+  let anchors = anchorCache.get(model);
+  if (!anchors) {
+    // All at once: counting the construct's predecessors per call was quadratic in the constructs.
+    anchors = new Map();
+    const seen = new Map<string, number>();
+    for (const c of findRetries(model)) {
+      const group = `${model.regionOf(c.node).name}|${c.key}`;
+      const ordinal = seen.get(group) ?? 0;
+      seen.set(group, ordinal + 1);
+      anchors.set(c, `${group}${ordinal > 0 ? `#${ordinal + 1}` : ''}`);
+    }
+    anchorCache.set(model, anchors);
+  }
+  return anchors.get(construct) ?? `${model.regionOf(construct.node).name}|${construct.key}`;
 }
+
+const anchorCache = new WeakMap<CodeModel, Map<RetryConstruct, string>>();
 
 /** How many times a failure is retried, for messages: `5`, `10 (p-retry default)`, `an unknown number of`. */
 export function retriesText(construct: RetryConstruct): string {
