@@ -1185,9 +1185,8 @@ export class CodeModel {
   calleeFunction(call: CallLike): FunctionLike | null {
     const callee = calleeOf(call);
     if (callee.type === 'Identifier') {
-      for (const fn of this.functions) {
-        if (fn.type === 'FunctionDeclaration' && fn.id?.name === callee.name) return fn;
-      }
+      const declared = this.declaredFunction(callee.name);
+      if (declared) return declared;
       const decl = this.nearestDeclarator(callee) ?? this.declaratorIn(callee.name, this.program);
       const init = decl?.init ? unwrap(decl.init) : null;
       return init && isFunction(init) ? init : null;
@@ -1210,6 +1209,23 @@ export class CodeModel {
       }
     }
     return null;
+  }
+
+  private functionsByName: Map<string, FunctionLike> | null = null;
+
+  /** The first function declaration with this name; indexed once the traversal is complete (a scan per call was quadratic). */
+  private declaredFunction(name: string): FunctionLike | null {
+    if (!this.complete) {
+      for (const fn of this.functions) if (fn.type === 'FunctionDeclaration' && fn.id?.name === name) return fn;
+      return null;
+    }
+    if (!this.functionsByName) {
+      this.functionsByName = new Map();
+      for (const fn of this.functions) {
+        if (fn.type === 'FunctionDeclaration' && fn.id && !this.functionsByName.has(fn.id.name)) this.functionsByName.set(fn.id.name, fn);
+      }
+    }
+    return this.functionsByName.get(name) ?? null;
   }
 
   /** Effects performed directly (or through up to three local hops) inside a function's region. */
