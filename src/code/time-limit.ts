@@ -2,9 +2,8 @@
 // JavaScript cannot interrupt a running function, but a vm script's `timeout` can: V8 terminates
 // whatever runs on the thread, including functions called from the script. One compiled script is
 // reused; a call still starts and joins a watchdog thread (60-90 µs on an idle loop, more on a
-// busy one), so callers with many small pieces of work batch
-// them (the code runner runs files in chunks). A worker thread would also bound the time, but it
-// would have to copy each syntax tree back.
+// busy one), so callers with many small pieces of work batch them (the code runner runs files in
+// chunks). A worker thread would also bound the time, but it would have to copy each tree back.
 //
 // Termination skips `finally` blocks and `catch` clauses inside `fn`: callers must be able to tell
 // how far `fn` got and repair or throw away the rest.

@@ -339,8 +339,7 @@ async function loadCode(
     const read = await source.readFile(side, path, limits.maxCodeBytes);
     if (read.ok) out.code.push({ path, text: read.text });
     else if (read.reason === 'missing') out.skipped.push({ path, side, reason: 'deleted', detail: `not present at ${side}` });
-    else if (read.reason === 'symlink') out.skipped.push({ path, side, reason: 'not-reviewable', detail: SYMLINK_DETAIL });
-    else out.skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxCodeBytes}` : 'binary content' });
+    else out.skipped.push(unreadable(path, side, { reason: read.reason, bytes: read.bytes }, limits.maxCodeBytes));
   }
   // One level of relative imports, read only for helper summaries (rules.md §1.4).
   const wanted = new Set<string>();
@@ -369,8 +368,7 @@ async function loadCode(
       }
       // Missing: try the next resolution. Present but unreadable: this is the import, and it is named.
       if (read.reason === 'missing') continue;
-      const detail = read.reason === 'symlink' ? SYMLINK_DETAIL : read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxCodeBytes}` : 'binary content';
-      out.contextSkipped.push({ path: candidate, side, reason: read.reason === 'symlink' ? 'not-reviewable' : read.reason, detail });
+      out.contextSkipped.push(unreadable(candidate, side, { reason: read.reason, bytes: read.bytes }, limits.maxCodeBytes));
       break;
     }
   }
@@ -378,6 +376,12 @@ async function loadCode(
 }
 
 const SYMLINK_DETAIL = 'symbolic link: its target is not followed';
+
+/** The coverage entry for a file that exists but was not read: a symbolic link, binary, or over the byte limit. */
+function unreadable(path: string, side: Side, read: { reason: 'binary' | 'too-large' | 'symlink'; bytes?: number }, maxBytes: number): CoverageSkip {
+  if (read.reason === 'symlink') return { path, side, reason: 'not-reviewable', detail: SYMLINK_DETAIL };
+  return { path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${maxBytes}` : 'binary content' };
+}
 
 const LAUNCH_GATE = 'launch-decision-gate';
 
@@ -433,10 +437,7 @@ async function loadArtifacts(
     if (!c || c.type === 'unclassified') continue;
     const read = await source.readFile(side, path, limits.maxArtifactBytes);
     if (read.ok) files.push({ path, text: read.text });
-    else if (read.reason === 'symlink') skipped.push({ path, side, reason: 'not-reviewable', detail: SYMLINK_DETAIL });
-    else if (read.reason !== 'missing') {
-      skipped.push({ path, side, reason: read.reason, detail: read.reason === 'too-large' ? `${read.bytes ?? '?'} bytes > ${limits.maxArtifactBytes}` : 'binary content' });
-    }
+    else if (read.reason !== 'missing') skipped.push(unreadable(path, side, { reason: read.reason, bytes: read.bytes }, limits.maxArtifactBytes));
   }
   const model = buildArtifactModel(files, {
     allPaths, side, maxMarkdownBytes: limits.maxArtifactBytes, deadline, now, markdownTimeBudgetMs: limits.perFileTimeBudgetMs,
