@@ -119,6 +119,17 @@ const HANDLER_REGISTRATIONS = new Set([
 
 const MAX_RESOLVE_DEPTH = 12;
 
+/** Every method name `directEffect` answers for past an AWS command `send`. */
+const EFFECT_METHODS = new Set([
+  ...Object.values(SINK_METHODS).flatMap((methods) => Object.keys(methods ?? {})),
+  ...KNEX_WRITES,
+  'query', 'execute', 'raw', 'insert', 'update', 'delete',
+]);
+
+function makeEffect(call: CallLike, description: string, kind: EffectKind, library: string, via: EffectVia, extra: Partial<Effect>): Effect {
+  return { kind, library, call, via, description, channel: null, target: null, kafkaTransaction: false, related: [], ...extra };
+}
+
 export class CodeModel {
   readonly program: TSESTree.Program;
   readonly path: string;
@@ -950,9 +961,6 @@ export class CodeModel {
     if (callee.type !== 'MemberExpression') return null;
     const method = propertyName(callee);
     if (!method) return null;
-    const make = (kind: EffectKind, library: string, via: EffectVia, extra: Partial<Effect> = {}): Effect => ({
-      kind, library, call, via, description, channel: null, target: null, kafkaTransaction: false, related: [], ...extra,
-    });
 
     if (method === 'send' && args[0]) {
       const command = this.commandOf(args[0]);
@@ -963,17 +971,19 @@ export class CodeModel {
           const channelNode = spec.library === 'eventbridge'
             ? objectProperty(firstArrayElement(objectProperty(command.arguments[0], 'Entries')), 'DetailType')
             : objectProperty(command.arguments[0], spec.channelKey);
-          return make('publish', spec.library, 'binding', { channel: this.awsChannel(channelNode, spec.library) });
+          return makeEffect(call, description, 'publish', spec.library, 'binding', { channel: this.awsChannel(channelNode, spec.library) });
         }
       }
     }
 
+    // Most calls (`arr.push`, `logger.info`) name no sink method: their receiver need not be resolved.
+    if (!EFFECT_METHODS.has(method)) return null;
     const owner = this.roleOf(callee.object);
     if (!owner) return null;
     const via: EffectVia = owner.via;
     const sink = SINK_METHODS[owner.role]?.[method];
     if (sink === 'publish') {
-      return make('publish', libraryOf(owner.role), via, {
+      return makeEffect(call, description, 'publish', libraryOf(owner.role), via, {
         channel: this.publishChannel(owner, method, args),
         kafkaTransaction: owner.role === 'kafka.transaction',
       });
@@ -984,28 +994,28 @@ export class CodeModel {
         : owner.role === 'prisma' || owner.role === 'prisma.tx'
           ? sqlTarget(this.stringValue(args[0]) ?? '')
           : owner.target ?? null;
-      return make('dbWrite', libraryOf(owner.role), via, { target });
+      return makeEffect(call, description, 'dbWrite', libraryOf(owner.role), via, { target });
     }
     if ((method === 'query' || method === 'execute') && SQL_ROLES.has(owner.role)) {
       const sql = this.sqlText(args[0]);
-      if (sql && isWriteSql(sql)) return make('dbWrite', libraryOf(owner.role), via, { target: sqlTarget(sql) });
+      if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', libraryOf(owner.role), via, { target: sqlTarget(sql) });
       return null;
     }
     if (owner.role === 'knex') {
-      if (KNEX_WRITES.has(method) && owner.target !== undefined) return make('dbWrite', 'knex', via, { target: owner.target ?? null });
+      if (KNEX_WRITES.has(method) && owner.target !== undefined) return makeEffect(call, description, 'dbWrite', 'knex', via, { target: owner.target ?? null });
       if (method === 'raw') {
         const sql = this.sqlText(args[0]);
-        if (sql && isWriteSql(sql)) return make('dbWrite', 'knex', via, { target: sqlTarget(sql) });
+        if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', 'knex', via, { target: sqlTarget(sql) });
       }
       return null;
     }
     if (owner.role === 'drizzle.db') {
       if (method === 'insert' || method === 'update' || method === 'delete') {
-        return make('dbWrite', 'drizzle', via, { target: this.drizzleTable(args[0]) });
+        return makeEffect(call, description, 'dbWrite', 'drizzle', via, { target: this.drizzleTable(args[0]) });
       }
       if (method === 'execute') {
         const sql = this.sqlText(args[0]);
-        if (sql && isWriteSql(sql)) return make('dbWrite', 'drizzle', via, { target: sqlTarget(sql) });
+        if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', 'drizzle', via, { target: sqlTarget(sql) });
       }
     }
     if (method === 'execute' && owner.role.startsWith('typeorm')) return null;
