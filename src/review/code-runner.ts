@@ -79,7 +79,14 @@ interface Kept<S> {
 
 type Analysed<S> =
   | { skip: CoverageSkip }
-  | { wideExits: (() => void)[]; exits: (() => void)[]; kept: Kept<S> | null };
+  | { wideExits: WideExit[]; exits: (() => void)[]; kept: Kept<S> | null };
+
+/** A `Program:exit` of a repository-wide rule or a `Repository:exit`: it runs after every file. */
+interface WideExit {
+  ruleId: string;
+  path: string;
+  run: () => void;
+}
 
 /** Where a relative import may land among the analysed files (TypeScript's and Node's usual forms). */
 function importCandidates(module: string, fromPath: string): string[] {
@@ -173,7 +180,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   const summaries = new Map<string, S>();
   const contributions = new Map<string, CrossFileContribution>();
   const serviceOf = serviceResolver(config, options.crossFileSources?.paths);
-  const repositoryExits: (() => void)[] = [];
+  const repositoryExits: WideExit[] = [];
   let crossFileIndex: CrossFileIndex | undefined;
   let allAnalysed = false;
   const inputOrder = new Map(inputs.map((f, i) => [f.path, i] as const));
@@ -405,7 +412,32 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     }
   }
   allAnalysed = true;
-  for (const exit of repositoryExits) exit();
+  // Bounded like files, in chunks under one watchdog: an exit that runs past the limit is stopped,
+  // what it reported is dropped, and it is named among the rule errors.
+  for (let next = 0; next < repositoryExits.length; ) {
+    let current = next;
+    let marks = findings.length;
+    try {
+      next = withinTimeLimit(() => {
+        const chunkStart = performance.now();
+        let i = next;
+        while (i < repositoryExits.length) {
+          current = i;
+          marks = findings.length;
+          repositoryExits[i]!.run();
+          i += 1;
+          if (performance.now() - chunkStart >= CHUNK_MS) break;
+        }
+        return i;
+      }, CHUNK_MS + limits.timeBudgetMs);
+    } catch (error) {
+      if (!(error instanceof OverTimeLimit)) throw error;
+      findings.length = marks;
+      const stopped = repositoryExits[current]!;
+      errors.push(`${stopped.ruleId} stopped on ${stopped.path}: its repository-wide check ran past the ${limits.timeBudgetMs} ms limit, and what it reported there is dropped`);
+      next = current + 1;
+    }
+  }
 
   const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
   const ordered = new Map<string, S>();
@@ -426,7 +458,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     state.model = model;
     const listeners: ListenerMap[] = [model.collector()];
     const exits: (() => void)[] = [];
-    const wideExits: (() => void)[] = [];
+    const wideExits: WideExit[] = [];
     if (reportPaths.has(file.path)) {
       const facts = options.factsFor?.(file.path);
       for (const rule of active) {
@@ -441,10 +473,10 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
         const { 'Program:exit': programExit, 'Repository:exit': repositoryExit, ...rest } = visitors;
         listeners.push(guardListeners(rest, rule.meta.id, file.path, errors));
         if (programExit) {
-          if (rule.meta.repositoryWide) wideExits.push(guardedExit(programExit, null, rule, file.path));
+          if (rule.meta.repositoryWide) wideExits.push({ ruleId: rule.meta.id, path: file.path, run: guardedExit(programExit, null, rule, file.path) });
           else exits.push(guardedExit(programExit, parsed.ast, rule, file.path));
         }
-        if (repositoryExit) wideExits.push(guardedExit(repositoryExit, null, rule, file.path));
+        if (repositoryExit) wideExits.push({ ruleId: rule.meta.id, path: file.path, run: guardedExit(repositoryExit, null, rule, file.path) });
       }
     }
     try {

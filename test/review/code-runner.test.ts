@@ -304,4 +304,23 @@ describe('runCodeRules per-file time limit', { timeout: 60_000 }, () => {
     assert.deepEqual(result.findings.map((f) => f.location.path), ['src/a.ts']);
     assert.deepEqual(result.skipped.map((s) => `${s.path} ${s.reason}`), ['src/stuck.ts time-budget']);
   });
+
+  it('stops a repository-wide exit that runs past the limit, names it among the rule errors, and runs the others', () => {
+    const stuckWide: CodeRule = createCodeRule({
+      meta: { ...meta, id: 'test-stuck-wide', repositoryWide: true },
+      create(context) {
+        return {
+          'Program:exit'() {
+            context.report({ loc: { startLine: 1 }, anchor: 'start', messageId: 'seen', data: { what: context.path } });
+            if (context.path.includes('stuck')) for (;;) void context.path.length;
+          },
+        };
+      },
+    });
+    const result = runCodeRules(files, [stuckWide], { side: 'head', config: defaultConfig, limits });
+    assert.deepEqual(result.findings.map((f) => f.location.path), ['src/a.ts', 'src/b.ts']);
+    assert.deepEqual(result.skipped, []);
+    assert.equal(result.errors.length, 1);
+    assert.match(result.errors[0]!, /^test-stuck-wide stopped on src\/stuck\.ts: .*200 ms limit/);
+  });
 });
