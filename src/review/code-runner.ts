@@ -133,6 +133,34 @@ function analysisOrder(inputs: CodeFileInput[], importsOf: Map<string, string[]>
   return order;
 }
 
+/**
+ * Runs `step(0)` … `step(count - 1)` in chunks of about CHUNK_MS under one watchdog of CHUNK_MS
+ * plus `limitMs`: a step starts before CHUNK_MS has passed, so only one that ran past the limit is
+ * stopped. It is handed to `stopped`, and the steps after it go on.
+ */
+function inChunks(count: number, limitMs: number, step: (index: number) => void, stopped: (index: number) => void): void {
+  for (let next = 0; next < count; ) {
+    let current = next;
+    try {
+      next = withinTimeLimit(() => {
+        const chunkStart = performance.now();
+        let i = next;
+        while (i < count) {
+          current = i;
+          step(i);
+          i += 1;
+          if (performance.now() - chunkStart >= CHUNK_MS) break;
+        }
+        return i;
+      }, CHUNK_MS + limitMs);
+    } catch (error) {
+      if (!(error instanceof OverTimeLimit)) throw error;
+      stopped(current);
+      next = current + 1;
+    }
+  }
+}
+
 interface FileState {
   path: string;
   model: CodeModel | null;
@@ -314,11 +342,10 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
   // Each file's parse and analysis are bounded by `limits.timeBudgetMs`: TypeScript's parser is
   // exponential on some inputs and some analyses are quadratic in a file's size
   // (docs/resilience.md). One watchdog per file cost up to 10% of a review (a thread started and
-  // joined per call), so files run in chunks of about CHUNK_MS under one watchdog of CHUNK_MS plus
-  // the limit: a file starts before CHUNK_MS has passed, so only a file that ran past the limit is
-  // stopped. `running` says which one it was and how far it got.
+  // joined per call), so files run in chunks under one watchdog (`inChunks`). `running` says how
+  // far the stopped file got.
   const order = analysisOrder(inputs, importsOf);
-  const running: { index: number; current: Running<S> | null } = { index: 0, current: null };
+  const running: { current: Running<S> | null } = { current: null };
   const step = (index: number): void => {
     const file = order[index]!;
     const state = states.get(file.path)!;
@@ -328,7 +355,6 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       (reported ? skipped : evidenceSkipped).push(skip);
       letGoOfImports(state);
     };
-    running.index = index;
     const started = options.deadline !== undefined ? now() : 0;
     if (options.deadline !== undefined && started > options.deadline) {
       fail({ path: file.path, side, reason: 'time-budget', detail: 'review time budget exhausted before this file was analysed' });
@@ -376,32 +402,17 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     });
     letGoOfImports(state);
   };
-  for (let next = 0; next < order.length; ) {
-    try {
-      next = withinTimeLimit(() => {
-        const chunkStart = performance.now();
-        let i = next;
-        while (i < order.length) {
-          step(i);
-          i += 1;
-          if (performance.now() - chunkStart >= CHUNK_MS) break;
-        }
-        return i;
-      }, CHUNK_MS + limits.timeBudgetMs);
-    } catch (error) {
-      if (!(error instanceof OverTimeLimit)) throw error;
-      const stopped = running.current;
-      running.current = null;
-      next = running.index + 1;
-      if (stopped?.outcome) {
-        // Stopped just after the file's analysis had finished: complete what follows it.
-        settle(stopped);
-        continue;
-      }
-      // Stopped in its analysis, or (never seen: they take microseconds) in the checks before it.
-      drop(stopped?.state ?? states.get(order[running.index]!.path)!, stopped);
+  inChunks(order.length, limits.timeBudgetMs, step, (index) => {
+    const stopped = running.current;
+    running.current = null;
+    if (stopped?.outcome) {
+      // Stopped just after the file's analysis had finished: complete what follows it.
+      settle(stopped);
+      return;
     }
-  }
+    // Stopped in its analysis, or (never seen: they take microseconds) in the checks before it.
+    drop(stopped?.state ?? states.get(order[index]!.path)!, stopped);
+  });
   for (const { state, exits } of waiting) {
     const marks = { findings: findings.length, errors: errors.length };
     try {
@@ -412,32 +423,17 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     }
   }
   allAnalysed = true;
-  // Bounded like files, in chunks under one watchdog: an exit that runs past the limit is stopped,
-  // what it reported is dropped, and it is named among the rule errors.
-  for (let next = 0; next < repositoryExits.length; ) {
-    let current = next;
-    let marks = findings.length;
-    try {
-      next = withinTimeLimit(() => {
-        const chunkStart = performance.now();
-        let i = next;
-        while (i < repositoryExits.length) {
-          current = i;
-          marks = findings.length;
-          repositoryExits[i]!.run();
-          i += 1;
-          if (performance.now() - chunkStart >= CHUNK_MS) break;
-        }
-        return i;
-      }, CHUNK_MS + limits.timeBudgetMs);
-    } catch (error) {
-      if (!(error instanceof OverTimeLimit)) throw error;
-      findings.length = marks;
-      const stopped = repositoryExits[current]!;
-      errors.push(`${stopped.ruleId} stopped on ${stopped.path}: its repository-wide check ran past the ${limits.timeBudgetMs} ms limit, and what it reported there is dropped`);
-      next = current + 1;
-    }
-  }
+  // Bounded like files: an exit that runs past the limit is stopped, what it reported is dropped,
+  // and it is named among the rule errors.
+  let marks = findings.length;
+  inChunks(repositoryExits.length, limits.timeBudgetMs, (i) => {
+    marks = findings.length;
+    repositoryExits[i]!.run();
+  }, (i) => {
+    findings.length = marks;
+    const stopped = repositoryExits[i]!;
+    errors.push(`${stopped.ruleId} stopped on ${stopped.path}: its repository-wide check ran past the ${limits.timeBudgetMs} ms limit, and what it reported there is dropped`);
+  });
 
   const suppression = applyCodeSuppressions(findings, suppressions, active.map((r) => r.meta.id));
   const ordered = new Map<string, S>();
