@@ -12,6 +12,7 @@ import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
 import { runReview } from './review/engine.js';
+import type { PullRequestText } from './review/pr-claims.js';
 
 export const USAGE = `Usage: arch-review review [options]
 
@@ -25,6 +26,8 @@ Options:
   --format FORMAT   markdown | json | sarif (default: markdown)
   --config FILE     config file to use (default: .github/arch-review.yml as committed at the base)
   --fail-on LEVEL   critical | important | never (default: the config's gate.failOn)
+  --pr-title TEXT   the pull request's title: a tier it claims is checked like the docs' claims
+  --pr-body FILE    a file holding the pull request's body, read the same way
   -h, --help        show this help
   -v, --version     print the version
 
@@ -76,6 +79,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         format: { type: 'string' },
         config: { type: 'string' },
         'fail-on': { type: 'string' },
+        'pr-title': { type: 'string' },
+        'pr-body': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -125,12 +130,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     for (const warning of parsedConfig.warnings) io.stderr(`arch-review: warning: ${warning}`);
   }
 
+  const pullRequest = pullRequestText(values['pr-title'], values['pr-body'], io.cwd);
   const result = await runReview({
     source,
     config,
     codeRules,
     docsRules,
     ...(failOn ? { failOn: failOn as 'critical' | 'important' | 'never' } : {}),
+    ...(pullRequest ? { pullRequest } : {}),
   });
 
   if (format === 'json') io.stdout(renderJson(result));
@@ -143,4 +150,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   }
   for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
   return result.gate.conclusion === 'failure' ? 1 : 0;
+}
+
+/** The PR's text when CI passes it (`--pr-title "$PR_TITLE" --pr-body body.md`); a body alone has an empty title. */
+function pullRequestText(title: string | undefined, bodyPath: string | undefined, cwd: string): PullRequestText | null {
+  if (title === undefined && bodyPath === undefined) return null;
+  let body: string | null = null;
+  if (bodyPath !== undefined) {
+    try {
+      body = readFileSync(resolve(cwd, bodyPath), 'utf8');
+    } catch (error) {
+      throw new UsageError(`--pr-body: cannot read ${bodyPath}: ${(error as Error).message}`);
+    }
+  }
+  return { title: title ?? '', body };
 }

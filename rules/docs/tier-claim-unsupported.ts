@@ -3,7 +3,9 @@
 // lowest level that yields the tier, plus the tier's System-concerns requirement. Only *failed*
 // criteria contradict a claim; "not demonstrated" ones (code criteria of a docs-only review) are
 // readiness gaps. One finding per feature, at the first contradicted claim location (README, latest
-// launch, catalog, v0.3 design), the others in `related` and in the message.
+// launch, catalog, v0.3 design), the others in `related` and in the message. A claim in the PR title
+// or body is named in the message only; when it is the only contradicted claim, the finding sits at
+// line 1 of the feature README (rules.md rule 39 step 3).
 //
 // The readiness evaluation is the one the verdict uses (src/review/summary/criteria.ts). It needs
 // the other rules' findings and the code facts of the same side, which the engine attaches to the
@@ -30,7 +32,12 @@ function joinAnd(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-const SOURCE_ORDER: Claim['source'][] = ['readme', 'launch', 'catalog', 'design'];
+/** `README.md:6` stays; the PR's text reads as `the PR title`. */
+function named(claim: Claim): string {
+  return claim.source === 'pr' ? `the ${claim.location}` : claim.location;
+}
+
+const SOURCE_ORDER: Claim['source'][] = ['readme', 'launch', 'catalog', 'design', 'pr'];
 
 export default createDocsRule({
   meta: {
@@ -42,7 +49,7 @@ export default createDocsRule({
     // "All (summarised in the readiness verdict)": the rule informs every question through the tier.
     checklist: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7', 'R8', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6'],
     failureModes: [],
-    description: 'A README, launch decision, catalog row or design claims a readiness tier that a failed criterion at or below its claim level contradicts.',
+    description: 'A README, launch decision, catalog row, design or the PR title or body claims a readiness tier that a failed criterion at or below its claim level contradicts.',
     messages,
   },
   create(context) {
@@ -73,14 +80,15 @@ export default createDocsRule({
             messageId: 'contradicted',
             data: {
               claimed: first.claim.tier,
-              file: first.claim.location.replace(/:\d+$/, ''),
-              alsoClaimedIn: others.length ? ` (also in ${joinAnd(others.map((o) => (o.claim.tier === first.claim.tier ? o.claim.location : `${o.claim.location} as ${o.claim.tier}`)))})` : '',
+              file: named(first.claim).replace(/:\d+$/, ''),
+              alsoClaimedIn: others.length ? ` (also in ${joinAnd(others.map((o) => (o.claim.tier === first.claim.tier ? named(o.claim) : `${named(o.claim)} as ${o.claim.tier}`)))})` : '',
               failedCriteria: joinAnd([...failed.values()]),
               computed: readiness.tier,
             },
             loc: { path: first.claim.path, startLine: first.claim.line },
             anchor: `tier claim | ${slug} | ${claimedTiers.sort((a, b) => rank(a) - rank(b)).join(', ')}`,
-            related: others.map((o) => ({ path: o.claim.path, line: o.claim.line, note: `also claims ${o.claim.tier}` })),
+            // The PR's text has no line to point at; the message names it.
+            related: others.filter((o) => o.claim.source !== 'pr').map((o) => ({ path: o.claim.path, line: o.claim.line, note: `also claims ${o.claim.tier}` })),
             feature: slug,
           });
         }

@@ -153,7 +153,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
 
     const source = createGitHubSource({ api, pull: { ...pull, baseSha: state.baseSha, headSha: job.headSha } });
     const accepted = new Map<string, AcceptedRisk>(state.accepted.map((a) => [a.fingerprint, { by: a.by, reason: a.reason }]));
-    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted });
+    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted, pullRequest: { title: state.title, body: state.body } });
     let result = await review();
     const notes: string[] = [];
 

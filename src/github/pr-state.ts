@@ -23,6 +23,9 @@ export interface PullRequestState {
   configText: string | null;
   configTooLarge: boolean;
   isDraft: boolean;
+  /** Read at each run, so an edited title is seen by the next review (its tier claims, §9.3 step 5). */
+  title: string;
+  body: string;
   headSha: string;
   /** The base branch's tip; the review itself follows the merge base (see source.ts). */
   baseSha: string;
@@ -71,6 +74,8 @@ const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $nu
     }
     pullRequest(number: $number) {
       isDraft
+      title
+      body
       headRefOid
       baseRefOid
       reviewThreads(first: 100) { nodes { ${THREAD_FIELDS} } pageInfo { hasNextPage endCursor } }
@@ -122,7 +127,7 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
       config: { text: string | null; byteSize: number; isTruncated: boolean } | null;
       commit: CommitRuns | null;
       previous: CommitRuns | null;
-      pullRequest: { isDraft: boolean; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
+      pullRequest: { isDraft: boolean; title: string; body: string; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
     };
   }>(STATE_QUERY, {
     ...vars,
@@ -164,6 +169,8 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     configText: repo.config ? repo.config.text : null,
     configTooLarge: repo.config ? repo.config.isTruncated || repo.config.text === null : false,
     isDraft: pr.isDraft,
+    title: pr.title,
+    body: pr.body,
     headSha: pr.headRefOid,
     baseSha: pr.baseRefOid,
     checkRuns: runsOf(repo.commit),

@@ -26,6 +26,7 @@ import { computeFailureModes } from './summary/failure-modes.js';
 import { loadEvidence } from './summary/load-evidence.js';
 import { scopeSummary } from './summary/scope-line.js';
 import { computeVerdicts, primaryVerdict } from './summary/verdict.js';
+import { pullRequestClaims, type PullRequestText } from './pr-claims.js';
 import type { AcceptedRisk, CoverageSkip, Finding, RawFinding, ReviewResult, Side } from './types.js';
 
 export interface ReviewLimits {
@@ -61,6 +62,8 @@ export interface ReviewOptions {
   docsRules: DocsRule[];
   limits?: Partial<ReviewLimits>;
   failOn?: 'critical' | 'important' | 'never';
+  /** The PR's title and body: tier claims in them are checked like the docs' (review-output.md §9.3 step 5). */
+  pullRequest?: PullRequestText;
   accepted?: ReadonlyMap<string, AcceptedRisk>;
   now?: () => number;
 }
@@ -211,6 +214,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     artifacts: { head: headArtifacts.model, base: baseArtifacts.model, ...(evidence.consumed ? { consumed: evidence.consumed } : {}) },
     baseCode: baseCodeFacts,
     channelOwners: channelOwners(headDeclared),
+    pullRequestClaims: pullRequestClaims(options.pullRequest),
   };
   if (readinessDocsRules.length > 0) {
     provideReadinessInputs(headArtifacts.model, { findings: [...headCode.findings, ...headDocs.findings].map(asHeadFinding), facts });

@@ -212,6 +212,31 @@ describe('webhook handlers', () => {
     assert.equal(runsFor(head).at(-1)!.conclusion, 'neutral');
   });
 
+  it('a tier claimed in the PR title is read at each run: edited away, the next review drops it', async () => {
+    const head = await variant('claims');
+    const number = open(head);
+    const pull = stack.sim.pull(REPO.owner, REPO.name, number);
+    pull.title = 'Order placement is production-ready';
+    pull.body = '<!-- Say "enterprise-critical" only with a DR drill on record -->\nAdds the order handler.';
+    await pr('opened', number, head);
+    await stack.settle();
+    const first = runsFor(head)[0]!;
+    assert.match(first.output.summary ?? '', /— Tier: Prototype \(claimed Production-ready\)/);
+    const summary = first.output.summary ?? '';
+    assert.match(summary, /^Downgrade: PR title claims Production-ready; evidence supports Prototype\.$/m);
+    assert.match(summary, /`docs\/features\/order-placement\/README\.md:1` — \*\*tier-claim-unsupported\*\* — Tier claim "Production-ready" in the PR title is contradicted by: C1\.1 \(dual-write\)/);
+    // The body's template comment mentions a tier; it is not a claim.
+    assert.doesNotMatch(summary, /Enterprise-critical; evidence/);
+
+    pull.title = 'Order placement handler';
+    await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number] }));
+    await stack.settle();
+    const second = runsFor(head).at(-1)!;
+    assert.notEqual(second.id, first.id);
+    assert.doesNotMatch(`${second.output.summary}${second.output.text}`, /PR title claims|in the PR title/);
+    assert.deepEqual(stack.sim.rejections, []);
+  });
+
   it('many findings: annotations go 50 a request, inline comments stop at inline.max', async () => {
     const sample = samplePullRequest(20);
     const handler = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8').replaceAll("'./db.js'", "'./db.js'");

@@ -193,6 +193,21 @@ describe('arch-review review (CLI end to end)', () => {
     assert.match(stdout, /\nCoverage: 1 code file/);
   });
 
+  it('checks a tier the PR title or body claims (--pr-title, --pr-body) and names an unreadable body file', async () => {
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
+    const args = ['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head];
+    writeFileSync(join(scratch, 'pr-body.md'), '<!-- production-ready? -->\nThis makes orders enterprise-critical.\n');
+    const claimed = await cli([...args, '--pr-title', 'Orders, production-ready', '--pr-body', 'pr-body.md']);
+    assert.match(claimed.stdout, /^\*\*Architecture review\*\* — 1 Critical .* — Tier: Prototype \(claimed Enterprise-critical\)$/m);
+    assert.match(claimed.stdout, /^Downgrade: PR title claims Production-ready; evidence supports Prototype\.$/m);
+    assert.match(claimed.stdout, /^Downgrade: PR body claims Enterprise-critical; evidence supports Prototype\.$/m);
+    const plain = await cli(args);
+    assert.doesNotMatch(plain.stdout, /claimed|Downgrade: PR/);
+    const missing = await cli([...args, '--pr-body', 'no-such-body.md']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^arch-review: --pr-body: cannot read no-such-body\.md: /);
+  });
+
   it('emits SARIF with partial fingerprints', async () => {
     const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
     const { code, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'sarif']);

@@ -150,3 +150,35 @@ describe('tier-claim-unsupported with the engine inputs', () => {
     assert.equal(one[0].anchor, two[0].anchor);
   });
 });
+
+describe('tier-claim-unsupported with a claim in the PR title or body (rules.md rule 39 step 3)', () => {
+  const noClaims = () => edited([[README, '- **Tier**: Service-ready\n', '']], [LAUNCH, CATALOG]);
+  const production = { findings: [] as RawFinding[], facts: { analysedPaths: [FILE] } };
+
+  it('reports a claim only the PR makes at line 1 of the feature README, naming the PR title', () => {
+    // Without a CI gate the Production-ready (level-3) criteria fail; no document claims a tier.
+    const files = noClaims();
+    files[CONTRACT] = files[CONTRACT]!.replace(/- \*\*CI gate\*\*:[^\n]*\n/, '');
+    const findings = run(files, { ...production, facts: { ...production.facts, pullRequestClaims: [{ location: 'PR title', tier: 'Production-ready' }] } });
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.deepEqual([f.location.path, f.location.startLine], [README, 1]);
+    assert.match(f.message, /^Tier claim "Production-ready" in the PR title is contradicted by: .*C3\.\d/);
+    assert.deepEqual(f.related, []);
+  });
+
+  it('names a contradicted PR claim after the README claim, without a related location for it', () => {
+    const files = edited([[README, '- **Tier**: Service-ready', '- **Tier**: Production-ready']], [LAUNCH, CATALOG]);
+    files[CONTRACT] = files[CONTRACT]!.replace(/- \*\*CI gate\*\*:[^\n]*\n/, '');
+    const findings = run(files, { ...production, facts: { ...production.facts, pullRequestClaims: [{ location: 'PR body', tier: 'Enterprise-critical' }] } });
+    assert.equal(findings.length, 1);
+    assert.deepEqual([findings[0].location.path, findings[0].location.startLine], [README, 6]);
+    assert.match(findings[0].message, /^Tier claim "Production-ready" in README\.md \(also in the PR body as Enterprise-critical\) is contradicted by/);
+    assert.deepEqual(findings[0].related, []);
+  });
+
+  it('does not fire when the PR claims a tier the evidence supports', () => {
+    const findings = run(noClaims(), { ...production, facts: { ...production.facts, pullRequestClaims: [{ location: 'PR title', tier: 'Prototype' }] } });
+    assert.deepEqual(findings, []);
+  });
+});

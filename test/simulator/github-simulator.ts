@@ -65,6 +65,8 @@ export interface PullRecord {
   base: string;
   head: string;
   draft: boolean;
+  title: string;
+  body: string;
   state: 'open' | 'closed';
   comments: CommentRecord[];
   threads: ThreadRecord[];
@@ -203,7 +205,7 @@ export class GitHubSimulator {
   }
 
   openPull(owner: string, name: string, number: number, base: string, head: string, draft = false): PullRecord {
-    const pull: PullRecord = { number, base, head, draft, state: 'open', comments: [], threads: [], reviews: [] };
+    const pull: PullRecord = { number, base, head, draft, title: `Pull request #${number}`, body: '', state: 'open', comments: [], threads: [], reviews: [] };
     this.#repo(owner, name).pulls.set(number, pull);
     return pull;
   }
@@ -546,6 +548,8 @@ export class GitHubSimulator {
       number: pull.number,
       state: pull.state,
       draft: pull.draft,
+      title: pull.title,
+      body: pull.body,
       head: { sha: pull.head, ref: 'feature', repo: r },
       base: { sha: pull.base, ref: repo.defaultBranch, repo: r },
     };
@@ -606,6 +610,8 @@ export class GitHubSimulator {
             return {
               number,
               isDraft: pull.draft,
+              title: pull.title,
+              body: pull.body,
               headRefOid: pull.head,
               baseRefOid: repo.branches.get(repo.defaultBranch),
               reviewThreads: (args: PageArgs) => connection(pull.threads.map(thread), args),

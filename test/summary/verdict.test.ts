@@ -197,7 +197,7 @@ describe('computeVerdict (§9.3, §9.4)', () => {
   });
 
   it('writes one downgrade line per claimed tier above the evidence, external claims included', () => {
-    const v = computeVerdict(exampleFindings(), exampleFacts(), { claims: [{ location: 'PR body', tier: 'Production-ready' }] });
+    const v = computeVerdict(exampleFindings(), { ...exampleFacts(), pullRequestClaims: [{ location: 'PR body', tier: 'Production-ready' }] });
     assert.equal(
       v.downgrade,
       'Downgrade: README.md:6, launches/2026-05-20.md:5 and docs/system/catalog.md:7 claim Service-ready; evidence supports Prototype.\n' +

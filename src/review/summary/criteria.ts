@@ -811,7 +811,17 @@ export function assessScope(scope: FeatureScope): Readiness {
     level,
     uncappedTier,
     system,
-    claims: scope.slug ? claimsOf(scope.slug, scope.feature, scope.model) : [],
+    claims: [
+      ...(scope.slug ? claimsOf(scope.slug, scope.feature, scope.model) : []),
+      // The PR's own claim is about every feature it touches, and about the review when it touches none.
+      ...(scope.facts.pullRequestClaims ?? []).map((c) => ({
+        tier: c.tier,
+        source: 'pr' as const,
+        path: scope.slug ? (scope.feature?.readme?.path ?? `docs/features/${scope.slug}/README.md`) : '',
+        line: 1,
+        location: c.location,
+      })),
+    ],
     owner: ownerOf(scope.feature),
     scope,
   };

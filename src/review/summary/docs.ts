@@ -405,11 +405,15 @@ export function allDocs(feature: Feature | undefined): MarkdownArtifact[] {
 
 export interface Claim {
   tier: Tier;
-  /** README, launch, catalog, design: the order rule 39 step 3 locates its finding in. */
-  source: 'readme' | 'launch' | 'catalog' | 'design';
+  /**
+   * README, launch, catalog, design: the order rule 39 step 3 locates its finding in. `pr` is the PR
+   * title or body, which has no line in the repository: its `path` and `line` are the feature
+   * README's first line, where rule 39 reports a claim only the PR makes.
+   */
+  source: 'readme' | 'launch' | 'catalog' | 'design' | 'pr';
   path: string;
   line: number;
-  /** `README.md:6`, `launches/2026-05-20.md:5`, `docs/system/catalog.md:7`. */
+  /** `README.md:6`, `launches/2026-05-20.md:5`, `docs/system/catalog.md:7`, `PR title`. */
   location: string;
 }
 

@@ -2,6 +2,7 @@
 // the findings. The engine fills it from the code model, the artifact models of both sides and a few
 // evidence files (tests, CI configuration); the summary functions stay pure over (findings, facts).
 import type { ArtifactModel } from '../../artifacts/model.js';
+import type { PullRequestClaim } from '../pr-claims.js';
 import type { Finding, Severity } from '../types.js';
 
 export interface FactSite {
@@ -31,6 +32,8 @@ export interface ReviewFacts {
   features: string[];
   /** Any touched feature has a design.md. */
   hasDesign: boolean;
+  /** Tiers the PR title or body claims (§9.3 step 5); head side only, the base has no PR text. */
+  pullRequestClaims?: readonly PullRequestClaim[];
   // The counts below are optional because the code and artifact models do not report them yet.
   // `undefined` means "not evaluated": rows that depend on them say so instead of claiming absence.
   /** Contract files of touched features in scope. */

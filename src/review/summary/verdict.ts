@@ -40,11 +40,6 @@ function joinLocations(locs: string[]): string {
   return locs.length <= 1 ? locs.join('') : `${locs.slice(0, -1).join(', ')} and ${locs[locs.length - 1]}`;
 }
 
-export interface VerdictOptions {
-  /** Claimed tiers from outside the repository (the PR title and body, §9.3 step 5). */
-  claims?: { location: string; tier: Tier }[];
-}
-
 /** §9.4: the criteria of the next level(s) up to the next tier's claim level that are not met. */
 function gapsOf(r: Readiness): Verdict['gaps'] {
   const next = TIERS[TIERS.indexOf(r.tier) + 1];
@@ -139,8 +134,9 @@ function readmeUpdates(r: Readiness, findings: readonly Finding[]): string[] {
 
 // ---------------------------------------------------------------------------------------------
 
-function verdictOf(r: Readiness, findings: readonly Finding[], external: VerdictOptions['claims']): Verdict {
-  const claims = [...r.claims.map((c) => ({ location: c.location, tier: c.tier })), ...(external ?? [])];
+function verdictOf(r: Readiness, findings: readonly Finding[]): Verdict {
+  // The PR title and body are among the claims (facts.pullRequestClaims), after the repository's own.
+  const claims = r.claims.map((c) => ({ location: c.location, tier: c.tier }));
   const downgrades: string[] = [];
   for (const claimed of TIERS) {
     if (tierRankOf(claimed) <= tierRankOf(r.tier)) continue;
@@ -175,8 +171,8 @@ function verdictOf(r: Readiness, findings: readonly Finding[], external: Verdict
 }
 
 /** One verdict per touched feature, sorted by slug (a review without features gets one). */
-export function computeVerdicts(findings: readonly Finding[], facts: ReviewFacts, options: VerdictOptions = {}): Verdict[] {
-  return assessReadiness(findings, facts).map((r) => verdictOf(r, findings, options.claims));
+export function computeVerdicts(findings: readonly Finding[], facts: ReviewFacts): Verdict[] {
+  return assessReadiness(findings, facts).map((r) => verdictOf(r, findings));
 }
 
 /** The lowest-tier verdict (the review's headline); ties go to the first feature. */
@@ -184,6 +180,6 @@ export function primaryVerdict(verdicts: readonly Verdict[]): Verdict {
   return [...verdicts].sort((a, b) => tierRankOf(a.tier) - tierRankOf(b.tier))[0]!;
 }
 
-export function computeVerdict(findings: readonly Finding[], facts: ReviewFacts, options: VerdictOptions = {}): Verdict {
-  return primaryVerdict(computeVerdicts(findings, facts, options));
+export function computeVerdict(findings: readonly Finding[], facts: ReviewFacts): Verdict {
+  return primaryVerdict(computeVerdicts(findings, facts));
 }
