@@ -191,6 +191,8 @@ function checkArtifact(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
         checklist: ap.checklist,
         failureModes: ap.failureModes,
         variant: ap.id,
+        // The summary's Anti-patterns section files the hit under this one (summary/anti-patterns.ts).
+        antiPattern: ap.id,
         ...(artifact.slug ? { feature: artifact.slug } : {}),
       });
     }

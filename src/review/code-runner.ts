@@ -596,7 +596,7 @@ export function toRawFinding(
     ...(descriptor.feature ? { feature: descriptor.feature } : {}),
     ...(rule.meta.pattern ? { pattern: rule.meta.pattern } : {}),
     checklist: descriptor.checklist ?? rule.meta.checklist,
-    ...(rule.meta.antiPattern ? { antiPattern: rule.meta.antiPattern } : {}),
+    ...((descriptor.antiPattern ?? rule.meta.antiPattern) ? { antiPattern: descriptor.antiPattern ?? rule.meta.antiPattern } : {}),
     failureModes: descriptor.failureModes ?? rule.meta.failureModes,
   };
 }

@@ -117,7 +117,8 @@ function toFinding(rule: DocsRule, d: LocatedDescriptor, model: ArtifactModel, s
   if (d.feature !== undefined) finding.feature = d.feature;
   if (d.channel !== undefined) finding.channel = d.channel;
   if (meta.pattern !== undefined) finding.pattern = meta.pattern;
-  if (meta.antiPattern !== undefined) finding.antiPattern = meta.antiPattern;
+  const antiPattern = d.antiPattern ?? meta.antiPattern;
+  if (antiPattern !== undefined) finding.antiPattern = antiPattern;
   return finding;
 }
 

@@ -66,6 +66,8 @@ export interface ReportDescriptor<MessageIds extends string = string> {
   feature?: string;
   checklist?: ChecklistId[];
   failureModes?: string[];
+  /** For a rule covering several anti-patterns (the phrase scan): which one this finding is; `meta.antiPattern` otherwise. */
+  antiPattern?: string;
 }
 
 export type Visitor = (node: TSESTree.Node) => void;

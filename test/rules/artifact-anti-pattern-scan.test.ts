@@ -1,4 +1,12 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/artifact-anti-pattern-scan.js';
+import { buildArtifactModel } from '../../src/artifacts/model.js';
+import { defaultConfig } from '../../src/config/schema.js';
+import { runDocsRules } from '../../src/review/docs-runner.js';
+import { computeAntiPatterns } from '../../src/review/summary/anti-patterns.js';
+import { asHeadFinding } from '../../src/review/summary/criteria.js';
+import { facts } from '../render/fixture.js';
 import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
@@ -95,4 +103,25 @@ testDocsRule(rule, {
       ],
     },
   ],
+});
+
+describe('artifact-anti-pattern-scan in the summary: each hit names its anti-pattern', () => {
+  it('files a design that chooses dual-write and a cache as source of truth under those rows', () => {
+    const files = {
+      [DESIGN]: design(
+        'Boundary contracts (conceptual, not code)',
+        '- The API saves the order, then publishes `orders.placed.v1` directly to Kafka.',
+        '- The cart cache is the source of truth; Postgres is written later.',
+      ),
+    };
+    const model = buildArtifactModel(Object.entries(files).map(([path, text]) => ({ path, text })), { side: 'head' });
+    const result = runDocsRules([rule], { side: 'head', model, other: null, config: defaultConfig });
+    assert.deepEqual(result.findings.map((f) => f.antiPattern), ['dual-write', 'cache-as-source-of-truth']);
+    const rows = computeAntiPatterns(result.findings.map(asHeadFinding), facts({ features: ['orders'] }));
+    const forward = rows.filter((r) => r.state === 'forward-looking').map((r) => `${r.name}: ${r.detail}`);
+    assert.deepEqual(forward, [
+      `dual-write: watch: artifact-anti-pattern-scan (Heuristic) at ${DESIGN}:3`,
+      `cache as source of truth: watch: artifact-anti-pattern-scan (Heuristic) at ${DESIGN}:4`,
+    ]);
+  });
 });
