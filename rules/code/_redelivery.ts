@@ -2,10 +2,9 @@
 // broker with no limit on redeliveries, so a poison message loops forever. Critical when the consumer
 // also has no dead-letter path (missing-dlq holds for the same handler).
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeText, isFunction, keyName, objectProperty, parentOf, propertyName, unwrap, type CallLike, type FunctionLike } from '../../src/code/ast.js';
+import { calleeText, type CallLike, contains, type FunctionLike, isFunction, keyName, objectProperty, parentOf, propertyName, unwrap } from '../../src/code/ast.js';
 import {
   acksInHandler,
-  contains,
   deadLetterRoute,
   findHandlers,
   isJoined,

@@ -4,7 +4,6 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import {
   acksInHandler,
   callsInHandler,
-  contains,
   deadLetterRoute,
   findHandlers,
   isJoined,
@@ -17,7 +16,7 @@ import {
   type Handler,
   type SideEffect,
 } from '../../src/code/handlers.js';
-import { normalizedText, parentOf } from '../../src/code/ast.js';
+import { contains, normalizedText, parentOf } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';

@@ -1,12 +1,11 @@
 // rules.md rule 10: a consumer catches every error and carries on, so the framework (or an explicit ack
 // after the try) acknowledges a message whose processing failed, and no dead-letter copy exists.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, parentOf, propertyName, type CallLike, type FunctionLike } from '../../src/code/ast.js';
+import { type CallLike, contains, type FunctionLike, isFunction, parentOf, propertyName } from '../../src/code/ast.js';
 import {
   acksInHandler,
   callsInHandler,
   classifyAck,
-  contains,
   deadLetterRoute,
   findHandlers,
   isJoined,

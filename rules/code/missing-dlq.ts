@@ -2,10 +2,9 @@
 // Evidence is per library (the rule's table); infrastructure defined outside the analysed file is
 // invisible, which is why the rule is Medium precision.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeOf, calleeText, objectProperty, parentOf, propertyName, unwrap, type CallLike } from '../../src/code/ast.js';
+import { calleeOf, calleeText, type CallLike, contains, objectProperty, parentOf, propertyName, unwrap } from '../../src/code/ast.js';
 import {
   acksInHandler,
-  contains,
   deadLetterRoute,
   findHandlers,
   resolveFunction,

@@ -2,10 +2,10 @@
 // discriminators to one channel, or a consumer dispatching on the message type) instead of one
 // Datatype Channel per event type.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { propertyName, unwrap } from '../../src/code/ast.js';
+import { contains, propertyName, unwrap } from '../../src/code/ast.js';
 import { findHandlers, type Handler } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
-import { contains, isPropertyName, objectLiteralOf, originOf, stringOf, walk } from '../../src/code/value-flow.js';
+import { isPropertyName, objectLiteralOf, originOf, stringOf, walk } from '../../src/code/value-flow.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule, type CodeRuleContext } from '../../src/review/rule.js';
 

@@ -1,7 +1,7 @@
 // rules.md rule 5: an at-least-once consumer mutates state in a way that changes the outcome when the
 // same message is processed twice, and no dedup guard runs before it.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, type CallLike } from '../../src/code/ast.js';
+import { enclosingClass, isFunction, type CallLike } from '../../src/code/ast.js';
 import { callsInHandler, findHandlers, type Handler } from '../../src/code/handlers.js';
 import { isDedupGuard, nonIdempotentEffect, type NonIdempotentEffect } from '../../src/code/idempotency.js';
 import type { CodeModel } from '../../src/code/model.js';
@@ -118,7 +118,7 @@ function interceptedForIdempotency(model: CodeModel, handler: Handler): boolean 
   const decorators: TSESTree.Decorator[] = [];
   if (member.type === 'MethodDefinition') {
     decorators.push(...(member.decorators ?? []));
-    const cls = model.enclosingClass(member);
+    const cls = enclosingClass(member);
     if (cls) decorators.push(...(cls.decorators ?? []));
   }
   return decorators.some((d) => IDEMPOTENCY_INTERCEPTOR.test(model.text.slice(d.range[0], d.range[1])));

@@ -3,10 +3,10 @@
 // detection 2 (in-handler retries under broker redelivery) needs the consumer entry points of
 // src/code/handlers.ts.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeText, nodesWithin, parentOf, type CallLike } from '../../src/code/ast.js';
+import { calleeText, type CallLike, contains, nodesWithin, parentOf } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, retryLayerOf, type RetryConstruct, type RetryLayer } from '../../src/code/retries.js';
-import { contains } from '../../src/code/retry-values.js';
+
 import { createCodeRule } from '../../src/review/rule.js';
 
 interface Site {

@@ -12,6 +12,34 @@ export function parentOf(node: TSESTree.Node): TSESTree.Node | undefined {
   return (node as { parent?: TSESTree.Node }).parent;
 }
 
+/** A value read off a visitor key that is itself a node (not `null`, a token list or a plain object). */
+export function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
+}
+
+/** Whether `inner` lies within `outer`'s source range (a node contains itself). */
+export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+export function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
+  let current = parentOf(node);
+  while (current) {
+    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
+    current = parentOf(current);
+  }
+  return null;
+}
+
+/** A parameter's name: `a`, `a = 1`, `private a`; with `rest`, also `...a`. */
+export function paramName(param: TSESTree.Node, rest = false): string | null {
+  if (param.type === 'Identifier') return param.name;
+  if (param.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
+  if (param.type === 'TSParameterProperty') return paramName(param.parameter, rest);
+  if (rest && param.type === 'RestElement' && param.argument.type === 'Identifier') return param.argument.name;
+  return null;
+}
+
 export function isFunction(node: TSESTree.Node): node is FunctionLike {
   return (
     node.type === 'FunctionDeclaration' ||

@@ -6,14 +6,16 @@ import {
   argumentsOf,
   calleeOf,
   calleeText,
+  type CallLike,
+  contains,
+  enclosingClass,
+  type FunctionLike,
   isFunction,
   keyName,
   objectProperty,
   parentOf,
   propertyName,
   unwrap,
-  type CallLike,
-  type FunctionLike,
 } from './ast.js';
 import type { CodeModel, EffectVia } from './model.js';
 import { walk } from './values.js';
@@ -110,7 +112,7 @@ export function resolveFunction(model: CodeModel, node: TSESTree.Node | undefine
   }
   if (target.type === 'MemberExpression' && target.object.type === 'ThisExpression') {
     const name = propertyName(target);
-    const cls = model.enclosingClass(target);
+    const cls = enclosingClass(target);
     for (const member of cls?.body.body ?? []) {
       if ((member.type === 'MethodDefinition' || member.type === 'PropertyDefinition') && keyName(member.key) === name) {
         const value = member.value;
@@ -752,10 +754,6 @@ export function acksInHandler(model: CodeModel, handler: Handler, options: AckOp
 
 /** The shared depth-first walk of values.ts, under the name the consumer rules use. */
 export const walkNodes = walk;
-
-export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
-  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
-}
 
 /** The bare name a call invokes: `save` for `this.repo.save(...)`, `handle` for `handle(...)`. */
 export function callName(call: CallLike): string | null {

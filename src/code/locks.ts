@@ -4,7 +4,7 @@
 // `SET NX` and `SETNX`, redlock (v4 `lock`, v5 `acquire` / `using`), redis-semaphore, PostgreSQL
 // advisory locks and MySQL `GET_LOCK` sent through a resolved DB handle.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { argumentsOf, calleeOf, calleeText, isFunction, objectProperty, parentOf, propertyName, unwrap, type CallLike, type FunctionLike } from './ast.js';
+import { argumentsOf, calleeOf, calleeText, type CallLike, type FunctionLike, isFunction, objectProperty, parentOf, propertyName, unwrap, contains } from './ast.js';
 import { httpCallOf, isMutatingHttpCall } from './http-calls.js';
 import type { CodeModel, Effect, RoleRef } from './model.js';
 import { normalizeSql, sqlCallOf, sqlTextOf } from './sql.js';
@@ -20,7 +20,6 @@ import {
   originOf,
   sameKey,
   walk,
-  within,
 } from './values.js';
 
 export type LockKind =
@@ -466,12 +465,12 @@ export function helperAcquireOf(model: CodeModel, call: CallLike): LockAcquire |
   const fn = model.calleeFunction(call);
   if (!fn) return null;
   const facts = lockFacts(model);
-  const inner = facts.acquires.find((a) => a.kind !== 'helper' && within(a.call, fn));
+  const inner = facts.acquires.find((a) => a.kind !== 'helper' && contains(fn, a.call));
   if (!inner) return null;
   const body = argumentsOf(call).map((a) => unwrap(a)).find((a) => isFunction(a)) as FunctionLike | undefined;
   // A helper that takes and releases the lock itself guards only its own body, unless it runs the
   // caller's callback in between (`withLock(key, fn)`).
-  const releasesInside = facts.releases.some((r) => within(r.call, fn));
+  const releasesInside = facts.releases.some((r) => contains(fn, r.call));
   if (releasesInside && !(body && callsOwnParameter(fn))) return null;
   return {
     call, kind: 'helper', library: inner.library, via: 'summary', key: argumentsOf(call)[0] ?? null, ttlMs: inner.ttlMs,
@@ -492,7 +491,7 @@ function callsOwnParameter(fn: FunctionLike): boolean {
 
 function helperReleases(model: CodeModel, call: CallLike): boolean {
   const fn = model.calleeFunction(call);
-  return fn !== null && lockFacts(model).releases.some((r) => within(r.call, fn));
+  return fn !== null && lockFacts(model).releases.some((r) => contains(fn, r.call));
 }
 
 // ------------------------------------------------------------------ critical sections
@@ -503,7 +502,7 @@ export function criticalSection(model: CodeModel, acquire: LockAcquire): CallLik
   if (acquire.body) {
     const body = acquire.body;
     return model.calls
-      .filter((c) => within(c, body) && c !== acquire.call)
+      .filter((c) => contains(body, c) && c !== acquire.call)
       .filter((c) => model.regionOf(c) === region || model.regionOf(c).node === body)
       .sort((a, b) => a.range[0] - b.range[0]);
   }

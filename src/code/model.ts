@@ -6,9 +6,12 @@ import {
   argumentsOf,
   calleeOf,
   calleeText,
+  enclosingClass,
   isFunction,
+  isNode,
   keyName,
   objectProperty,
+  paramName,
   parentOf,
   propertyName,
   toSnakeCase,
@@ -383,15 +386,6 @@ export class CodeModel {
     return null;
   }
 
-  enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
-    let current = parentOf(node);
-    while (current) {
-      if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
-      current = parentOf(current);
-    }
-    return null;
-  }
-
   /** Branch arms on the way from a node to the root: `if`/`?:`/`switch` arms and try parts. */
   private branches(node: TSESTree.Node): Map<TSESTree.Node, string> {
     const cached = this.branchCache.get(node);
@@ -502,8 +496,8 @@ export class CodeModel {
       for (const key of visitorKeys[node.type] ?? []) {
         const child = (node as unknown as Record<string, unknown>)[key];
         if (Array.isArray(child)) {
-          for (const item of child) if (isAstNode(item)) visit(item);
-        } else if (isAstNode(child)) {
+          for (const item of child) if (isNode(item)) visit(item);
+        } else if (isNode(child)) {
           visit(child);
         }
       }
@@ -781,7 +775,7 @@ export class CodeModel {
   }
 
   private resolveThisField(node: TSESTree.Node, name: string, depth: number): ValueRef | null {
-    const cls = this.enclosingClass(node);
+    const cls = enclosingClass(node);
     if (cls) {
       for (const member of cls.body.body) {
         if (member.type === 'PropertyDefinition' && keyName(member.key) === name) {
@@ -809,7 +803,7 @@ export class CodeModel {
         }
       }
       for (const assign of this.thisAssignments.get(name) ?? []) {
-        if (this.enclosingClass(assign) !== cls) continue;
+        if (enclosingClass(assign) !== cls) continue;
         const value = this.valueOf(assign.right, depth);
         if (value) return value;
         const init = unwrap(assign.right);
@@ -1168,7 +1162,7 @@ export class CodeModel {
     }
     if (target.type === 'MemberExpression' && target.object.type === 'ThisExpression') {
       const name = propertyName(target);
-      const cls = this.enclosingClass(target);
+      const cls = enclosingClass(target);
       if (!cls || !name) return null;
       for (const member of cls.body.body) {
         if (member.type === 'PropertyDefinition' && keyName(member.key) === name) {
@@ -1183,7 +1177,7 @@ export class CodeModel {
         }
       }
       for (const assign of this.thisAssignments.get(name) ?? []) {
-        if (this.enclosingClass(assign) === cls) return this.classNameOf(assign.right);
+        if (enclosingClass(assign) === cls) return this.classNameOf(assign.right);
       }
     }
     return null;
@@ -1205,7 +1199,7 @@ export class CodeModel {
       const method = propertyName(callee);
       if (!method) return null;
       const cls = callee.object.type === 'ThisExpression'
-        ? this.enclosingClass(callee)
+        ? enclosingClass(callee)
         : (() => {
             const name = this.classNameOf(callee.object);
             return name ? this.classes.find((c) => c.id?.name === name) ?? null : null;
@@ -1436,10 +1430,6 @@ export class CodeModel {
   }
 }
 
-function isAstNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
-
 function moduleKey(ref: ModuleRef): string {
   return `${ref.module}#${ref.path.join('.')}`;
 }
@@ -1457,13 +1447,6 @@ function typeName(type: TSESTree.TypeNode): string | null {
   if (type.type !== 'TSTypeReference') return null;
   const names = qualifiedName(type.typeName);
   return names ? names[names.length - 1]! : null;
-}
-
-function paramName(param: TSESTree.Parameter | TSESTree.Node): string | null {
-  if (param.type === 'Identifier') return param.name;
-  if (param.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
-  if (param.type === 'TSParameterProperty') return paramName(param.parameter);
-  return null;
 }
 
 function paramTypeAnnotation(param: TSESTree.Node): TSESTree.TypeNode | null {

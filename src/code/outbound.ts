@@ -6,11 +6,10 @@
 // injections; when an option object is not visible the timeout is `unknown`, never `absent`, so
 // the rules that read it stay quiet instead of guessing.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeOf, isFunction, parentOf, propertyName, unwrap, type CallLike, type FunctionLike } from './ast.js';
+import { calleeOf, type CallLike, contains, type FunctionLike, isFunction, parentOf, propertyName, unwrap } from './ast.js';
 import type { CodeModel, Region } from './model.js';
 import {
   booleanValue,
-  contains,
   envVarName,
   lookupProperty,
   numberValue,

@@ -2,12 +2,11 @@
 // context it carries (§2.10). Works on the model's direct publish effects only: for helper
 // summaries and configured wrappers the message is built somewhere the call site cannot see.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { argumentsOf, calleeOf, isFunction, propertyName, unwrap, type CallLike, type FunctionLike } from './ast.js';
+import { argumentsOf, calleeOf, type CallLike, contains, type FunctionLike, isFunction, propertyName, unwrap } from './ast.js';
 import type { CodeModel, Effect } from './model.js';
 import {
   addedKeys,
   arrayLiteralOf,
-  contains,
   functionOf,
   isPropertyName,
   keysOf,

@@ -9,12 +9,14 @@ import {
   argumentsOf,
   calleeOf,
   calleeText,
+  type CallLike,
+  contains,
+  type FunctionLike,
   isFunction,
+  paramName,
   parentOf,
   propertyName,
   unwrap,
-  type CallLike,
-  type FunctionLike,
 } from './ast.js';
 import type { CodeModel } from './model.js';
 import {
@@ -22,8 +24,6 @@ import {
   bindingOf,
   booleanValue,
   calleeName,
-  compactText,
-  contains,
   findAll,
   functionOf,
   isModuleMember,
@@ -31,11 +31,11 @@ import {
   numberValue,
   option,
   originOf,
-  paramName,
   patternNames,
   walk,
   type OptionLookup,
 } from './retry-values.js';
+import { compactText } from './values.js';
 
 export type RetryLibrary =
   | 'p-retry' | 'async-retry' | 'cockatiel' | 'axios-retry' | 'got' | 'bullmq' | 'kafkajs' | 'aws-sdk' | 'loop' | 'recursion';
@@ -407,7 +407,7 @@ function asyncRetryConstruct(model: CodeModel, call: TSESTree.CallExpression): R
     : randomize.state === 'unknown' ? 'unknown' : booleanValue(model, randomize.value) === false ? 'no' : booleanValue(model, randomize.value) === true ? 'yes' : 'unknown';
   const fn = call.arguments[0] ? functionOf(model, call.arguments[0]) : null;
   const escapes: RetryEscape[] = [];
-  const bailName = fn?.params[0] ? paramName(fn.params[0]) : null;
+  const bailName = fn?.params[0] ? paramName(fn.params[0], true) : null;
   if (fn && bailName) {
     const bailCall = findAll(fn.body, (n): n is TSESTree.CallExpression =>
       n.type === 'CallExpression' && n.callee.type === 'Identifier' && n.callee.name === bailName)[0];
@@ -487,7 +487,7 @@ function axiosDelay(model: CodeModel, value: TSESTree.Node, property: TSESTree.N
 function conditionRetriesEverything(model: CodeModel, value: TSESTree.Node): boolean {
   const fn = functionOf(model, value);
   if (!fn) return false;
-  const param = fn.params[0] ? paramName(fn.params[0]) : null;
+  const param = fn.params[0] ? paramName(fn.params[0], true) : null;
   const results: TSESTree.Node[] = [];
   if (fn.body.type !== 'BlockStatement') results.push(fn.body);
   else {

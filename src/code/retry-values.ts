@@ -4,7 +4,7 @@
 // indexes are cached per model and only read after the traversal finished (rules call at Program:exit).
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
-import { isFunction, keyName, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
+import { enclosingClass, isFunction, isNode, keyName, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
 import type { CodeModel } from './model.js';
 
 export type Binding =
@@ -20,10 +20,6 @@ interface Index {
 }
 
 const indexes = new WeakMap<CodeModel, Index>();
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
 
 /** Children in source order; `parent` is never followed. */
 export function childrenOf(node: TSESTree.Node): TSESTree.Node[] {
@@ -117,14 +113,6 @@ function ownerOf(node: TSESTree.Node): TSESTree.Node {
   return current ?? node;
 }
 
-export function paramName(param: TSESTree.Node): string | null {
-  if (param.type === 'Identifier') return param.name;
-  if (param.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
-  if (param.type === 'TSParameterProperty') return paramName(param.parameter);
-  if (param.type === 'RestElement' && param.argument.type === 'Identifier') return param.argument.name;
-  return null;
-}
-
 /** Names a destructuring pattern binds: `{ data, attempt = 0 }` gives data and attempt. */
 export function patternNames(pattern: TSESTree.Node): string[] {
   switch (pattern.type) {
@@ -178,15 +166,6 @@ export function assignmentsTo(model: CodeModel, id: TSESTree.Identifier): TSESTr
   const scope = binding.kind === 'var' ? ownerOf(binding.decl) : binding.kind === 'param' ? binding.fn : binding.kind === 'function' ? ownerOf(binding.fn) : binding.clause;
   return findAll(scope, (n): n is TSESTree.AssignmentExpression =>
     n.type === 'AssignmentExpression' && n.left.type === 'Identifier' && n.left.name === id.name);
-}
-
-function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
-  let current = parentOf(node);
-  while (current) {
-    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
-    current = parentOf(current);
-  }
-  return null;
 }
 
 /** What a `this.x` field holds: its initialiser or the first `this.x = ...` in the class. */
@@ -406,12 +385,3 @@ export function calleeName(callee: TSESTree.Node): string | null {
   return null;
 }
 
-/** Source text of a node with whitespace removed (used to compare counters such as `this.attempts`). */
-export function compactText(model: CodeModel, node: TSESTree.Node): string {
-  return model.text.slice(node.range[0], node.range[1]).replace(/\s+/g, '');
-}
-
-/** Whether `inner` lies inside `outer` (or is it). */
-export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
-  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
-}

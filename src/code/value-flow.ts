@@ -4,7 +4,7 @@
 // `axios.create(config)`), which the role model deliberately does not track. Pure functions over a
 // CodeModel; the per-file index is built once per model and cached.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { isFunction, keyName, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
+import { enclosingClass, isFunction, keyName, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
 import type { CodeModel } from './model.js';
 
 type Scope = FunctionLike | TSESTree.Program;
@@ -186,15 +186,6 @@ function computeDefinition(model: CodeModel, id: TSESTree.Identifier): Definitio
   const cls = model.classes.find((c) => c.type === 'ClassDeclaration' && c.id?.name === name);
   if (cls) return { kind: 'class', node: cls as TSESTree.ClassDeclaration };
   return { kind: 'global', name };
-}
-
-export function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
-  let current = parentOf(node);
-  while (current) {
-    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
-    current = parentOf(current);
-  }
-  return null;
 }
 
 /** What `this.name` holds inside the class that encloses `at`: initialiser, assignment or typed injection. */
@@ -547,11 +538,6 @@ export function returnedExpressions(fn: FunctionLike): TSESTree.Node[] {
     return true;
   });
   return out;
-}
-
-/** Whether `inner` lies inside `outer` (inclusive). */
-export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
-  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
 }
 
 /** `process.env.X`, `process.env['X']`, `env.X` of a destructured `process.env`: the variable name. */

@@ -3,7 +3,7 @@
 // The code model keeps its declarator tables private, so this module re-derives them once per model.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
-import { isFunction, keyName, objectProperty, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
+import { enclosingClass, isFunction, isNode, keyName, normalizedText, paramName, objectProperty, parentOf, propertyName, unwrap, type FunctionLike } from './ast.js';
 import type { CodeModel, ImportBinding } from './model.js';
 
 export type Declaration =
@@ -32,21 +32,10 @@ export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolea
   }
 }
 
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' && 'range' in value;
-}
-
 function scopeOf(node: TSESTree.Node): FunctionLike | TSESTree.Program | null {
   let current = parentOf(node);
   while (current && !isFunction(current) && current.type !== 'Program') current = parentOf(current);
   return (current as FunctionLike | TSESTree.Program | undefined) ?? null;
-}
-
-export function paramName(param: TSESTree.Node): string | null {
-  if (param.type === 'Identifier') return param.name;
-  if (param.type === 'AssignmentPattern' && param.left.type === 'Identifier') return param.left.name;
-  if (param.type === 'TSParameterProperty') return paramName(param.parameter);
-  return null;
 }
 
 /** The declaration an identifier refers to, walking outwards through enclosing function scopes. */
@@ -168,7 +157,7 @@ export function numberValue(model: CodeModel, node: TSESTree.Node | null | undef
 
 /** Source text of a node with whitespace removed. */
 export function compactText(model: CodeModel, node: TSESTree.Node): string {
-  return model.text.slice(node.range[0], node.range[1]).replace(/\s+/g, '');
+  return normalizedText(model.text, node);
 }
 
 /**
@@ -320,15 +309,6 @@ export function annotationOf(param: TSESTree.Node): TSESTree.TypeNode | null {
   return null;
 }
 
-export function enclosingClass(node: TSESTree.Node): TSESTree.ClassDeclaration | TSESTree.ClassExpression | null {
-  let current = parentOf(node);
-  while (current) {
-    if (current.type === 'ClassDeclaration' || current.type === 'ClassExpression') return current;
-    current = parentOf(current);
-  }
-  return null;
-}
-
 export function enclosingFunction(node: TSESTree.Node): FunctionLike | null {
   let current = parentOf(node);
   while (current) {
@@ -336,11 +316,6 @@ export function enclosingFunction(node: TSESTree.Node): FunctionLike | null {
     current = parentOf(current);
   }
   return null;
-}
-
-/** Whether `inner` lies inside `outer` (inclusive range test). */
-export function within(inner: TSESTree.Node, outer: TSESTree.Node): boolean {
-  return inner.range[0] >= outer.range[0] && inner.range[1] <= outer.range[1];
 }
 
 /** Whether the expression a call produces is awaited (directly or through `return await`). */

@@ -3,11 +3,10 @@
 // shares; this module adds the claims and Downgrade line (§9.3 step 5), the gaps to the next tier
 // with their next move and owner (§9.4), and the README updates to consider.
 import type { Feature } from '../../artifacts/model.js';
-import type { Finding, Tier, Verdict } from '../types.js';
+import type { Finding, Verdict } from '../types.js';
 import {
   assessReadiness,
   CLAIM_LEVEL,
-  NEXT_MOVE,
   TIERS,
   tierOfLevel,
   tierRankOf,
