@@ -10,6 +10,7 @@ import {
   isFunction,
   isNode,
   keyName,
+  normalizedText,
   objectProperty,
   paramName,
   parentOf,
@@ -129,8 +130,9 @@ const EFFECT_METHODS = new Set([
   'query', 'execute', 'raw', 'insert', 'update', 'delete',
 ]);
 
-function makeEffect(call: CallLike, description: string, kind: EffectKind, library: string, via: EffectVia, extra: Partial<Effect>): Effect {
-  return { kind, library, call, via, description, channel: null, target: null, kafkaTransaction: false, related: [], ...extra };
+/** `description` is the callee's text, built only for calls that have an effect (most calls have none). */
+function makeEffect(text: string, call: CallLike, kind: EffectKind, library: string, via: EffectVia, extra: Partial<Effect>): Effect {
+  return { kind, library, call, via, description: calleeText(text, call), channel: null, target: null, kafkaTransaction: false, related: [], ...extra };
 }
 
 export class CodeModel {
@@ -943,15 +945,14 @@ export class CodeModel {
     if (call.type === 'NewExpression') return [];
     const callee = calleeOf(call);
     const args = argumentsOf(call);
-    const description = calleeText(this.text, call);
-    const direct = this.directEffect(call, callee, args, description);
+    const direct = this.directEffect(call, callee, args);
     if (direct) return [direct];
-    const wrapped = this.wrapperEffect(call, description);
+    const wrapped = this.wrapperEffect(call);
     if (wrapped) return [wrapped];
-    return this.summaryEffects(call, description);
+    return this.summaryEffects(call);
   }
 
-  private directEffect(call: CallLike, callee: TSESTree.Node, args: TSESTree.Node[], description: string): Effect | null {
+  private directEffect(call: CallLike, callee: TSESTree.Node, args: TSESTree.Node[]): Effect | null {
     if (callee.type !== 'MemberExpression') return null;
     const method = propertyName(callee);
     if (!method) return null;
@@ -965,7 +966,7 @@ export class CodeModel {
           const channelNode = spec.library === 'eventbridge'
             ? objectProperty(firstArrayElement(objectProperty(command.arguments[0], 'Entries')), 'DetailType')
             : objectProperty(command.arguments[0], spec.channelKey);
-          return makeEffect(call, description, 'publish', spec.library, 'binding', { channel: this.awsChannel(channelNode, spec.library) });
+          return makeEffect(this.text, call, 'publish', spec.library, 'binding', { channel: this.awsChannel(channelNode, spec.library) });
         }
       }
     }
@@ -977,7 +978,7 @@ export class CodeModel {
     const via: EffectVia = owner.via;
     const sink = SINK_METHODS[owner.role]?.[method];
     if (sink === 'publish') {
-      return makeEffect(call, description, 'publish', libraryOf(owner.role), via, {
+      return makeEffect(this.text, call, 'publish', libraryOf(owner.role), via, {
         channel: this.publishChannel(owner, method, args),
         kafkaTransaction: owner.role === 'kafka.transaction',
       });
@@ -988,28 +989,28 @@ export class CodeModel {
         : owner.role === 'prisma' || owner.role === 'prisma.tx'
           ? sqlTarget(this.stringValue(args[0]) ?? '')
           : owner.target ?? null;
-      return makeEffect(call, description, 'dbWrite', libraryOf(owner.role), via, { target });
+      return makeEffect(this.text, call, 'dbWrite', libraryOf(owner.role), via, { target });
     }
     if ((method === 'query' || method === 'execute') && SQL_ROLES.has(owner.role)) {
       const sql = this.sqlText(args[0]);
-      if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', libraryOf(owner.role), via, { target: sqlTarget(sql) });
+      if (sql && isWriteSql(sql)) return makeEffect(this.text, call, 'dbWrite', libraryOf(owner.role), via, { target: sqlTarget(sql) });
       return null;
     }
     if (owner.role === 'knex') {
-      if (KNEX_WRITES.has(method) && owner.target !== undefined) return makeEffect(call, description, 'dbWrite', 'knex', via, { target: owner.target ?? null });
+      if (KNEX_WRITES.has(method) && owner.target !== undefined) return makeEffect(this.text, call, 'dbWrite', 'knex', via, { target: owner.target ?? null });
       if (method === 'raw') {
         const sql = this.sqlText(args[0]);
-        if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', 'knex', via, { target: sqlTarget(sql) });
+        if (sql && isWriteSql(sql)) return makeEffect(this.text, call, 'dbWrite', 'knex', via, { target: sqlTarget(sql) });
       }
       return null;
     }
     if (owner.role === 'drizzle.db') {
       if (method === 'insert' || method === 'update' || method === 'delete') {
-        return makeEffect(call, description, 'dbWrite', 'drizzle', via, { target: this.drizzleTable(args[0]) });
+        return makeEffect(this.text, call, 'dbWrite', 'drizzle', via, { target: this.drizzleTable(args[0]) });
       }
       if (method === 'execute') {
         const sql = this.sqlText(args[0]);
-        if (sql && isWriteSql(sql)) return makeEffect(call, description, 'dbWrite', 'drizzle', via, { target: sqlTarget(sql) });
+        if (sql && isWriteSql(sql)) return makeEffect(this.text, call, 'dbWrite', 'drizzle', via, { target: sqlTarget(sql) });
       }
     }
     if (method === 'execute' && owner.role.startsWith('typeorm')) return null;
@@ -1017,7 +1018,7 @@ export class CodeModel {
   }
 
   /** TypeORM query builders: `repo.createQueryBuilder().insert().into(X).values(v).execute()`. */
-  private queryBuilderWrite(call: CallLike, description: string): Effect | null {
+  private queryBuilderWrite(call: CallLike): Effect | null {
     const callee = calleeOf(call);
     if (callee.type !== 'MemberExpression' || propertyName(callee) !== 'execute') return null;
     let node: TSESTree.Node = callee.object;
@@ -1031,7 +1032,7 @@ export class CodeModel {
         const owner = this.roleOf(node.callee.object);
         if (!owner || !owner.role.startsWith('typeorm') || !write) return null;
         return {
-          kind: 'dbWrite', library: 'typeorm', call, via: owner.via, description, channel: null,
+          kind: 'dbWrite', library: 'typeorm', call, via: owner.via, description: calleeText(this.text, call), channel: null,
           target: target ?? owner.target ?? null, kafkaTransaction: false, related: [],
         };
       }
@@ -1102,15 +1103,17 @@ export class CodeModel {
     return target.name;
   }
 
-  private wrapperEffect(call: CallLike, description: string): Effect | null {
-    const qb = this.queryBuilderWrite(call, description);
+  private wrapperEffect(call: CallLike): Effect | null {
+    const qb = this.queryBuilderWrite(call);
     if (qb) return qb;
+    const { publish, dbWrite } = this.options.wrappers;
+    if (publish.length === 0 && dbWrite.length === 0) return null;
     const callee = calleeOf(call);
-    const text = this.text.slice(callee.range[0], callee.range[1]).replace(/\s+/g, '');
+    const text = normalizedText(this.text, callee);
     for (const kind of ['publish', 'dbWrite'] as const) {
       for (const spec of this.options.wrappers[kind]) {
         if (this.matchesWrapper(callee, text, spec)) {
-          return { kind, library: 'wrapper', call, via: 'wrapper', description, channel: null, target: null, kafkaTransaction: false, related: [] };
+          return makeEffect(this.text, call, kind, 'wrapper', 'wrapper', {});
         }
       }
     }
@@ -1200,10 +1203,12 @@ export class CodeModel {
       if (!method) return null;
       const cls = callee.object.type === 'ThisExpression'
         ? enclosingClass(callee)
-        : (() => {
-            const name = this.classNameOf(callee.object);
-            return name ? this.classes.find((c) => c.id?.name === name) ?? null : null;
-          })();
+        : this.classes.length === 0
+          ? null
+          : (() => {
+              const name = this.classNameOf(callee.object);
+              return name ? this.classes.find((c) => c.id?.name === name) ?? null : null;
+            })();
       if (!cls) return null;
       for (const member of cls.body.body) {
         if (member.type === 'MethodDefinition' && keyName(member.key) === method) return member.value as FunctionLike;
@@ -1242,13 +1247,15 @@ export class CodeModel {
     return out;
   }
 
-  private summaryEffects(call: CallLike, description: string): Effect[] {
+  private summaryEffects(call: CallLike): Effect[] {
     if (this.summaryDepth >= 3) return [];
     const fn = this.calleeFunction(call);
     if (fn) {
       this.summaryDepth += 1;
       try {
         const inner = this.functionEffects(fn);
+        if (inner.length === 0) return [];
+        const description = calleeText(this.text, call);
         return inner
           .filter((effect) => !(effect.kind === 'dbWrite' && this.isOutboxTarget(effect.target)))
           .map((effect) => ({
@@ -1262,12 +1269,12 @@ export class CodeModel {
         this.summaryDepth -= 1;
       }
     }
-    return this.importedSummary(call, description);
+    return this.importedSummary(call);
   }
 
-  private importedSummary(call: CallLike, description: string): Effect[] {
+  private importedSummary(call: CallLike): Effect[] {
     const lookup = this.options.importedEffects;
-    if (!lookup) return [];
+    if (!lookup || !this.hasRelativeImport()) return [];
     const callee = calleeOf(call);
     let binding: ImportBinding | undefined;
     let path: string[] = [];
@@ -1283,9 +1290,11 @@ export class CodeModel {
       }
     }
     if (!binding || !binding.module.startsWith('.')) return [];
-    return lookup(binding.module, this.path, path.length ? path : ['default'])
-      .filter((effect) => !(effect.kind === 'dbWrite' && this.isOutboxTarget(effect.target)))
-      .map((effect) => ({
+    const found = lookup(binding.module, this.path, path.length ? path : ['default'])
+      .filter((effect) => !(effect.kind === 'dbWrite' && this.isOutboxTarget(effect.target)));
+    if (found.length === 0) return [];
+    const description = calleeText(this.text, call);
+    return found.map((effect) => ({
         kind: effect.kind,
         library: effect.library,
         call,
@@ -1296,6 +1305,23 @@ export class CodeModel {
         kafkaTransaction: false,
         related: [{ line: effect.line, note: `${effect.kind === 'publish' ? 'publish' : 'DB write'} ${effect.description} in ${effect.path}:${effect.line}` }],
       }));
+  }
+
+  private relativeImport: boolean | null = null;
+
+  /** Only imports of analysed files (`./x`) carry summaries; most calls of a file without one need no lookup. */
+  private hasRelativeImport(): boolean {
+    if (this.relativeImport !== null) return this.relativeImport;
+    let found = false;
+    for (const binding of this.imports.values()) {
+      if (binding.module.startsWith('.')) {
+        found = true;
+        break;
+      }
+    }
+    // The bindings are complete only once the traversal has seen every import.
+    if (this.traversed) this.relativeImport = found;
+    return found;
   }
 
   isOutboxTarget(target: string | null): boolean {

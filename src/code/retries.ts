@@ -300,6 +300,8 @@ function libraryConstruct(model: CodeModel, call: CallLike): RetryConstruct[] | 
   if (got) return [got];
   if (callee.type === 'MemberExpression') {
     const method = propertyName(callee);
+    // Resolving a receiver's role is the costly part; only these four methods can make a construct.
+    if (method !== 'add' && method !== 'addBulk' && method !== 'producer' && method !== 'consumer') return null;
     const owner = model.roleOf(callee.object);
     if (owner && (owner.role === 'bullmq.queue' || owner.role === 'bullmq.flow') && (method === 'add' || method === 'addBulk')) {
       return bullmqJobConstructs(model, call, method, owner);
