@@ -3,6 +3,7 @@
 import type { Context, Probot } from 'probot';
 import { apiFromOctokit, type GitHubApi, type OctokitLike, type RetryOptions } from '../github/api.js';
 import { CHECK_NAME, RE_REVIEW_ACTION } from '../github/limits.js';
+import { pullRequestClaims } from '../review/pr-claims.js';
 import { concludeCheckRun, postComment, react } from '../github/publish.js';
 import { HELP_TEXT, parseCommand, type ReviewCommand } from './commands.js';
 import { journalId, type RunJournal } from './journal.js';
@@ -355,6 +356,25 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     };
 
     const ours = (app: { id: number } | null | undefined) => !app || app.id === options.appId;
+
+    // An edit changes the review when the base branch moves (another diff) or when the tier the title
+    // or body claims changes (rule tier-claim-unsupported, the Downgrade line); other edits do not.
+    probot.on(
+      'pull_request.edited',
+      handle((context: Context<'pull_request.edited'>) => {
+        const p = context.payload as unknown as {
+          pull_request: { number: number; state: string; draft?: boolean; head: { sha: string }; title: string; body: string | null };
+          changes?: { title?: { from: string }; body?: { from: string | null }; base?: unknown };
+        };
+        const changes = p.changes ?? {};
+        // A draft is reviewed when it leaves draft (`ready_for_review`), which reads the text afresh.
+        if (p.pull_request.state !== 'open' || p.pull_request.draft) return;
+        const before = { title: changes.title?.from ?? p.pull_request.title, body: changes.body ? changes.body.from : p.pull_request.body };
+        const claimsMoved = JSON.stringify(pullRequestClaims(before)) !== JSON.stringify(pullRequestClaims(p.pull_request));
+        if (!changes.base && !claimsMoved) return;
+        rerun(context, p.pull_request.head.sha, [{ number: p.pull_request.number }]);
+      }),
+    );
 
     probot.on(
       'check_run.rerequested',

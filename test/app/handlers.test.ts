@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { readSnapshot } from '../simulator/fixture-repo.js';
 import { APP_ID, REPO, startStack, type Stack } from '../simulator/harness.js';
-import { checkRunEvent, checkSuiteEvent, example, pullRequestEvent } from '../simulator/payloads.js';
+import { checkRunEvent, checkSuiteEvent, example, pullRequestEditedEvent, pullRequestEvent } from '../simulator/payloads.js';
 import { samplePullRequest } from '../simulator/sample-prs.js';
 
 const demo = new URL('../../fixtures/demo/', import.meta.url);
@@ -234,6 +234,39 @@ describe('webhook handlers', () => {
     const second = runsFor(head).at(-1)!;
     assert.notEqual(second.id, first.id);
     assert.doesNotMatch(`${second.output.summary}${second.output.text}`, /PR title claims|in the PR title/);
+    assert.deepEqual(stack.sim.rejections, []);
+  });
+
+  it('pull_request.edited re-reviews when the claimed tier or the base changes, not for other edits', async () => {
+    const head = await variant('edited');
+    const number = open(head);
+    const pull = stack.sim.pull(REPO.owner, REPO.name, number);
+    pull.title = 'Order placement handler';
+    await pr('opened', number, head);
+    await stack.settle();
+    assert.equal(runsFor(head).length, 1);
+    const edited = (title: string, body: string, changes: Parameters<typeof pullRequestEditedEvent>[2]) => {
+      pull.title = title;
+      pull.body = body;
+      return stack.send('pull_request', pullRequestEditedEvent(REPO, { number, head, base, title, body }, changes));
+    };
+
+    // A typo fixed in the body claims nothing new: no run.
+    await edited('Order placement handler', 'Adds the order handler.', { body: { from: 'Adds the ordr handler.' } });
+    await stack.settle();
+    assert.equal(runsFor(head).length, 1);
+
+    // The title now claims Production-ready: a new run reads it.
+    await edited('Order placement, production-ready', 'Adds the order handler.', { title: { from: 'Order placement handler' } });
+    await stack.settle();
+    assert.equal(runsFor(head).length, 2);
+    assert.match(runsFor(head)[1]!.output.summary ?? '', /^Downgrade: PR title claims Production-ready; evidence supports Prototype\.$/m);
+
+    // The base branch changed: another diff, another run.
+    await edited('Order placement, production-ready', 'Adds the order handler.', { base: { ref: { from: 'release' }, sha: { from: base } } });
+    await stack.settle();
+    assert.equal(runsFor(head).length, 3);
+    assert.ok(runsFor(head).every((r) => r.status === 'completed'));
     assert.deepEqual(stack.sim.rejections, []);
   });
 

@@ -43,6 +43,25 @@ export function pullRequestEvent(action: 'opened' | 'reopened' | 'synchronize' |
   return p;
 }
 
+/**
+ * `pull_request.edited`: @octokit/webhooks-examples has no example of it, so it is the `opened`
+ * example with the action and the `changes` object of GitHub's webhook schema
+ * (`webhook-pull-request-edited` in @octokit/openapi-webhooks-types: `changes.title.from`,
+ * `changes.body.from`, `changes.base.ref.from` and `changes.base.sha.from`).
+ */
+export function pullRequestEditedEvent(
+  repo: RepoCoordinates,
+  pr: { number: number; head: string; base: string; title: string; body: string | null; draft?: boolean },
+  changes: { title?: { from: string }; body?: { from: string }; base?: { ref: { from: string }; sha: { from: string } } },
+): Json {
+  const p = pullRequestEvent('opened', repo, pr);
+  p.action = 'edited';
+  p.changes = changes;
+  p.pull_request.title = pr.title;
+  p.pull_request.body = pr.body;
+  return p;
+}
+
 export function issueCommentEvent(repo: RepoCoordinates, c: { number: number; body: string; login: string; commentId: number }): Json {
   const p = withRepo(example('issue_comment', 'created'), repo);
   p.issue.number = c.number;
