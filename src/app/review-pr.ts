@@ -24,6 +24,7 @@ import {
   upsertSummaryComment,
 } from '../github/publish.js';
 import { createGitHubSource } from '../github/source.js';
+import { previewProposedConfig } from './config-preview.js';
 import type { RunSignal } from './queue.js';
 
 export interface ReviewJob {
@@ -165,6 +166,12 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
 
     const changed = await source.changedFiles();
+    const preview = await previewProposedConfig({
+      source, changed, current: config.config, defaultBranch: job.defaultBranch, knownRuleIds: allRules.map((r) => r.meta.id), now: result,
+      review: (proposed) => runReview({ source, config: proposed, codeRules, docsRules, accepted, pullRequest: { title: state.title, body: state.body } }),
+    });
+    if (preview) notes.push(preview);
+    checkpoint();
     const plan = planInlineComments(result.findings, changed, config.config, new Set(state.threads.map((t) => t.fingerprint)));
     let inline = 0;
     if (plan.comments.length > 0) {

@@ -270,6 +270,35 @@ describe('webhook handlers', () => {
     assert.deepEqual(stack.sim.rejections, []);
   });
 
+  it('a pull request that edits the config is gated by the default branch and shows what its file would do', async () => {
+    const review = async (tag: string, config: string) => opened(await variant(tag, { [CONFIG]: config }));
+    const opened = async (head: string) => {
+      const number = open(head);
+      await pr('opened', number, head);
+      await stack.settle();
+      const run = runsFor(head)[0]!;
+      const note = (run.output.text ?? '').split('\n').find((l) => l.includes('This pull request changes `.github/arch-review.yml`')) ?? '';
+      return { run, note };
+    };
+
+    // The dual-write is Critical: the default branch's gate fails it, whatever the proposed file says.
+    const relaxed = await review('config-relaxed', baseFiles[CONFIG]!.replace('failOn: [Critical]', 'failOn: [System]'));
+    assert.equal(relaxed.run.conclusion, 'failure');
+    assert.match(relaxed.note, /The gate above uses the file on `main`, so a change cannot switch off its own gate;/);
+    assert.match(relaxed.note, /with the proposed file the gate would be \*\*success\*\* \(no gating finding[^)]*\), with \d+ findings \(now \d+\)\./);
+
+    const broken = await review('config-broken', 'gate:\n  failOn: [Critcal]\n');
+    assert.equal(broken.run.conclusion, 'failure');
+    assert.match(broken.note, /the proposed file is invalid and, once merged, every review would stop with a configuration error: \.github\/arch-review\.yml in this pull request:2:\d+/);
+
+    const comments = await review('config-comment', `# reviewed by the platform team\n${baseFiles[CONFIG]}`);
+    assert.match(comments.note, /the proposed file is valid and configures the same review\.$/);
+
+    const untouched = await opened(await variant('config-untouched'));
+    assert.equal(untouched.note, '');
+    assert.deepEqual(stack.sim.rejections, []);
+  });
+
   it('many findings: annotations go 50 a request, inline comments stop at inline.max', async () => {
     const sample = samplePullRequest(20);
     const handler = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8').replaceAll("'./db.js'", "'./db.js'");

@@ -1,0 +1,57 @@
+// A pull request that edits `.github/arch-review.yml` is still gated by the default branch's file, so
+// a change cannot switch off its own gate. Users still want to know what their edit will do before
+// it merges (a broken file would stop every review afterwards): the proposed file is checked, and
+// when it parses, the same pull request is reviewed with it once more to show the gate it would give.
+import { isDeepStrictEqual } from 'node:util';
+import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import type { ChangedFile, ReviewSource } from '../review/source.js';
+import type { ReviewResult } from '../review/types.js';
+
+export interface ConfigPreviewInput {
+  source: Pick<ReviewSource, 'readFile'>;
+  changed: readonly ChangedFile[];
+  /** The configuration the gate used (the default branch's). */
+  current: Config;
+  defaultBranch: string;
+  knownRuleIds: string[];
+  /** What the review gave with `current`. */
+  now: Pick<ReviewResult, 'gate' | 'findings'>;
+  /** Reviews this pull request again with another configuration. */
+  review: (config: Config) => Promise<ReviewResult>;
+}
+
+/** A note for the check run, or null when the pull request does not touch the configuration file. */
+export async function previewProposedConfig(input: ConfigPreviewInput): Promise<string | null> {
+  const file = input.changed.find((f) => f.path === CONFIG_PATH || f.previousPath === CONFIG_PATH);
+  if (!file) return null;
+  const lead = `This pull request changes \`${CONFIG_PATH}\`. The gate above uses the file on \`${input.defaultBranch}\`, so a change cannot switch off its own gate;`;
+  let text = '';
+  if (file.status !== 'removed' && file.path === CONFIG_PATH) {
+    const read = await input.source.readFile('head', CONFIG_PATH, MAX_CONFIG_BYTES + 1);
+    if (!read.ok) return `${lead} the proposed file could not be read (${read.reason}), so it was not checked.`;
+    text = read.text;
+  }
+  const proposed = parseConfig(text, `${CONFIG_PATH} in this pull request`, { knownRuleIds: input.knownRuleIds });
+  if (!proposed.ok) {
+    return `${lead} the proposed file is invalid and, once merged, every review would stop with a configuration error: ${proposed.error.message}`;
+  }
+  const removed = text === '' ? ' (the file is removed or empty, so the defaults apply)' : '';
+  const warnings = proposed.warnings.length ? ` Warnings: ${proposed.warnings.join('; ')}.` : '';
+  if (isDeepStrictEqual(proposed.config, input.current)) {
+    return `${lead} the proposed file${removed} is valid and configures the same review.${warnings}`;
+  }
+  let preview: ReviewResult;
+  try {
+    preview = await input.review(proposed.config);
+  } catch (error) {
+    return `${lead} the proposed file${removed} is valid; reviewing with it failed (${(error as Error).message.split('\n')[0]}).`;
+  }
+  const same = preview.gate.conclusion === input.now.gate.conclusion && preview.gate.reason === input.now.gate.reason;
+  return `${lead} with the proposed file${removed} the gate would be **${preview.gate.conclusion}** (${preview.gate.reason})` +
+    `${same ? ', as it is now' : ''}, with ${count(preview.findings.length)} (now ${input.now.findings.length}).${warnings}`;
+}
+
+function count(n: number): string {
+  return `${n} finding${n === 1 ? '' : 's'}`;
+}
