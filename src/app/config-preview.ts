@@ -21,22 +21,38 @@ export interface ConfigPreviewInput {
   review: (config: Config) => Promise<ReviewResult>;
 }
 
-/** A note for the check run, or null when the pull request does not touch the configuration file. */
-export async function previewProposedConfig(input: ConfigPreviewInput): Promise<string | null> {
-  const file = input.changed.find((f) => f.path === CONFIG_PATH || f.previousPath === CONFIG_PATH);
-  if (!file) return null;
-  const lead = `This pull request changes \`${CONFIG_PATH}\`. The gate above uses the file on \`${input.defaultBranch}\`, so a change cannot switch off its own gate;`;
+export type ProposedConfig =
+  | { kind: 'untouched' }
+  | { kind: 'unreadable'; reason: string }
+  | { kind: 'invalid'; message: string }
+  /** `removed`: the file is gone or empty, so the defaults apply. */
+  | { kind: 'valid'; config: Config; warnings: string[]; removed: boolean };
+
+/** The configuration file as this pull request leaves it, checked like the default branch's. */
+export async function proposedConfig(source: Pick<ReviewSource, 'readFile'>, changed: readonly ChangedFile[], knownRuleIds: string[]): Promise<ProposedConfig> {
+  const file = changed.find((f) => f.path === CONFIG_PATH || f.previousPath === CONFIG_PATH);
+  if (!file) return { kind: 'untouched' };
   let text = '';
   if (file.status !== 'removed' && file.path === CONFIG_PATH) {
-    const read = await input.source.readFile('head', CONFIG_PATH, MAX_CONFIG_BYTES + 1);
-    if (!read.ok) return `${lead} the proposed file could not be read (${read.reason}), so it was not checked.`;
+    const read = await source.readFile('head', CONFIG_PATH, MAX_CONFIG_BYTES + 1);
+    if (!read.ok) return { kind: 'unreadable', reason: read.reason };
     text = read.text;
   }
-  const proposed = parseConfig(text, `${CONFIG_PATH} in this pull request`, { knownRuleIds: input.knownRuleIds });
-  if (!proposed.ok) {
-    return `${lead} the proposed file is invalid and, once merged, every review would stop with a configuration error: ${proposed.error.message}`;
+  const parsed = parseConfig(text, `${CONFIG_PATH} in this pull request`, { knownRuleIds });
+  if (!parsed.ok) return { kind: 'invalid', message: parsed.error.message };
+  return { kind: 'valid', config: parsed.config, warnings: parsed.warnings, removed: text === '' };
+}
+
+/** A note for the check run, or null when the pull request does not touch the configuration file. */
+export async function previewProposedConfig(input: ConfigPreviewInput): Promise<string | null> {
+  const proposed = await proposedConfig(input.source, input.changed, input.knownRuleIds);
+  if (proposed.kind === 'untouched') return null;
+  const lead = `This pull request changes \`${CONFIG_PATH}\`. The gate above uses the file on \`${input.defaultBranch}\`, so a change cannot switch off its own gate;`;
+  if (proposed.kind === 'unreadable') return `${lead} the proposed file could not be read (${proposed.reason}), so it was not checked.`;
+  if (proposed.kind === 'invalid') {
+    return `${lead} the proposed file is invalid and, once merged, every review would stop with a configuration error: ${proposed.message}`;
   }
-  const removed = text === '' ? ' (the file is removed or empty, so the defaults apply)' : '';
+  const removed = proposed.removed ? ' (the file is removed or empty, so the defaults apply)' : '';
   const warnings = proposed.warnings.length ? ` Warnings: ${proposed.warnings.join('; ')}.` : '';
   if (isDeepStrictEqual(proposed.config, input.current)) {
     return `${lead} the proposed file${removed} is valid and configures the same review.${warnings}`;

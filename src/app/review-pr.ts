@@ -24,7 +24,7 @@ import {
   upsertSummaryComment,
 } from '../github/publish.js';
 import { createGitHubSource } from '../github/source.js';
-import { previewProposedConfig } from './config-preview.js';
+import { previewProposedConfig, proposedConfig } from './config-preview.js';
 import type { RunSignal } from './queue.js';
 
 export interface ReviewJob {
@@ -137,6 +137,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       checkRunId = await startCheckRun(api, repo, job.headSha, undefined, guard);
     }
 
+    const source = createGitHubSource({ api, pull: { ...pull, baseSha: state.baseSha, headSha: job.headSha } });
     if (!config.ok) {
       await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
         title: 'Configuration error: the review did not run',
@@ -146,13 +147,13 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
           `**${config.error.message}**`,
           '',
           `The configuration is read from the default branch (\`${job.defaultBranch}\`), so a pull request cannot change its own gate. Fix the file there, then press **Re-review**.`,
+          ...(await fixOnTheWay(source)),
         ].join('\n'),
       });
       return { kind: 'config-error', checkRunId };
     }
     checkpoint();
 
-    const source = createGitHubSource({ api, pull: { ...pull, baseSha: state.baseSha, headSha: job.headSha } });
     const accepted = new Map<string, AcceptedRisk>(state.accepted.map((a) => [a.fingerprint, { by: a.by, reason: a.reason }]));
     const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted, pullRequest: { title: state.title, body: state.body } });
     let result = await review();
@@ -290,4 +291,19 @@ async function applyAccept(
       `It no longer gates this pull request; it stays in the report.\n${acceptMarker(finding.fingerprint, by, reason)}`,
   );
   return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };
+}
+
+/** When the pull request itself edits the broken file: whether its version would end the error once merged. */
+async function fixOnTheWay(source: ReturnType<typeof createGitHubSource>): Promise<string[]> {
+  let proposed;
+  try {
+    proposed = await proposedConfig(source, await source.changedFiles(), allRules.map((r) => r.meta.id));
+  } catch {
+    // The error above is what the run reports; the preview is a courtesy.
+    return [];
+  }
+  if (proposed.kind === 'untouched') return [];
+  if (proposed.kind === 'valid') return ['', `This pull request changes \`${CONFIG_PATH}\`, and its version is valid: once merged, reviews run again.`];
+  if (proposed.kind === 'invalid') return ['', `This pull request changes \`${CONFIG_PATH}\`, but its version is invalid too: ${proposed.message}`];
+  return ['', `This pull request changes \`${CONFIG_PATH}\`; its version could not be read (${proposed.reason}).`];
 }

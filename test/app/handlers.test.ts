@@ -144,10 +144,13 @@ describe('webhook handlers', () => {
 
   it('an invalid config on the default branch completes the run and says what and where', async () => {
     const head = await variant('bad-config');
+    // A pull request that brings its own version of the file: valid, and then invalid too.
+    const fixing = await variant('fixing-config', { [CONFIG]: `${baseFiles[CONFIG]}onError: neutral\n` });
+    const alsoBroken = await variant('also-broken-config', { [CONFIG]: 'gate:\n  failon: [Critical]\n' });
     const broken = await stack.repo.commit({ ...baseFiles, [CONFIG]: 'gate:\n  failOn: [Critcal]\n' });
     stack.sim.setDefaultBranch(REPO.owner, REPO.name, broken);
     try {
-      await pr('opened', open(head), head);
+      for (const sha of [head, fixing, alsoBroken]) await pr('opened', open(sha), sha);
       await stack.settle();
     } finally {
       stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
@@ -157,6 +160,11 @@ describe('webhook handlers', () => {
     assert.match(run.output.title ?? '', /Configuration error/);
     assert.match(run.output.summary ?? '', /\.github\/arch-review\.yml on main:2:\d+/);
     assert.match(run.output.summary ?? '', /failOn/);
+    assert.doesNotMatch(run.output.summary ?? '', /This pull request changes/);
+    const fixed = runsFor(fixing)[0]!;
+    assert.equal(fixed.conclusion, 'neutral', 'still gated by the broken file on main');
+    assert.match(fixed.output.summary ?? '', /This pull request changes `\.github\/arch-review\.yml`, and its version is valid: once merged, reviews run again\.$/);
+    assert.match(runsFor(alsoBroken)[0]!.output.summary ?? '', /but its version is invalid too: \.github\/arch-review\.yml in this pull request:2:3: unknown key "gate\.failon"/);
   });
 
   it('a newer push supersedes a running review: its run ends neutral "superseded", never in progress', async () => {
