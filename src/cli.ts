@@ -1,8 +1,8 @@
 // The `arch-review` command: the same engine as the App, over a local git repository.
 // Exit codes are an interface other tools rely on: 0 gate passes, 1 gate fails, 2 usage, config or
 // runtime error (one line on stderr).
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeRules, docsRules, allRules } from '../rules/index.js';
 import { loadConfigFile, parseConfig, CONFIG_PATH } from './config/load.js';
@@ -11,12 +11,19 @@ import { createLocalGitSource, EMPTY_BASE, resolveDefaultBase } from './git/loca
 import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
+import { BASELINE_PATH, baselineEntries, parseBaseline, readBaseline, serializeBaseline } from './review/baseline.js';
 import { runReview } from './review/engine.js';
+import type { Finding } from './review/types.js';
 import type { PullRequestText } from './review/pr-claims.js';
 
 export const USAGE = `Usage: arch-review review [options]
+       arch-review baseline [--repo DIR] [--head REF] [--config FILE] [--prune]
 
-Review the changes between two commits of a git repository.
+review: review the changes between two commits of a git repository. Findings listed in
+.github/arch-review-baseline.json (read at the base, or at head with --all) are reported but
+never gate.
+baseline: write every finding at --head to that file (--prune: only drop entries that no longer
+occur).
 
 Options:
   --repo DIR        repository to review (default: current directory)
@@ -28,6 +35,7 @@ Options:
   --fail-on LEVEL   critical | important | never (default: the config's gate.failOn)
   --pr-title TEXT   the pull request's title: a tier it claims is checked like the docs' claims
   --pr-body FILE    a file holding the pull request's body, read the same way
+  --prune           baseline: keep the file's entries that still occur, add none
   -h, --help        show this help
   -v, --version     print the version
 
@@ -81,6 +89,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         'fail-on': { type: 'string' },
         'pr-title': { type: 'string' },
         'pr-body': { type: 'string' },
+        prune: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -97,9 +106,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(version());
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== 'review') {
+  const command = positionals.length === 1 ? positionals[0] : null;
+  if (command !== 'review' && command !== 'baseline') {
     throw new UsageError(positionals.length === 0 ? 'missing command "review"' : `unknown command "${positionals.join(' ')}"`);
   }
+  if (command === 'baseline') {
+    for (const flag of ['base', 'all', 'format', 'fail-on', 'pr-title', 'pr-body'] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to "baseline", which records every finding at --head`);
+    }
+  } else if (values.prune) {
+    throw new UsageError('--prune applies to "baseline" only');
+  }
+  const all = command === 'baseline' || values.all === true;
   const format = values.format ?? 'markdown';
   if (!['markdown', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be markdown, json or sarif, got "${format}"`);
   const failOn = values['fail-on'];
@@ -110,7 +128,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const repo = resolve(io.cwd, values.repo ?? '.');
   const head = values.head ?? 'HEAD';
   if (values.all && values.base) throw new UsageError('--all and --base cannot be combined');
-  const base = values.all ? EMPTY_BASE : values.base ?? (await resolveDefaultBase(repo, head));
+  const base = all ? EMPTY_BASE : values.base ?? (await resolveDefaultBase(repo, head));
   const source = await createLocalGitSource({ repo, base, head });
   const knownRuleIds = allRules.map((r) => r.meta.id);
 
@@ -123,11 +141,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     // Like the App: the gate's config comes from the base, so a change cannot switch off its own gate.
     // With --all there is no base to trust, so the head's committed config applies.
-    const read = await source.readFile(values.all ? 'head' : 'base', CONFIG_PATH, 64 * 1024 + 1);
+    const read = await source.readFile(all ? 'head' : 'base', CONFIG_PATH, 64 * 1024 + 1);
     const parsedConfig = parseConfig(read.ok ? read.text : '', CONFIG_PATH, { knownRuleIds });
     if (!parsedConfig.ok) throw new Error(parsedConfig.error.message);
     config = parsedConfig.config;
     for (const warning of parsedConfig.warnings) io.stderr(`arch-review: warning: ${warning}`);
+  }
+
+  if (command === 'baseline') {
+    const result = await runReview({ source, config, codeRules, docsRules });
+    for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
+    return writeBaseline(repo, result.findings, values.prune === true, io);
   }
 
   const pullRequest = pullRequestText(values['pr-title'], values['pr-body'], io.cwd);
@@ -136,6 +160,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     config,
     codeRules,
     docsRules,
+    // Read from the same side as the config: a change cannot baseline its own findings.
+    baseline: await readBaseline(source, all ? 'head' : 'base'),
     ...(failOn ? { failOn: failOn as 'critical' | 'important' | 'never' } : {}),
     ...(pullRequest ? { pullRequest } : {}),
   });
@@ -165,3 +191,32 @@ function pullRequestText(title: string | undefined, bodyPath: string | undefined
   }
   return { title: title ?? '', body };
 }
+
+/**
+ * `baseline` records every finding at head in the working tree's baseline file; `--prune` only drops
+ * entries that match nothing any more, so it never baselines a new finding.
+ */
+function writeBaseline(repo: string, findings: readonly Finding[], prune: boolean, io: CliIO): number {
+  const path = join(repo, BASELINE_PATH);
+  const current = baselineEntries(findings);
+  let entries = current;
+  if (prune) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`--prune: there is no ${BASELINE_PATH} in ${repo} to prune`);
+    }
+    const existing = parseBaseline(text);
+    if (!existing.ok) throw new Error(existing.message);
+    const now = new Set(current.map((e) => e.fingerprint));
+    entries = existing.entries.filter((e) => now.has(e.fingerprint));
+    io.stdout(`arch-review: kept ${entries.length} of ${existing.entries.length} baselined findings in ${BASELINE_PATH}; ${existing.entries.length - entries.length} no longer occur`);
+  } else {
+    io.stdout(`arch-review: wrote ${entries.length} findings to ${BASELINE_PATH}; commit it to stop them from gating`);
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, serializeBaseline(entries));
+  return 0;
+}
+

@@ -4,6 +4,7 @@
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
 import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
+import { readBaseline } from '../review/baseline.js';
 import { runReview } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
@@ -155,7 +156,8 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
 
     const accepted = new Map<string, AcceptedRisk>(state.accepted.map((a) => [a.fingerprint, { by: a.by, reason: a.reason }]));
-    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted, pullRequest: { title: state.title, body: state.body } });
+    const baseline = await readBaseline(source, 'base');
+    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } });
     let result = await review();
     const notes: string[] = [];
 
@@ -169,7 +171,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const changed = await source.changedFiles();
     const preview = await previewProposedConfig({
       source, changed, current: config.config, defaultBranch: job.defaultBranch, knownRuleIds: allRules.map((r) => r.meta.id), now: result,
-      review: (proposed) => runReview({ source, config: proposed, codeRules, docsRules, accepted, pullRequest: { title: state.title, body: state.body } }),
+      review: (proposed) => runReview({ source, config: proposed, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } }),
     });
     if (preview) notes.push(preview);
     checkpoint();

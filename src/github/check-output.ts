@@ -1,6 +1,7 @@
 // What the check run shows (review-output.md §11.2, §11.3): conclusion, title, summary within
 // GitHub's 65,535 characters (overflow to `text`, then a visible truncation notice), annotations.
 import { renderCoverageLine } from '../render/markdown.js';
+import { BASELINE_PATH } from '../review/baseline.js';
 import { compareFindings, headFindings } from '../review/summary/facts.js';
 import type { Finding, ReviewResult, Severity } from '../review/types.js';
 import { MAX_ANNOTATIONS_PER_RUN, MAX_ANNOTATION_TITLE_CHARS, MAX_CHECK_OUTPUT_CHARS } from './limits.js';
@@ -97,6 +98,7 @@ function rawDetails(f: Finding): string {
   if (f.variant) lines.push(`Variant: ${f.variant}`);
   for (const r of f.related) lines.push(`Related: ${r.path}:${r.line} (${r.note})`);
   if (f.accepted) lines.push(`Risk accepted by @${f.accepted.by}: ${f.accepted.reason}`);
+  else if (f.baselined) lines.push(`Baselined: in ${BASELINE_PATH}`);
   return lines.join('\n');
 }
 

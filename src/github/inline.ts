@@ -35,7 +35,7 @@ function hunkAt(hunks: readonly Hunk[], line: number): Hunk | undefined {
 function eligible(f: Finding, config: Config, file: ChangedFile | undefined): boolean {
   const severities = config.inline.severities;
   if (!severities.includes(f.severity) && !(f.systemTag && severities.includes('System'))) return false;
-  if (f.accepted) return false;
+  if (f.accepted || f.baselined) return false;
   if (f.status === 'introduced') return true;
   // A pre-existing finding is worth a comment only when the change touched its lines.
   return f.status === 'pre-existing' && !!file?.hunks.some((h) => h.added.some((l) => l >= f.location.startLine && l <= f.location.endLine));

@@ -36,6 +36,8 @@ export interface ReviewJsonFinding {
   variant?: string;
   related: RelatedLocation[];
   accepted: AcceptedRisk | null;
+  /** In the baseline file: reported, never gating (docs/configuration.md). */
+  baselined: boolean;
 }
 
 export interface ReviewJson {
@@ -73,6 +75,7 @@ function finding(f: Finding): ReviewJsonFinding {
     ...(f.variant !== undefined ? { variant: f.variant } : {}),
     related: f.related.map((r) => ({ path: r.path, line: r.line, note: r.note })),
     accepted: f.accepted ? { by: f.accepted.by, reason: f.accepted.reason } : null,
+    baselined: f.baselined === true,
   };
 }
 

@@ -86,6 +86,8 @@ function findingBullet(f: Finding): string {
   if (f.accepted) {
     const by = f.accepted.by.startsWith('@') ? f.accepted.by : `@${f.accepted.by}`;
     suffix += ` (risk accepted by ${escapeInline(by)}: ${escapeInline(f.accepted.reason)})`;
+  } else if (f.baselined) {
+    suffix += ' (baselined)';
   }
   return `- ${codeSpan(`${f.location.path}:${f.location.startLine}`)} — **${escapeInline(f.ruleId)}** — ${escapeInline(f.message)}${suffix}`;
 }

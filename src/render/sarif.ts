@@ -2,6 +2,7 @@
 // plus removed findings as `baselineState: absent` so viewers can close them.
 import type * as Sarif from 'sarif';
 import type { Finding, FindingStatus, Precision, RelatedLocation, ReviewResult, Severity } from '../review/types.js';
+import { BASELINE_PATH } from '../review/baseline.js';
 import { compareFindings } from '../review/summary/facts.js';
 
 export interface SarifRule {
@@ -76,6 +77,8 @@ function toResult(f: Finding, ruleIndex: Map<string, number>): Sarif.Result {
         justification: `risk accepted by ${f.accepted.by.startsWith('@') ? '' : '@'}${f.accepted.by}: ${f.accepted.reason}`,
       },
     ];
+  } else if (f.baselined) {
+    out.suppressions = [{ kind: 'external', status: 'accepted', justification: `in the baseline file ${BASELINE_PATH}` }];
   }
   out.properties = {
     severity: f.severity,

@@ -27,6 +27,7 @@ import { loadEvidence } from './summary/load-evidence.js';
 import { scopeSummary } from './summary/scope-line.js';
 import { computeVerdicts, primaryVerdict } from './summary/verdict.js';
 import { pullRequestClaims, type PullRequestText } from './pr-claims.js';
+import type { Baseline } from './baseline.js';
 import type { AcceptedRisk, CoverageSkip, Finding, RawFinding, ReviewResult, Side } from './types.js';
 
 export interface ReviewLimits {
@@ -62,6 +63,8 @@ export interface ReviewOptions {
   docsRules: DocsRule[];
   limits?: Partial<ReviewLimits>;
   failOn?: 'critical' | 'important' | 'never';
+  /** Fingerprints of findings to report but never gate on (`readBaseline`, from the side the config comes from). */
+  baseline?: Baseline;
   /** The PR's title and body: tier claims in them are checked like the docs' (review-output.md §9.3 step 5). */
   pullRequest?: PullRequestText;
   accepted?: ReadonlyMap<string, AcceptedRisk>;
@@ -250,7 +253,10 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       baseToHead: (path) => baseToHead.get(path) ?? path,
       ...(options.accepted ? { accepted: options.accepted } : {}),
     });
-    for (const finding of out) finding.gating = isGating(finding, policy, changedPaths);
+    for (const finding of out) {
+      if (finding.status !== 'removed' && options.baseline?.fingerprints.has(finding.fingerprint)) finding.baselined = true;
+      finding.gating = isGating(finding, policy, changedPaths);
+    }
     return out;
   };
   let findings = statuses(headRaw, baseRaw);
@@ -319,7 +325,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       artifacts: [...headArtifacts.model.artifacts.keys()].sort(),
       skipped: dedupeSkips(skipped),
       suppressed,
-      notes: errors.map((e) => `rule error: ${e}`),
+      notes: [...(options.baseline?.note ? [options.baseline.note] : []), ...errors.map((e) => `rule error: ${e}`)],
       evidenceSkipped: dedupeSkips([...head.contextSkipped, ...headCode.evidenceSkipped]),
     },
     gate,

@@ -20,7 +20,7 @@ export function gatePolicy(config: Config, failOnOverride?: 'critical' | 'import
 }
 
 export function isGating(finding: Finding, policy: GatePolicy, changedPaths: ReadonlySet<string>): boolean {
-  if (finding.status === 'removed' || finding.accepted) return false;
+  if (finding.status === 'removed' || finding.accepted || finding.baselined) return false;
   if (!policy.failOn.includes(finding.severity)) return false;
   if (PRECISION_RANK[finding.precision] > PRECISION_RANK[policy.minPrecision]) return false;
   if (policy.scope === 'introduced') return finding.status === 'introduced';
@@ -44,8 +44,7 @@ export function decideGate(findings: Finding[], relevant: boolean): GateDecision
     return { conclusion: 'skipped', reason: 'nothing architectural in scope: no sink, handler or retry in changed code and no artifact touched' };
   }
   const accepted = findings.filter((f) => f.accepted && f.status !== 'removed').length;
-  return {
-    conclusion: 'success',
-    reason: accepted > 0 ? `no gating finding (${accepted} accepted risk${accepted === 1 ? '' : 's'})` : 'no gating finding',
-  };
+  const baselined = findings.filter((f) => f.baselined && !f.accepted).length;
+  const set = [accepted > 0 ? `${accepted} accepted risk${accepted === 1 ? '' : 's'}` : null, baselined > 0 ? `${baselined} baselined` : null].filter(Boolean);
+  return { conclusion: 'success', reason: set.length ? `no gating finding (${set.join(', ')})` : 'no gating finding' };
 }

@@ -61,6 +61,8 @@ export interface Finding extends RawFinding {
   status: FindingStatus;
   gating: boolean;
   accepted: AcceptedRisk | null;
+  /** Its fingerprint is in the baseline file (src/review/baseline.ts): reported, never gating. */
+  baselined?: boolean;
 }
 
 export type CoverageReason =

@@ -1,7 +1,7 @@
 // End to end: real git repositories built from snapshots, the real CLI, its exit codes and outputs.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -206,6 +206,52 @@ describe('arch-review review (CLI end to end)', () => {
     const missing = await cli([...args, '--pr-body', 'no-such-body.md']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^arch-review: --pr-body: cannot read no-such-body\.md: /);
+  });
+
+  it('baseline: records the findings at head, which then report without gating; --prune drops fixed ones', async () => {
+    const handler = { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler };
+    const legacy = await repoFrom({ 'README.md': README }, handler);
+    const wrote = await cli(['baseline', '--repo', legacy.dir, '--head', legacy.head]);
+    assert.equal(wrote.code, 0, wrote.stderr);
+    assert.match(wrote.stdout, /^arch-review: wrote \d+ findings to \.github\/arch-review-baseline\.json; commit it/);
+    const file = readFileSync(join(legacy.dir, '.github/arch-review-baseline.json'), 'utf8');
+    const entries = (JSON.parse(file) as { version: number; findings: { fingerprint: string; ruleId: string; path: string }[] }).findings;
+    assert.ok(entries.some((e) => e.ruleId === 'dual-write' && e.path === 'src/orders/place-order.ts'));
+
+    // Committed at head, the file baselines those findings for `review --all` (its config side).
+    const adopted = await repoFrom({ 'README.md': README }, { ...handler, '.github/arch-review-baseline.json': file });
+    const all = await cli(['review', '--repo', adopted.dir, '--head', adopted.head, '--all', '--format', 'json']);
+    assert.equal(all.code, 0, all.stderr);
+    const json = JSON.parse(all.stdout) as ReviewJson;
+    const dualWrite = json.findings.find((f) => f.ruleId === 'dual-write')!;
+    assert.deepEqual([dualWrite.baselined, dualWrite.gates, dualWrite.status], [true, false, 'introduced']);
+    assert.match(json.gate.reason, /^no gating finding \(\d+ baselined\)$/);
+    const markdown = await cli(['review', '--repo', adopted.dir, '--head', adopted.head, '--all']);
+    assert.match(markdown.stdout, /— \*\*dual-write\*\* — .* \(baselined\)$/m);
+
+    // A pull request cannot baseline its own finding: a review reads the file at the base.
+    const sneaky = await repoFrom({ 'README.md': README }, { ...handler, '.github/arch-review-baseline.json': file });
+    assert.equal((await reviewJson(sneaky)).code, 1);
+
+    // Fixed at head: --prune keeps nothing of the dual-write, and never adds.
+    const fixed = await repoFrom({ 'README.md': README }, { 'README.md': README });
+    mkdirSync(join(fixed.dir, '.github'), { recursive: true });
+    writeFileSync(join(fixed.dir, '.github/arch-review-baseline.json'), file);
+    const pruned = await cli(['baseline', '--repo', fixed.dir, '--head', fixed.head, '--prune']);
+    assert.equal(pruned.code, 0, pruned.stderr);
+    assert.match(pruned.stdout, new RegExp(`^arch-review: kept 0 of ${entries.length} baselined findings`));
+    assert.deepEqual((JSON.parse(readFileSync(join(fixed.dir, '.github/arch-review-baseline.json'), 'utf8')) as { findings: unknown[] }).findings, []);
+  });
+
+  it('baseline: a broken file is named and applies nothing; flags that do not apply are usage errors', async () => {
+    const broken = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler, '.github/arch-review-baseline.json': '{"version": 2, "findings": []}' });
+    const all = await cli(['review', '--repo', broken.dir, '--head', broken.head, '--all', '--format', 'json']);
+    assert.equal(all.code, 1);
+    assert.match(all.stderr, /arch-review: baseline not applied: \.github\/arch-review-baseline\.json: version: /);
+    const misuse = await cli(['baseline', '--repo', broken.dir, '--format', 'json']);
+    assert.equal(misuse.code, 2);
+    assert.match(misuse.stderr, /--format does not apply to "baseline"/);
+    assert.equal((await cli(['review', '--prune'])).code, 2);
   });
 
   it('emits SARIF with partial fingerprints', async () => {

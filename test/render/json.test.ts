@@ -68,8 +68,10 @@ describe('renderJson', () => {
       'variant',
       'related',
       'accepted',
+      'baselined',
     ]);
     assert.equal(dual.gates, true);
+    assert.equal(dual.baselined, false);
     assert.equal(dual.variant, 'commit-then-publish');
     assert.deepEqual(dual.related, [{ path: FILE, line: 17, note: 'DB write' }]);
     assert.equal(dual.path, FILE);
