@@ -307,6 +307,33 @@ describe('webhook handlers', () => {
     assert.deepEqual(stack.sim.rejections, []);
   });
 
+  it('a finding in the baseline file at the pull request base is reported as baselined and does not gate', async () => {
+    const first = await variant('baseline-source');
+    const number = open(first);
+    await pr('opened', number, first);
+    await stack.settle();
+    const gated = runsFor(first)[0]!;
+    assert.equal(gated.conclusion, 'failure');
+    const annotation = gated.annotations.find((a) => a.title === '[Critical] dual-write')!;
+    const fingerprint = /Fingerprint: ([0-9a-f]{40})/.exec((annotation as { raw_details?: string }).raw_details ?? '')![1]!;
+    const baseline = JSON.stringify({ version: 1, findings: [{ fingerprint, ruleId: 'dual-write', path: PLACE_ORDER }] });
+
+    const baselinedBase = await stack.repo.commit({ ...baseFiles, '.github/arch-review-baseline.json': baseline }, base);
+    const head = await stack.repo.commit(
+      { ...baseFiles, '.github/arch-review-baseline.json': baseline, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// baselined\n` },
+      baselinedBase,
+    );
+    const second = next++;
+    stack.sim.openPull(REPO.owner, REPO.name, second, baselinedBase, head);
+    await stack.send('pull_request', pullRequestEvent('opened', REPO, { number: second, head, base: baselinedBase }));
+    await stack.settle();
+    const run = runsFor(head)[0]!;
+    assert.notEqual(run.conclusion, 'failure');
+    assert.match(run.output.summary ?? '', /— \*\*dual-write\*\* — .* \(baselined\)$/m);
+    assert.equal(stack.sim.pull(REPO.owner, REPO.name, second).threads.filter((t) => /dual-write/.test(t.comments[0]?.body ?? '')).length, 0, 'no inline comment');
+    assert.deepEqual(stack.sim.rejections, []);
+  });
+
   it('many findings: annotations go 50 a request, inline comments stop at inline.max', async () => {
     const sample = samplePullRequest(20);
     const handler = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8').replaceAll("'./db.js'", "'./db.js'");
