@@ -75,7 +75,9 @@ export default createDocsRule({
           // Every contradicted claim's failures, first claim's level first, without repeats.
           const failed = new Map<string, string>();
           for (const c of contradicted) for (const f of c.failed) if (!failed.has(`${f.id}|${f.label}`)) failed.set(`${f.id}|${f.label}`, f.id === 'System concerns' ? `${f.label} not filled` : `${f.id} (${f.label})`);
-          const claimedTiers = [...new Set(contradicted.map((c) => c.claim.tier))];
+          // The identity comes from the repository's claims: the base side has no PR text, so a PR
+          // claim in it would turn a README claim's finding into a new one. One only the PR makes is `PR`.
+          const claimedTiers = [...new Set(contradicted.filter((c) => c.claim.source !== 'pr').map((c) => c.claim.tier))];
           context.report({
             messageId: 'contradicted',
             data: {
@@ -86,7 +88,7 @@ export default createDocsRule({
               computed: readiness.tier,
             },
             loc: { path: first.claim.path, startLine: first.claim.line },
-            anchor: `tier claim | ${slug} | ${claimedTiers.sort((a, b) => rank(a) - rank(b)).join(', ')}`,
+            anchor: `tier claim | ${slug} | ${claimedTiers.length ? claimedTiers.sort((a, b) => rank(a) - rank(b)).join(', ') : 'PR'}`,
             // The PR's text has no line to point at; the message names it.
             related: others.filter((o) => o.claim.source !== 'pr').map((o) => ({ path: o.claim.path, line: o.claim.line, note: `also claims ${o.claim.tier}` })),
             feature: slug,

@@ -21,14 +21,15 @@ export interface PullRequestClaim {
 /** Bodies are user text of any size; claims are read from the first 64 KiB (GitHub caps bodies at 65,536 characters). */
 const MAX_BODY = 65_536;
 
-const CLAIM = /\b(production[- ]ready|enterprise[- ]critical)\b/gi;
+// Not after a hyphen or a letter: "pre-production ready" and "non-production-ready" are not claims.
+const CLAIM = /(?<![\w-])(production[- ]ready|enterprise[- ]critical)\b/gi;
 // A negation up to three words before the mention, within one clause: "not yet fully production-ready".
-const NEGATION = /\b(?:not|never|nor|no longer|isn't|aren't|wasn't|won't|isnt|arent|wont)\s+(?:[^\s,;:.!?]+\s+){0,3}$/i;
+const NEGATION = /\b(?:not|never|nor|no longer|cannot|can't|don't|doesn't|isn't|aren't|wasn't|won't|cant|dont|doesnt|isnt|arent|wont)\s+(?:[^\s,;:.!?]+\s+){0,3}$/i;
 
-/** The claimed tiers of one text, highest last, each once. */
-function tiersIn(text: string): Tier[] {
+/** The claimed tiers of one text's prose lines, highest last, each once. */
+function tiersIn(lines: readonly string[]): Tier[] {
   const found = new Set<Tier>();
-  for (const line of text.split('\n')) {
+  for (const line of lines) {
     // Unchecked task items are options offered by a template, and quotes are someone else's words.
     if (/^\s*(?:[-*+]|\d+[.)])\s+\[ \]/.test(line) || /^\s*>/.test(line)) continue;
     for (const m of line.matchAll(CLAIM)) {
@@ -40,18 +41,62 @@ function tiersIn(text: string): Tier[] {
   return (['Production-ready', 'Enterprise-critical'] as const).filter((t) => found.has(t));
 }
 
-/** Removes what is not the author's claim: HTML comments, fenced code and code spans. */
-function prose(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?(?:-->|$)/g, ' ')
-    .replace(/^([ \t]*)(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]*\2[^\n]*$|(?![\s\S]))/gm, '$1')
-    .replace(/`[^`\n]*`/g, ' ');
+/**
+ * The lines that are the author's own prose: HTML comments, fenced blocks and code spans removed.
+ * Line by line rather than by one regex over the text: a fence regex backtracks quadratically on a
+ * long unterminated run of backticks.
+ */
+function proseLines(text: string): string[] {
+  const out: string[] = [];
+  let fence: string | null = null;
+  for (const line of text.replace(/<!--[\s\S]*?(?:-->|$)/g, ' ').split('\n')) {
+    const marker = /^[ \t]*(`{3,}|~{3,})/.exec(line)?.[1] ?? null;
+    if (fence !== null) {
+      // A fence closes with a run of the same character at least as long as the one that opened it.
+      if (marker !== null && marker[0] === fence[0] && marker.length >= fence.length) fence = null;
+      continue;
+    }
+    if (marker !== null) {
+      fence = marker;
+      continue;
+    }
+    out.push(withoutCodeSpans(line));
+  }
+  return out;
+}
+
+/** Removes code spans of any backtick length (`x`, ``x``); an unmatched run stays as text. */
+function withoutCodeSpans(line: string): string {
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    const open = line.indexOf('`', i);
+    if (open === -1) break;
+    let run = open;
+    while (line[run] === '`') run++;
+    const ticks = line.slice(open, run);
+    // The closing run must be exactly as long: search for it, skipping longer runs.
+    let close = line.indexOf(ticks, run);
+    while (close !== -1 && (line[close + ticks.length] === '`' || line[close - 1] === '`')) {
+      let end = close;
+      while (line[end] === '`') end++;
+      close = line.indexOf(ticks, end);
+    }
+    if (close === -1) {
+      out += line.slice(i, run);
+      i = run;
+      continue;
+    }
+    out += `${line.slice(i, open)} `;
+    i = close + ticks.length;
+  }
+  return out + line.slice(i);
 }
 
 export function pullRequestClaims(pr: PullRequestText | undefined): PullRequestClaim[] {
   if (!pr) return [];
   const out: PullRequestClaim[] = [];
-  for (const tier of tiersIn(prose(pr.title))) out.push({ location: 'PR title', tier });
-  for (const tier of tiersIn(prose((pr.body ?? '').slice(0, MAX_BODY).replace(/\r\n?/g, '\n')))) out.push({ location: 'PR body', tier });
+  for (const tier of tiersIn(proseLines(pr.title))) out.push({ location: 'PR title', tier });
+  for (const tier of tiersIn(proseLines((pr.body ?? '').slice(0, MAX_BODY).replace(/\r\n?/g, '\n')))) out.push({ location: 'PR body', tier });
   return out;
 }

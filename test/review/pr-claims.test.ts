@@ -29,13 +29,21 @@ describe('pullRequestClaims (review-output.md §9.3 step 5)', () => {
       'This is not production-ready yet, and it is never going to be enterprise critical... no: it is not yet fully enterprise-critical.',
     ].join('\r\n');
     assert.deepEqual(claims('Orders isn\'t production-ready', body), []);
+    assert.deepEqual(claims('Pre-production ready; non-production-ready; we cannot call this production-ready', 'Run ``tier: enterprise-critical`` locally.'), []);
+    // An unclosed double-tick run stays text, so the claim after it counts.
+    assert.deepEqual(claims('x', 'A `` stray pair, and this is production-ready.'), ['PR body: Production-ready']);
+    // A fence closes only with a run as long as its opener.
+    assert.deepEqual(claims('x', '````\n```\nenterprise-critical\n````\nproduction ready'), ['PR body: Production-ready']);
     assert.deepEqual(claims('x', '- [x] Production-ready'), ['PR body: Production-ready']);
   });
 
-  it('stays linear on hostile bodies: many blank lines, an unclosed fence, a long line of mentions', { timeout: 20_000 }, () => {
+  it('stays linear on hostile bodies: many blank lines, an unclosed fence, a long line of mentions', { timeout: 10_000 }, () => {
     assert.deepEqual(claims('x', `${'\n'.repeat(60_000)}production-ready`), ['PR body: Production-ready']);
     assert.deepEqual(claims('x', `\`\`\`\n${'production-ready '.repeat(3_000)}`), []);
     assert.deepEqual(claims('x', `${'not '.repeat(10_000)}${'production-ready, '.repeat(3_000)}`), ['PR body: Production-ready']);
+    // A single regex over the body took 3 s on this input (a long unterminated backtick run); lines take milliseconds.
+    assert.deepEqual(claims('x', `production-ready\n${'`'.repeat(65_000)}`), ['PR body: Production-ready']);
+    assert.deepEqual(claims('x', `${'`` ` '.repeat(10_000)}production-ready`), ['PR body: Production-ready']);
     // Only the first 64 KiB is read, like GitHub's own body limit.
     assert.deepEqual(claims('x', `${'a'.repeat(70_000)} production-ready`), []);
   });

@@ -817,7 +817,8 @@ export function assessScope(scope: FeatureScope): Readiness {
       ...(scope.facts.pullRequestClaims ?? []).map((c) => ({
         tier: c.tier,
         source: 'pr' as const,
-        path: scope.slug ? (scope.feature?.readme?.path ?? `docs/features/${scope.slug}/README.md`) : '',
+        // Rule 39 reports a claim only the PR makes at the README's first line; without a README, at the design's.
+        path: scope.slug ? (scope.feature?.readme?.path ?? scope.feature?.design?.path ?? `docs/features/${scope.slug}/README.md`) : '',
         line: 1,
         location: c.location,
       })),
