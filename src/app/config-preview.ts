@@ -35,6 +35,8 @@ export async function proposedConfig(source: Pick<ReviewSource, 'readFile'>, cha
   let text = '';
   if (file.status !== 'removed' && file.path === CONFIG_PATH) {
     const read = await source.readFile('head', CONFIG_PATH, MAX_CONFIG_BYTES + 1);
+    // Once merged, a file over the limit stops every review just as a syntax error would.
+    if (!read.ok && read.reason === 'too-large') return { kind: 'invalid', message: `${CONFIG_PATH} in this pull request: file is larger than ${MAX_CONFIG_BYTES / 1024} KiB` };
     if (!read.ok) return { kind: 'unreadable', reason: read.reason };
     text = read.text;
   }
@@ -42,6 +44,14 @@ export async function proposedConfig(source: Pick<ReviewSource, 'readFile'>, cha
   if (!parsed.ok) return { kind: 'invalid', message: parsed.error.message };
   return { kind: 'valid', config: parsed.config, warnings: parsed.warnings, removed: text === '' };
 }
+
+/**
+ * Keys whose values become regular expressions or globs. Run against the pull request's own code,
+ * an expression its author wrote could stall the App (catastrophic backtracking), so a proposed
+ * file that changes one is checked but not reviewed with: its expressions run only once merged,
+ * when the default branch's maintainers have accepted them.
+ */
+const EXPRESSION_KEYS = ['patterns', 'features', 'services', 'internalHosts', 'exclude'] as const;
 
 /** A note for the check run, or null when the pull request does not touch the configuration file. */
 export async function previewProposedConfig(input: ConfigPreviewInput): Promise<string | null> {
@@ -56,6 +66,10 @@ export async function previewProposedConfig(input: ConfigPreviewInput): Promise<
   const warnings = proposed.warnings.length ? ` Warnings: ${proposed.warnings.join('; ')}.` : '';
   if (isDeepStrictEqual(proposed.config, input.current)) {
     return `${lead} the proposed file${removed} is valid and configures the same review.${warnings}`;
+  }
+  const expressions = EXPRESSION_KEYS.filter((key) => !isDeepStrictEqual(proposed.config[key], input.current[key]));
+  if (expressions.length > 0) {
+    return `${lead} the proposed file${removed} is valid. It changes ${expressions.map((k) => `\`${k}\``).join(', ')}, whose regular expressions and globs are not run on a pull request's own say-so, so no preview review ran; they apply once merged.${warnings}`;
   }
   let preview: ReviewResult;
   try {

@@ -3,8 +3,9 @@
 // run. Whatever fails, the check run ends completed with a message that says what happened.
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
-import { readBaseline } from '../review/baseline.js';
+import { baselineOf } from '../review/baseline.js';
 import { runReview } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
@@ -79,12 +80,14 @@ function describe(error: unknown): string {
   return e?.status ? `GitHub answered ${e.status}: ${text}` : text;
 }
 
+const KNOWN_RULE_IDS = allRules.map((r) => r.meta.id);
+
 function readConfig(state: PullRequestState, defaultBranch: string): ConfigResult {
   const where = `${CONFIG_PATH} on ${defaultBranch}`;
   if (state.configTooLarge) {
     return { ok: false, error: { message: `${where}: file is larger than ${MAX_CONFIG_BYTES / 1024} KiB`, key: '', line: null, column: null } };
   }
-  return parseConfig(state.configText ?? '', where, { knownRuleIds: allRules.map((r) => r.meta.id) });
+  return parseConfig(state.configText ?? '', where, { knownRuleIds: KNOWN_RULE_IDS });
 }
 
 export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promise<RunOutcome> {
@@ -156,8 +159,12 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
 
     const accepted = new Map<string, AcceptedRisk>(state.accepted.map((a) => [a.fingerprint, { by: a.by, reason: a.reason }]));
-    const baseline = await readBaseline(source, 'base');
-    const review = () => runReview({ source, config: config.config, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } });
+    // From the default branch, like the config: a pull request can neither add its own findings to it
+    // nor keep entries a later `--prune` dropped.
+    const baseline = baselineOf(state.baseline);
+    const reviewWith = (settings: Config) =>
+      runReview({ source, config: settings, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } });
+    const review = () => reviewWith(config.config);
     let result = await review();
     const notes: string[] = [];
 
@@ -169,11 +176,15 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
 
     const changed = await source.changedFiles();
-    const preview = await previewProposedConfig({
-      source, changed, current: config.config, defaultBranch: job.defaultBranch, knownRuleIds: allRules.map((r) => r.meta.id), now: result,
-      review: (proposed) => runReview({ source, config: proposed, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } }),
-    });
-    if (preview) notes.push(preview);
+    try {
+      const preview = await previewProposedConfig({
+        source, changed, current: config.config, defaultBranch: job.defaultBranch, knownRuleIds: KNOWN_RULE_IDS, now: result, review: reviewWith,
+      });
+      if (preview) notes.push(preview);
+    } catch (error) {
+      // The preview is a courtesy: the review above is done and stands on its own.
+      notes.push(`This pull request changes \`${CONFIG_PATH}\`; the proposed file could not be checked (${describe(error)}).`);
+    }
     checkpoint();
     const plan = planInlineComments(result.findings, changed, config.config, new Set(state.threads.map((t) => t.fingerprint)));
     let inline = 0;
@@ -299,7 +310,7 @@ async function applyAccept(
 async function fixOnTheWay(source: ReturnType<typeof createGitHubSource>): Promise<string[]> {
   let proposed;
   try {
-    proposed = await proposedConfig(source, await source.changedFiles(), allRules.map((r) => r.meta.id));
+    proposed = await proposedConfig(source, await source.changedFiles(), KNOWN_RULE_IDS);
   } catch {
     // The error above is what the run reports; the preview is a courtesy.
     return [];

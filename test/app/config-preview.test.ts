@@ -36,10 +36,25 @@ describe('previewProposedConfig', () => {
     assert.match(note!, /with the proposed file \(the file is removed or empty, so the defaults apply\) the gate would be \*\*success\*\* \(no gating finding\), with 1 finding \(now 2\)\.$/);
   });
 
+  it("never runs a pull request's own regular expressions or globs: it checks the file and stops", async () => {
+    const modified = [{ path: CONFIG_PATH, status: 'modified' as const, hunks: [], hasPatch: true }];
+    let reviews = 0;
+    const note = await previewProposedConfig(input({
+      changed: modified,
+      source: { readFile: async () => ({ ok: true, text: 'gate:\n  failOn: [Critical, Important]\npatterns:\n  outboxTable: "(a+)+$"\nfeatures:\n  orders: ["services/**/**/**/x"]\n', bytes: 90 }) },
+      review: async () => { reviews++; throw new Error('must not run'); },
+    }));
+    assert.equal(reviews, 0);
+    assert.match(note!, /the proposed file is valid\. It changes `patterns`, `features`, whose regular expressions and globs are not run on a pull request's own say-so, so no preview review ran; they apply once merged\.$/);
+    // Over the size limit is what would stop every review once merged: invalid, not unreadable.
+    const big = await previewProposedConfig(input({ changed: modified, source: { readFile: async () => ({ ok: false, reason: 'too-large', bytes: 70_000 }) } }));
+    assert.match(big!, /the proposed file is invalid and, once merged, every review would stop with a configuration error: \.github\/arch-review\.yml in this pull request: file is larger than 64 KiB$/);
+  });
+
   it('names a proposed file it cannot read, and a proposed review that fails', async () => {
     const modified = [{ path: CONFIG_PATH, status: 'modified' as const, hunks: [], hasPatch: true }];
-    const unreadable = await previewProposedConfig(input({ changed: modified, source: { readFile: async () => ({ ok: false, reason: 'too-large' }) } }));
-    assert.match(unreadable!, /the proposed file could not be read \(too-large\), so it was not checked\.$/);
+    const unreadable = await previewProposedConfig(input({ changed: modified, source: { readFile: async () => ({ ok: false, reason: 'binary' }) } }));
+    assert.match(unreadable!, /the proposed file could not be read \(binary\), so it was not checked\.$/);
     const failing = await previewProposedConfig(input({
       changed: modified,
       source: { readFile: async () => ({ ok: true, text: 'gate:\n  minPrecision: High\n', bytes: 26 }) },
