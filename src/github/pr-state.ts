@@ -2,6 +2,8 @@
 // the default branch, this app's check runs on the head SHA (idempotency), the draft flag, and the
 // app's own review threads and comments (fingerprint, summary and accept markers).
 import type { GitHubApi } from './api.js';
+import { BASELINE_PATH, MAX_BASELINE_BYTES } from '../review/baseline.js';
+import type { ReadResult } from '../review/source.js';
 import { CHECK_NAME } from './limits.js';
 import { acceptsIn, fingerprintIn, hasSummaryMarker, isOwnComment, type AcceptMarker } from './markers.js';
 
@@ -22,6 +24,8 @@ export interface PullRequestState {
   /** null: no config file on the default branch (all defaults). */
   configText: string | null;
   configTooLarge: boolean;
+  /** The baseline file on the default branch, read like the config (src/review/baseline.ts). */
+  baseline: ReadResult;
   isDraft: boolean;
   /** Read at each run, so an edited title is seen by the next review (its tier claims, §9.3 step 5). */
   title: string;
@@ -63,9 +67,10 @@ const RUNS_OF_COMMIT = `... on Commit {
       }`;
 
 // `previous` is the commit a push replaced; without one it repeats the head (GraphQL needs a value).
-const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $headSha: GitObjectID!, $previousSha: GitObjectID!, $appId: Int!, $checkName: String!) {
+const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $baselineExpr: String!, $headSha: GitObjectID!, $previousSha: GitObjectID!, $appId: Int!, $checkName: String!) {
   repository(owner: $owner, name: $name) {
     config: object(expression: $configExpr) { ... on Blob { text byteSize isTruncated } }
+    baseline: object(expression: $baselineExpr) { ... on Blob { text byteSize isTruncated isBinary } }
     commit: object(oid: $headSha) {
       ${RUNS_OF_COMMIT}
     }
@@ -125,6 +130,7 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
   const data = await api.graphql<{
     repository: {
       config: { text: string | null; byteSize: number; isTruncated: boolean } | null;
+      baseline: { text: string | null; byteSize: number; isTruncated: boolean; isBinary: boolean | null } | null;
       commit: CommitRuns | null;
       previous: CommitRuns | null;
       pullRequest: { isDraft: boolean; title: string; body: string; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
@@ -132,6 +138,7 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
   }>(STATE_QUERY, {
     ...vars,
     configExpr: `${req.defaultBranch}:${req.configPath}`,
+    baselineExpr: `${req.defaultBranch}:${BASELINE_PATH}`,
     headSha: req.headSha,
     previousSha: req.previousSha && /^[0-9a-f]{40}$/.test(req.previousSha) ? req.previousSha : req.headSha,
     appId: req.appId,
@@ -168,6 +175,7 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
   return {
     configText: repo.config ? repo.config.text : null,
     configTooLarge: repo.config ? repo.config.isTruncated || repo.config.text === null : false,
+    baseline: blobRead(repo.baseline, MAX_BASELINE_BYTES),
     isDraft: pr.isDraft,
     title: pr.title,
     body: pr.body,
@@ -179,4 +187,12 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     summaryCommentId: summary?.databaseId ?? null,
     accepted: ownComments.flatMap((c) => acceptsIn(c.body)),
   };
+}
+
+/** A blob from the state query as a source read: missing, binary, too large (or cut short by GitHub), or its text. */
+function blobRead(blob: { text: string | null; byteSize: number; isTruncated: boolean; isBinary: boolean | null } | null, maxBytes: number): ReadResult {
+  if (!blob) return { ok: false, reason: 'missing' };
+  if (blob.isBinary) return { ok: false, reason: 'binary', bytes: blob.byteSize };
+  if (blob.byteSize > maxBytes || blob.isTruncated || blob.text === null) return { ok: false, reason: 'too-large', bytes: blob.byteSize };
+  return { ok: true, text: blob.text, bytes: blob.byteSize };
 }

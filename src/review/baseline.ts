@@ -4,9 +4,10 @@
 // fingerprint is not in the file is never hidden. `arch-review baseline` writes it and
 // `arch-review baseline --prune` drops entries that no longer match anything (docs/configuration.md).
 //
-// Like the configuration, it is read from the side a change cannot rewrite for itself: the base.
+// Like the configuration, it is read where a change cannot rewrite it for itself: the App reads both
+// from the default branch, the CLI at the base commit (at head only with `--all`).
 import { z } from 'zod';
-import type { ReviewSource } from './source.js';
+import type { ReadResult, ReviewSource } from './source.js';
 import type { Finding, Side } from './types.js';
 
 export const BASELINE_PATH = '.github/arch-review-baseline.json';
@@ -49,7 +50,11 @@ export function parseBaseline(text: string, where = BASELINE_PATH): { ok: true; 
 
 /** The baseline at one side; a broken file applies nothing and says why, never stops the review. */
 export async function readBaseline(source: Pick<ReviewSource, 'readFile'>, side: Side): Promise<Baseline> {
-  const read = await source.readFile(side, BASELINE_PATH, MAX_BASELINE_BYTES);
+  return baselineOf(await source.readFile(side, BASELINE_PATH, MAX_BASELINE_BYTES));
+}
+
+/** The baseline from a read of its file, however it was read (a source, or the App's state query). */
+export function baselineOf(read: ReadResult): Baseline {
   if (!read.ok) {
     if (read.reason === 'missing') return NO_BASELINE;
     const why = read.reason === 'too-large' ? `too large to read${read.bytes === undefined ? '' : ` (${read.bytes} bytes)`}` : `a ${read.reason} file`;

@@ -307,7 +307,7 @@ describe('webhook handlers', () => {
     assert.deepEqual(stack.sim.rejections, []);
   });
 
-  it('a finding in the baseline file at the pull request base is reported as baselined and does not gate', async () => {
+  it('a finding in the baseline file on the default branch is reported as baselined and does not gate', async () => {
     const first = await variant('baseline-source');
     const number = open(first);
     await pr('opened', number, first);
@@ -325,12 +325,24 @@ describe('webhook handlers', () => {
     );
     const second = next++;
     stack.sim.openPull(REPO.owner, REPO.name, second, baselinedBase, head);
-    await stack.send('pull_request', pullRequestEvent('opened', REPO, { number: second, head, base: baselinedBase }));
-    await stack.settle();
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, baselinedBase);
+    try {
+      await stack.send('pull_request', pullRequestEvent('opened', REPO, { number: second, head, base: baselinedBase }));
+      await stack.settle();
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
     const run = runsFor(head)[0]!;
     assert.notEqual(run.conclusion, 'failure');
     assert.match(run.output.summary ?? '', /— \*\*dual-write\*\* — .* \(baselined\)$/m);
     assert.equal(stack.sim.pull(REPO.owner, REPO.name, second).threads.filter((t) => /dual-write/.test(t.comments[0]?.body ?? '')).length, 0, 'no inline comment');
+
+    // A pull request that brings the same file itself is not exempted: the default branch has none.
+    const sneaky = await stack.repo.commit({ ...baseFiles, '.github/arch-review-baseline.json': baseline, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// sneaky\n` }, base);
+    const third = open(sneaky);
+    await pr('opened', third, sneaky);
+    await stack.settle();
+    assert.equal(runsFor(sneaky)[0]!.conclusion, 'failure');
     assert.deepEqual(stack.sim.rejections, []);
   });
 
