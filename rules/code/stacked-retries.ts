@@ -3,10 +3,9 @@
 // detection 2 (in-handler retries under broker redelivery) needs the consumer entry points of
 // src/code/handlers.ts.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { calleeText, type CallLike, contains, nodesWithin, parentOf } from '../../src/code/ast.js';
+import { calleeText, contains, nodesWithin, parentOf, type CallLike } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, retryLayerOf, type RetryConstruct, type RetryLayer } from '../../src/code/retries.js';
-
 import { createCodeRule } from '../../src/review/rule.js';
 
 interface Site {

@@ -124,4 +124,13 @@ describe('artifact-anti-pattern-scan in the summary: each hit names its anti-pat
       `cache as source of truth: watch: artifact-anti-pattern-scan (Heuristic) at ${DESIGN}:4`,
     ]);
   });
+
+  it('files a runbook step that redrives everything under the DLQ row', () => {
+    const files = { [RUNBOOK]: md('# Runbook', '## Redrive', '1. Redrive all messages from the DLQ once the fix ships.') };
+    const model = buildArtifactModel(Object.entries(files).map(([path, text]) => ({ path, text })), { side: 'head' });
+    const result = runDocsRules([rule], { side: 'head', model, other: null, config: defaultConfig });
+    assert.deepEqual(result.findings.map((f) => f.antiPattern), ['blind-redrive']);
+    const rows = computeAntiPatterns(result.findings.map(asHeadFinding), facts({ features: ['orders'] }));
+    assert.deepEqual(rows.filter((r) => r.state === 'forward-looking').map((r) => r.name), ['DLQ missing or without owner / alert / dashboard / redrive']);
+  });
 });

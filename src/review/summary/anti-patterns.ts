@@ -120,6 +120,8 @@ export const ANTI_PATTERNS: readonly AntiPattern[] = [
   {
     name: 'DLQ missing or without owner / alert / dashboard / redrive',
     rules: ['missing-dlq', 'dlq-ownership', 'runbook-quality-bar'],
+    // A runbook step that redrives everything at once is this row's "redrive" done wrong.
+    scan: ['blind redrive'],
     named: ['dlq', 'dead-letter', 'dead letter', 'poison'],
     adds: either(newConsumer, newContract),
     checked: (f) => any(consumers(f), count(f.contracts, 'contract', 'contracts')),
