@@ -51,7 +51,20 @@ export async function proposedConfig(source: Pick<ReviewSource, 'readFile'>, cha
  * file that changes one is checked but not reviewed with: its expressions run only once merged,
  * when the default branch's maintainers have accepted them.
  */
-const EXPRESSION_KEYS = ['patterns', 'features', 'services', 'internalHosts', 'exclude'] as const;
+const EXPRESSION_KEYS = ['patterns', 'features', 'services', 'internalHosts', 'exclude', 'instrumentation'] as const;
+
+/** The expression-bearing keys the proposed file changes, rules' `ignore` globs included. */
+function expressionChanges(proposed: Config, current: Config): string[] {
+  const changed: string[] = EXPRESSION_KEYS.filter((key) => !isDeepStrictEqual(proposed[key], current[key]));
+  const ignoreOf = (config: Config, id: string) => {
+    const setting = config.rules[id];
+    return typeof setting === 'object' ? (setting.ignore ?? []) : [];
+  };
+  for (const id of new Set([...Object.keys(proposed.rules), ...Object.keys(current.rules)])) {
+    if (!isDeepStrictEqual(ignoreOf(proposed, id), ignoreOf(current, id))) changed.push(`rules.${id}.ignore`);
+  }
+  return changed;
+}
 
 /** A note for the check run, or null when the pull request does not touch the configuration file. */
 export async function previewProposedConfig(input: ConfigPreviewInput): Promise<string | null> {
@@ -67,7 +80,7 @@ export async function previewProposedConfig(input: ConfigPreviewInput): Promise<
   if (isDeepStrictEqual(proposed.config, input.current)) {
     return `${lead} the proposed file${removed} is valid and configures the same review.${warnings}`;
   }
-  const expressions = EXPRESSION_KEYS.filter((key) => !isDeepStrictEqual(proposed.config[key], input.current[key]));
+  const expressions = expressionChanges(proposed.config, input.current);
   if (expressions.length > 0) {
     return `${lead} the proposed file${removed} is valid. It changes ${expressions.map((k) => `\`${k}\``).join(', ')}, whose regular expressions and globs are not run on a pull request's own say-so, so no preview review ran; they apply once merged.${warnings}`;
   }

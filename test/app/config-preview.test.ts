@@ -46,6 +46,13 @@ describe('previewProposedConfig', () => {
     }));
     assert.equal(reviews, 0);
     assert.match(note!, /the proposed file is valid\. It changes `patterns`, `features`, whose regular expressions and globs are not run on a pull request's own say-so, so no preview review ran; they apply once merged\.$/);
+    const ignores = await previewProposedConfig(input({
+      changed: modified,
+      source: { readFile: async () => ({ ok: true, text: 'gate:\n  failOn: [Critical, Important]\nrules:\n  undeclared-channel:\n    ignore: ["a*a*a*a*a*b"]\n', bytes: 80 }) },
+      review: async () => { reviews++; throw new Error('must not run'); },
+    }));
+    assert.equal(reviews, 0);
+    assert.match(ignores!, /It changes `rules\.undeclared-channel\.ignore`, whose regular expressions/);
     // Over the size limit is what would stop every review once merged: invalid, not unreadable.
     const big = await previewProposedConfig(input({ changed: modified, source: { readFile: async () => ({ ok: false, reason: 'too-large', bytes: 70_000 }) } }));
     assert.match(big!, /the proposed file is invalid and, once merged, every review would stop with a configuration error: \.github\/arch-review\.yml in this pull request: file is larger than 64 KiB$/);
