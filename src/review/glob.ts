@@ -5,6 +5,15 @@ const cache = new Map<string, RegExp>();
 export function globToRegExp(glob: string): RegExp {
   const cached = cache.get(glob);
   if (cached) return cached;
+  const re = compileGlob(glob);
+  // The App reviews many repositories in one process: the cache must not grow with all their configs.
+  if (cache.size >= 2_000) cache.clear();
+  cache.set(glob, re);
+  return re;
+}
+
+/** Uncached, for globs read per run from files of many repositories (CODEOWNERS), which a cache would keep forever. */
+export function compileGlob(glob: string): RegExp {
   let out = '^';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
@@ -26,9 +35,7 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else out += escape(ch);
   }
-  const re = new RegExp(`${out}$`);
-  cache.set(glob, re);
-  return re;
+  return new RegExp(`${out}$`);
 }
 
 function escape(text: string): string {
