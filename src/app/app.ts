@@ -365,12 +365,25 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
           changes?: { title?: { from: string }; body?: { from: string | null }; base?: unknown };
         };
         const changes = p.changes ?? {};
-        // A draft is reviewed when it leaves draft (`ready_for_review`), which reads the text afresh.
-        if (p.pull_request.state !== 'open' || p.pull_request.draft) return;
+        if (p.pull_request.state !== 'open') return;
         const before = { title: changes.title?.from ?? p.pull_request.title, body: changes.body ? changes.body.from : p.pull_request.body };
         const claimsMoved = JSON.stringify(pullRequestClaims(before)) !== JSON.stringify(pullRequestClaims(p.pull_request));
         if (!changes.base && !claimsMoved) return;
-        rerun(context, p.pull_request.head.sha, [{ number: p.pull_request.number }]);
+        const repo = repoOf(p as unknown as { repository: PayloadRepo });
+        // Reviewed again even when the head already has a completed run; a draft only with `drafts: true` (review-pr.ts).
+        const job: ReviewJob = {
+          owner: repo.owner,
+          repo: repo.repo,
+          number: p.pull_request.number,
+          headSha: p.pull_request.head.sha,
+          defaultBranch: repo.defaultBranch,
+          trigger: 'edited',
+          summaryComment: false,
+        };
+        enqueue(
+          { key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: true, data: { type: 'review', api: apiFor(context), installationId: installationOf(context), job } },
+          context,
+        );
       }),
     );
 

@@ -37,11 +37,12 @@ export interface ReviewJob {
   headSha: string;
   defaultBranch: string;
   /**
-   * push: opened/synchronize/…; rerun: a re-run button; command: a `/review` comment; recover: a run
+   * push: opened/synchronize/…; edited: a new base branch or a new claimed tier (reviewed again like a
+   * re-run, but drafts wait as for a push); rerun: a re-run button; command: a `/review` comment; recover: a run
    * the process had queued or started when it stopped, taken up again at start (journal.ts). A
    * recovered run behaves like a push: it finishes a run left in progress and never duplicates one.
    */
-  trigger: 'push' | 'rerun' | 'command' | 'recover';
+  trigger: 'push' | 'rerun' | 'command' | 'recover' | 'edited';
   summaryComment: boolean;
   /** `/review full`: also the unchanged code mapped to the touched features (engine `full`). */
   full?: boolean;
@@ -130,13 +131,16 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       // A newer push is on its way with its own event; only a requested re-run gets an answer, and
       // a run a stopped process left in progress on this older commit is concluded as superseded.
       const leftover = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
-      if (automatic && leftover === null) return { kind: 'stale-head', checkRunId: null };
+      // An edit on a head a push has replaced changes nothing the newer head's review will not read.
+      if ((automatic || job.trigger === 'edited') && leftover === null) return { kind: 'stale-head', checkRunId: null };
       if (automatic) checkRunId = leftover;
       throw new Superseded(state.headSha);
     }
+    const draftWaits = state.isDraft && !(config.ok && config.config.drafts);
+    if (job.trigger === 'edited' && draftWaits) return { kind: 'draft', checkRunId: null };
     if (automatic) {
       if (state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
-      if (state.isDraft && !(config.ok && config.config.drafts)) return { kind: 'draft', checkRunId: null };
+      if (draftWaits) return { kind: 'draft', checkRunId: null };
       // A run left in progress by a crashed process is finished here rather than duplicated.
       checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
     }

@@ -282,6 +282,28 @@ describe('webhook handlers', () => {
     assert.deepEqual(stack.sim.rejections, []);
   });
 
+  it('pull_request.edited on a draft waits unless the default branch config says drafts: true', async () => {
+    const head = await variant('edited-draft');
+    const number = open(head, true);
+    const claim = () =>
+      stack.send('pull_request', pullRequestEditedEvent(REPO, { number, head, base, title: 'Now production-ready', body: '', draft: true }, { title: { from: 'Draft' } }));
+    await claim();
+    await stack.settle();
+    assert.equal(runsFor(head).length, 0);
+
+    const withDrafts = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}drafts: true\n` });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, withDrafts);
+    try {
+      stack.sim.pull(REPO.owner, REPO.name, number).title = 'Now production-ready';
+      await claim();
+      await stack.settle();
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+    assert.equal(runsFor(head).length, 1);
+    assert.match(runsFor(head)[0]!.output.summary ?? '', /Downgrade: PR title claims Production-ready/);
+  });
+
   it('a pull request that edits the config is gated by the default branch and shows what its file would do', async () => {
     const review = async (tag: string, config: string) => opened(await variant(tag, { [CONFIG]: config }));
     const opened = async (head: string) => {
