@@ -163,7 +163,6 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       defaultBranch: repo.defaultBranch,
       trigger: 'command',
       summaryComment: true,
-      ...(command.name === 'review' && command.scope[0] === 'full' ? { full: true } : {}),
       // Admins may accept any finding; other writers only one in a file CODEOWNERS gives them (review-pr.ts).
       ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor, admin: permission === 'admin' } } : {}),
     }, signal, data.installationId);

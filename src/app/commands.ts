@@ -28,7 +28,6 @@ export function parseCommand(body: string): ReviewCommand | null {
 export const HELP_TEXT = [
   '**arch-review commands** (people with write access to this repository):',
   '- `/review` — review the pull request now and post or update the summary comment.',
-  '- `/review full` — the same, also analysing the unchanged code the config maps to the features it touches (their findings are pre-existing, so the gate is the same).',
   '- `/review accept <finding id> <reason>` — accept a finding as a known risk (repository admins, or a code owner of its file by name in CODEOWNERS); it stops gating this pull request.',
   '- `/review help` — this list.',
   'The "Architecture review" check run carries the full result; its **Re-review** button runs the review again.',

@@ -44,8 +44,6 @@ export interface ReviewJob {
    */
   trigger: 'push' | 'rerun' | 'command' | 'recover' | 'edited';
   summaryComment: boolean;
-  /** `/review full`: also the unchanged code mapped to the touched features (engine `full`). */
-  full?: boolean;
   /** `admin`: the commenter is a repository admin; anyone else must own the finding's file (CODEOWNERS). */
   accept?: { shortId: string; reason: string; by: string; admin?: boolean };
   /** The head this push replaced (synchronize's `before`); a run a stopped process left there is concluded. */
@@ -171,7 +169,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     // nor keep entries a later `--prune` dropped.
     const baseline = baselineOf(state.baseline);
     const reviewWith = (settings: Config) =>
-      runReview({ source, config: settings, codeRules, docsRules, accepted, baseline, full: job.full === true, pullRequest: { title: state.title, body: state.body } });
+      runReview({ source, config: settings, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } });
     const review = () => reviewWith(config.config);
     let result = await review();
     const notes: string[] = [];

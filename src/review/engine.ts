@@ -63,12 +63,6 @@ export interface ReviewOptions {
   docsRules: DocsRule[];
   limits?: Partial<ReviewLimits>;
   failOn?: 'critical' | 'important' | 'never';
-  /**
-   * `/review full` (review-output.md §3 (d), §11.7): also analyse the unchanged code the config's
-   * `features:` globs map to the features the change touches by path. That code is the same at base
-   * and head, so its findings are pre-existing and the gate's scope is unchanged.
-   */
-  full?: boolean;
   /** Fingerprints of findings to report but never gate on (`readBaseline`, from the side the config comes from). */
   baseline?: Baseline;
   /** The PR's title and body: tier claims in them are checked like the docs' (review-output.md §9.3 step 5). */
@@ -118,13 +112,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
 
-  const mapped = options.full ? await mappedCode(source, config, reviewable, changedPaths, excluded, limits.maxFiles - codeChanges.length) : { paths: [], skipped: [] };
-  skipped.push(...mapped.skipped);
-  const head = await loadCode(source, 'head', [...codeChanges.filter((f) => f.status !== 'removed').map((f) => f.path), ...mapped.paths], limits, deadline, now);
+  const head = await loadCode(source, 'head', codeChanges.filter((f) => f.status !== 'removed').map((f) => f.path), limits, deadline, now);
   const base = await loadCode(
     source,
     'base',
-    [...codeChanges.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path), ...mapped.paths],
+    codeChanges.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path),
     limits,
     deadline,
     now,
@@ -156,7 +148,14 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
 
   // Scope (review-output.md §3): features touched by docs, by the config's path mapping, by channels.
-  const features = featuresByPath(reviewable, config);
+  const features = new Set<string>();
+  for (const file of reviewable) {
+    const slug = /^docs\/features\/([^/]+)\//.exec(file.path)?.[1];
+    if (slug) features.add(slug);
+    for (const [feature, globs] of Object.entries(config.features)) {
+      if (globs.some((glob) => matchesGlob(file.path, glob))) features.add(feature);
+    }
+  }
   const codeChannels = new Set<string>();
   for (const summary of headCode.summaries.values()) {
     for (const use of summary.channelUses) if (use.kind === 'publish') codeChannels.add(use.channel);
@@ -330,44 +329,6 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       evidenceSkipped: dedupeSkips([...head.contextSkipped, ...headCode.evidenceSkipped]),
     },
     gate,
-  };
-}
-
-/** Features a change touches by path (review-output.md §3 (a), (b)): `docs/features/<slug>/…`, or the config's `features:` globs. */
-function featuresByPath(reviewable: readonly ChangedFile[], config: Config): Set<string> {
-  const features = new Set<string>();
-  for (const file of reviewable) {
-    const slug = /^docs\/features\/([^/]+)\//.exec(file.path)?.[1];
-    if (slug) features.add(slug);
-    for (const [feature, globs] of Object.entries(config.features)) {
-      if (globs.some((glob) => matchesGlob(file.path, glob))) features.add(feature);
-    }
-  }
-  return features;
-}
-
-/**
- * Unchanged code files the config maps (`features:` globs) to a feature the change touches by path:
- * a changed file under `docs/features/<slug>/`, or a changed file inside the feature's globs.
- * Features reached only through a channel are left out: finding them needs the code analysed first.
- */
-async function mappedCode(
-  source: ReviewSource,
-  config: Config,
-  reviewable: readonly ChangedFile[],
-  changedPaths: ReadonlySet<string>,
-  excluded: (path: string) => boolean,
-  room: number,
-): Promise<{ paths: string[]; skipped: CoverageSkip[] }> {
-  const globs = [...featuresByPath(reviewable, config)].flatMap((slug) => config.features[slug] ?? []);
-  if (globs.length === 0) return { paths: [], skipped: [] };
-  const paths = (await source.listPaths('head', ''))
-    .filter((p) => isCodePath(p) && !isTestPath(p) && !changedPaths.has(p) && !excluded(p) && globs.some((glob) => matchesGlob(p, glob)))
-    .sort();
-  const keep = Math.max(0, room);
-  return {
-    paths: paths.slice(0, keep),
-    skipped: paths.slice(keep).map((path) => ({ path, reason: 'too-large' as const, detail: `/review full: more than ${keep} mapped files besides the changed ones` })),
   };
 }
 
