@@ -145,6 +145,10 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       await postComment(api, pull, command.name === 'help' ? HELP_TEXT : `@${actor} ${command.problem}`);
       return;
     }
+    if (command.name === 'accept' && permission !== 'admin') {
+      await postComment(api, pull, `@${actor} accepting a risk needs admin permission on this repository, because it lets a Critical finding through the merge gate.`);
+      return;
+    }
     await react(api, repo, commentId, 'eyes');
     const pr = await api.request<{ state: string; head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
       owner: repo.owner,
@@ -163,8 +167,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       defaultBranch: repo.defaultBranch,
       trigger: 'command',
       summaryComment: true,
-      // Admins may accept any finding; other writers only one in a file CODEOWNERS gives them (review-pr.ts).
-      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor, admin: permission === 'admin' } } : {}),
+      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor } } : {}),
     }, signal, data.installationId);
     await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');
   }

@@ -28,7 +28,7 @@ export function parseCommand(body: string): ReviewCommand | null {
 export const HELP_TEXT = [
   '**arch-review commands** (people with write access to this repository):',
   '- `/review` — review the pull request now and post or update the summary comment.',
-  '- `/review accept <finding id> <reason>` — accept a finding as a known risk (repository admins, or a code owner of its file by name in CODEOWNERS); it stops gating this pull request.',
+  '- `/review accept <finding id> <reason>` — accept a finding as a known risk (repository admins); it stops gating this pull request.',
   '- `/review help` — this list.',
   'The "Architecture review" check run carries the full result; its **Re-review** button runs the review again.',
 ].join('\n');

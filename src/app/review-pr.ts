@@ -25,7 +25,6 @@ import {
   startCheckRun,
   upsertSummaryComment,
 } from '../github/publish.js';
-import { isListedOwner, ownersOf, parseCodeowners } from '../github/codeowners.js';
 import { createGitHubSource } from '../github/source.js';
 import { previewProposedConfig, proposedConfig } from './config-preview.js';
 import type { RunSignal } from './queue.js';
@@ -44,8 +43,7 @@ export interface ReviewJob {
    */
   trigger: 'push' | 'rerun' | 'command' | 'recover' | 'edited';
   summaryComment: boolean;
-  /** `admin`: the commenter is a repository admin; anyone else must own the finding's file (CODEOWNERS). */
-  accept?: { shortId: string; reason: string; by: string; admin?: boolean };
+  accept?: { shortId: string; reason: string; by: string };
   /** The head this push replaced (synchronize's `before`); a run a stopped process left there is concluded. */
   previousSha?: string;
 }
@@ -175,7 +173,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const notes: string[] = [];
 
     if (job.accept) {
-      const reply = await applyAccept(ctx, job, result, accepted, state.codeowners);
+      const reply = await applyAccept(ctx, job, result, accepted);
       if (reply.changed) result = await review();
       notes.push(reply.note);
     }
@@ -291,9 +289,8 @@ async function applyAccept(
   job: ReviewJob,
   result: ReviewResult,
   accepted: Map<string, AcceptedRisk>,
-  codeowners: string | null,
 ): Promise<{ changed: boolean; note: string }> {
-  const { shortId, reason, by, admin } = job.accept!;
+  const { shortId, reason, by } = job.accept!;
   const pull = { owner: job.owner, repo: job.repo, number: job.number };
   const matches = headFindings(result.findings).filter((f) => f.fingerprint.startsWith(shortId));
   if (matches.length !== 1) {
@@ -302,19 +299,6 @@ async function applyAccept(
     return { changed: false, note: `Accept request for ${shortId} ${problem}.` };
   }
   const finding = matches[0]!;
-  // Journal entries written before code owners could accept carry no flag; only admins got that far then.
-  if (admin === false) {
-    const owners = codeowners === null ? [] : ownersOf(parseCodeowners(codeowners), finding.location.path);
-    if (!isListedOwner(owners, by)) {
-      const listed = owners.length ? `CODEOWNERS on \`${job.defaultBranch}\` lists ${owners.join(', ')} for it` : `no CODEOWNERS line on \`${job.defaultBranch}\` names an owner for it`;
-      await postComment(
-        ctx.api,
-        pull,
-        `@${by} accepting a risk lets a finding through the merge gate, so it needs admin permission or code ownership of \`${finding.location.path}\`; ${listed}. Team owners are not looked up: a team member can ask an admin.`,
-      );
-      return { changed: false, note: `Accept request for ${shortId} by @${by} refused: not an admin or a code owner of ${finding.location.path}.` };
-    }
-  }
   if (accepted.has(finding.fingerprint)) return { changed: false, note: `${shortId} was already accepted.` };
   accepted.set(finding.fingerprint, { by, reason });
   await postComment(

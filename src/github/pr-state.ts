@@ -4,7 +4,6 @@
 import type { GitHubApi } from './api.js';
 import { BASELINE_PATH, MAX_BASELINE_BYTES } from '../review/baseline.js';
 import type { ReadResult } from '../review/source.js';
-import { CODEOWNERS_PATHS } from './codeowners.js';
 import { CHECK_NAME } from './limits.js';
 import { acceptsIn, fingerprintIn, hasSummaryMarker, isOwnComment, type AcceptMarker } from './markers.js';
 
@@ -27,8 +26,6 @@ export interface PullRequestState {
   configTooLarge: boolean;
   /** The baseline file on the default branch, read like the config (src/review/baseline.ts). */
   baseline: ReadResult;
-  /** CODEOWNERS on the default branch, for `/review accept` by a code owner (codeowners.ts); null: none. */
-  codeowners: string | null;
   isDraft: boolean;
   /** Read at each run, so an edited title is seen by the next review (its tier claims, §9.3 step 5). */
   title: string;
@@ -70,13 +67,10 @@ const RUNS_OF_COMMIT = `... on Commit {
       }`;
 
 // `previous` is the commit a push replaced; without one it repeats the head (GraphQL needs a value).
-const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $baselineExpr: String!, $owners1: String!, $owners2: String!, $owners3: String!, $headSha: GitObjectID!, $previousSha: GitObjectID!, $appId: Int!, $checkName: String!) {
+const STATE_QUERY = `query PullRequestState($owner: String!, $name: String!, $number: Int!, $configExpr: String!, $baselineExpr: String!, $headSha: GitObjectID!, $previousSha: GitObjectID!, $appId: Int!, $checkName: String!) {
   repository(owner: $owner, name: $name) {
     config: object(expression: $configExpr) { ... on Blob { text byteSize isTruncated } }
     baseline: object(expression: $baselineExpr) { ... on Blob { text byteSize isTruncated isBinary } }
-    owners1: object(expression: $owners1) { ... on Blob { text } }
-    owners2: object(expression: $owners2) { ... on Blob { text } }
-    owners3: object(expression: $owners3) { ... on Blob { text } }
     commit: object(oid: $headSha) {
       ${RUNS_OF_COMMIT}
     }
@@ -137,9 +131,6 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     repository: {
       config: { text: string | null; byteSize: number; isTruncated: boolean } | null;
       baseline: { text: string | null; byteSize: number; isTruncated: boolean; isBinary: boolean | null } | null;
-      owners1: { text: string | null } | null;
-      owners2: { text: string | null } | null;
-      owners3: { text: string | null } | null;
       commit: CommitRuns | null;
       previous: CommitRuns | null;
       pullRequest: { isDraft: boolean; title: string; body: string; headRefOid: string; baseRefOid: string; reviewThreads: Page<ThreadNode>; comments: Page<CommentNode> };
@@ -148,9 +139,6 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     ...vars,
     configExpr: `${req.defaultBranch}:${req.configPath}`,
     baselineExpr: `${req.defaultBranch}:${BASELINE_PATH}`,
-    owners1: `${req.defaultBranch}:${CODEOWNERS_PATHS[0]}`,
-    owners2: `${req.defaultBranch}:${CODEOWNERS_PATHS[1]}`,
-    owners3: `${req.defaultBranch}:${CODEOWNERS_PATHS[2]}`,
     headSha: req.headSha,
     previousSha: req.previousSha && /^[0-9a-f]{40}$/.test(req.previousSha) ? req.previousSha : req.headSha,
     appId: req.appId,
@@ -188,8 +176,6 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     configText: repo.config ? repo.config.text : null,
     configTooLarge: repo.config ? repo.config.isTruncated || repo.config.text === null : false,
     baseline: blobRead(repo.baseline, MAX_BASELINE_BYTES),
-    // GitHub uses the first of the three locations that holds a file.
-    codeowners: [repo.owners1, repo.owners2, repo.owners3].find((blob) => blob)?.text ?? null,
     isDraft: pr.isDraft,
     title: pr.title,
     body: pr.body,
