@@ -12,8 +12,7 @@ export function globToRegExp(glob: string): RegExp {
   return re;
 }
 
-/** Uncached, for globs read per run from files of many repositories (CODEOWNERS), which a cache would keep forever. */
-export function compileGlob(glob: string): RegExp {
+function compileGlob(glob: string): RegExp {
   let out = '^';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
