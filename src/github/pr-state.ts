@@ -137,8 +137,10 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     };
   }>(STATE_QUERY, {
     ...vars,
-    configExpr: `${req.defaultBranch}:${req.configPath}`,
-    baselineExpr: `${req.defaultBranch}:${BASELINE_PATH}`,
+    // Fully qualified: in a revision expression a tag named like the branch (`main`) would win over
+    // the branch, and anyone who can push a tag could then pick the gate's configuration.
+    configExpr: `refs/heads/${req.defaultBranch}:${req.configPath}`,
+    baselineExpr: `refs/heads/${req.defaultBranch}:${BASELINE_PATH}`,
     headSha: req.headSha,
     previousSha: req.previousSha && /^[0-9a-f]{40}$/.test(req.previousSha) ? req.previousSha : req.headSha,
     appId: req.appId,

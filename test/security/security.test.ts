@@ -224,6 +224,14 @@ describe('security of the App', { timeout: 180_000 }, () => {
       assert.ok(run.annotations.some((a) => a.title === '[Critical] dual-write'));
     });
 
+    it('a tag named like the default branch cannot stand in for it', async () => {
+      // In a short revision expression (`main:…`) git resolves refs/tags/main before refs/heads/main.
+      const evil = await repo.commit({ ...baseFiles, [CONFIG]: `gate:\n  failOn: []\n` }, base);
+      sim.addTag(REPO.owner, REPO.name, 'main', evil);
+      const { head } = await openPull({ ...baseFiles, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// tag named main\n` });
+      assert.equal(runsFor(head)[0]!.conclusion, 'failure', 'the branch\'s config gates, not the tag\'s');
+    });
+
     it('an invalid config in the pull request changes nothing either', async () => {
       const { head } = await openPull({
         ...baseFiles,

@@ -79,6 +79,7 @@ interface RepoRecord {
   fixture: FixtureRepo;
   defaultBranch: string;
   branches: Map<string, string>;
+  tags: Map<string, string>;
   collaborators: Map<string, { permission: string; role_name: string }>;
   pulls: Map<number, PullRecord>;
 }
@@ -190,9 +191,15 @@ export class GitHubSimulator {
       fixture,
       defaultBranch: 'main',
       branches: new Map([['main', defaultBranchSha]]),
+      tags: new Map(),
       collaborators: new Map(),
       pulls: new Map(),
     });
+  }
+
+  /** A lightweight tag; short names in revision expressions resolve to it before a branch of that name. */
+  addTag(owner: string, name: string, tag: string, sha: string): void {
+    this.#repo(owner, name).tags.set(tag, sha);
   }
 
   setDefaultBranch(owner: string, name: string, sha: string): void {
@@ -598,7 +605,12 @@ export class GitHubSimulator {
             const at = expression!.indexOf(':');
             const ref = expression!.slice(0, at);
             const path = expression!.slice(at + 1);
-            const sha = repo.branches.get(ref) ?? ref;
+            // git rev-parse's order for a short name: refs/tags/<name> before refs/heads/<name>.
+            const sha = ref.startsWith('refs/heads/')
+              ? repo.branches.get(ref.slice('refs/heads/'.length)) ?? ''
+              : ref.startsWith('refs/tags/')
+                ? repo.tags.get(ref.slice('refs/tags/'.length)) ?? ''
+                : repo.tags.get(ref) ?? repo.branches.get(ref) ?? ref;
             if (!repo.fixture.has(sha)) return null;
             if (at < 0 || path === '') return commitNode(sha);
             const entry = repo.fixture.files(sha).get(path);
