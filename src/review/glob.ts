@@ -5,14 +5,6 @@ const cache = new Map<string, RegExp>();
 export function globToRegExp(glob: string): RegExp {
   const cached = cache.get(glob);
   if (cached) return cached;
-  const re = compileGlob(glob);
-  // The App reviews many repositories in one process: the cache must not grow with all their configs.
-  if (cache.size >= 2_000) cache.clear();
-  cache.set(glob, re);
-  return re;
-}
-
-function compileGlob(glob: string): RegExp {
   let out = '^';
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
@@ -34,7 +26,11 @@ function compileGlob(glob: string): RegExp {
       }
     } else out += escape(ch);
   }
-  return new RegExp(`${out}$`);
+  const re = new RegExp(`${out}$`);
+  // The App reviews many repositories in one process: the cache must not grow with all their configs.
+  if (cache.size >= 2_000) cache.clear();
+  cache.set(glob, re);
+  return re;
 }
 
 function escape(text: string): string {
