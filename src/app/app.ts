@@ -298,6 +298,31 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     };
   }
 
+  /** A review of a pull request's head from its own event: a push (a new head) or an edit that changes the review. */
+  function enqueuePullRequest(
+    context: Context,
+    p: { pull_request: { number: number; head: { sha: string } }; repository: PayloadRepo },
+    trigger: 'push' | 'edited',
+    previousSha?: string,
+  ): void {
+    const repo = repoOf(p);
+    const job: ReviewJob = {
+      owner: repo.owner,
+      repo: repo.repo,
+      number: p.pull_request.number,
+      headSha: p.pull_request.head.sha,
+      defaultBranch: repo.defaultBranch,
+      trigger,
+      summaryComment: false,
+      ...(previousSha ? { previousSha } : {}),
+    };
+    // An edit asks for a review of a head that may already have one, so it is never a duplicate.
+    enqueue(
+      { key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: trigger === 'edited', data: { type: 'review', api: apiFor(context), installationId: installationOf(context), job } },
+      context,
+    );
+  }
+
   const app = (probot: Probot): void => {
     probotRef = probot;
     log = probot.log;
@@ -306,21 +331,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       ['pull_request.opened', 'pull_request.reopened', 'pull_request.synchronize', 'pull_request.ready_for_review'],
       handle((context: Context<'pull_request'>) => {
         const p = context.payload as unknown as { pull_request: { number: number; head: { sha: string } }; before?: unknown; repository: PayloadRepo };
-        const repo = repoOf(p);
-        const job: ReviewJob = {
-          owner: repo.owner,
-          repo: repo.repo,
-          number: p.pull_request.number,
-          headSha: p.pull_request.head.sha,
-          defaultBranch: repo.defaultBranch,
-          trigger: 'push',
-          summaryComment: false,
-          ...(typeof p.before === 'string' && p.before !== p.pull_request.head.sha ? { previousSha: p.before } : {}),
-        };
-        enqueue(
-          { key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: false, data: { type: 'review', api: apiFor(context), installationId: installationOf(context), job } },
-          context,
-        );
+        const previousSha = typeof p.before === 'string' && p.before !== p.pull_request.head.sha ? p.before : undefined;
+        enqueuePullRequest(context, p, 'push', previousSha);
       }),
     );
 
@@ -371,21 +383,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
         const before = { title: changes.title?.from ?? p.pull_request.title, body: changes.body ? changes.body.from : p.pull_request.body };
         const claimsMoved = JSON.stringify(pullRequestClaims(before)) !== JSON.stringify(pullRequestClaims(p.pull_request));
         if (!changes.base && !claimsMoved) return;
-        const repo = repoOf(p as unknown as { repository: PayloadRepo });
         // Reviewed again even when the head already has a completed run; a draft only with `drafts: true` (review-pr.ts).
-        const job: ReviewJob = {
-          owner: repo.owner,
-          repo: repo.repo,
-          number: p.pull_request.number,
-          headSha: p.pull_request.head.sha,
-          defaultBranch: repo.defaultBranch,
-          trigger: 'edited',
-          summaryComment: false,
-        };
-        enqueue(
-          { key: `${repo.owner}/${repo.repo}#${job.number}`, headSha: job.headSha, explicit: true, data: { type: 'review', api: apiFor(context), installationId: installationOf(context), job } },
-          context,
-        );
+        enqueuePullRequest(context, p as unknown as { pull_request: { number: number; head: { sha: string } }; repository: PayloadRepo }, 'edited');
       }),
     );
 
