@@ -12,7 +12,7 @@ import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
 import { BASELINE_PATH, baselineEntries, parseBaseline, readBaseline, serializeBaseline } from './review/baseline.js';
-import { runReview } from './review/engine.js';
+import { normalisePathArgument, runReview, unchangedMappedCode } from './review/engine.js';
 import type { Finding } from './review/types.js';
 import type { PullRequestText } from './review/pr-claims.js';
 
@@ -30,6 +30,9 @@ Options:
   --base REF        base commit (default: merge-base of HEAD with the default branch)
   --head REF        head commit (default: HEAD)
   --all             review every file at head as if it were new (base = the empty tree)
+  --only PATH       review only changed files at or under PATH (repeatable), and their features
+  --full            also analyse the touched features' unchanged code (config "features");
+                    findings there are reported, never gate
   --format FORMAT   markdown | json | sarif (default: markdown)
   --config FILE     config file to use (default: .github/arch-review.yml as committed at the base)
   --fail-on LEVEL   critical | important | never (default: the config's gate.failOn)
@@ -90,6 +93,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
         'pr-title': { type: 'string' },
         'pr-body': { type: 'string' },
         prune: { type: 'boolean' },
+        only: { type: 'string', multiple: true },
+        full: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -111,7 +116,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(positionals.length === 0 ? 'missing command "review"' : `unknown command "${positionals.join(' ')}"`);
   }
   if (command === 'baseline') {
-    for (const flag of ['base', 'all', 'format', 'fail-on', 'pr-title', 'pr-body'] as const) {
+    for (const flag of ['base', 'all', 'format', 'fail-on', 'pr-title', 'pr-body', 'only', 'full'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to "baseline", which records every finding at --head`);
     }
   } else if (values.prune) {
@@ -154,8 +159,10 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return writeBaseline(repo, result.findings, values.prune === true, io);
   }
 
+  const only = values.only ?? [];
+  for (const path of only) if (normalisePathArgument(path) === null) throw new UsageError(`--only: "${path}" leaves the repository`);
   const pullRequest = pullRequestText(values['pr-title'], values['pr-body'], io.cwd);
-  const result = await runReview({
+  const options = {
     source,
     config,
     codeRules,
@@ -164,7 +171,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     baseline: await readBaseline(source, all ? 'head' : 'base'),
     ...(failOn ? { failOn: failOn as 'critical' | 'important' | 'never' } : {}),
     ...(pullRequest ? { pullRequest } : {}),
-  });
+    ...(only.length > 0 ? { restrictTo: only } : {}),
+  };
+  let result = await runReview(options);
+  // The touched features are known after a first review; the full one adds their unchanged code.
+  if (values.full) result = await runReview({ ...options, unchangedCode: await unchangedMappedCode(source, config, result.scope.features) });
 
   if (format === 'json') io.stdout(renderJson(result));
   else if (format === 'sarif') {

@@ -168,6 +168,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       trigger: 'command',
       summaryComment: true,
       ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor } } : {}),
+      ...(command.name === 'review' && command.reach.kind !== 'diff' ? { reach: command.reach } : {}),
     }, signal, data.installationId);
     await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');
   }

@@ -6,7 +6,7 @@ import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '.
 import type { Config } from '../config/schema.js';
 import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
 import { baselineOf } from '../review/baseline.js';
-import { runReview } from '../review/engine.js';
+import { MAX_UNCHANGED_CODE, runReview, unchangedMappedCode } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
 import type { GitHubApi } from '../github/api.js';
@@ -27,6 +27,7 @@ import {
 } from '../github/publish.js';
 import { createGitHubSource } from '../github/source.js';
 import { previewProposedConfig, proposedConfig } from './config-preview.js';
+import type { Reach } from './commands.js';
 import type { RunSignal } from './queue.js';
 
 export interface ReviewJob {
@@ -44,6 +45,8 @@ export interface ReviewJob {
   trigger: 'push' | 'rerun' | 'command' | 'recover' | 'edited';
   summaryComment: boolean;
   accept?: { shortId: string; reason: string; by: string };
+  /** `/review full` or `/review <paths>`: what the summary comment covers; the check run gates on the diff. */
+  reach?: Exclude<Reach, { kind: 'diff' }>;
   /** The head this push replaced (synchronize's `before`); a run a stopped process left there is concluded. */
   previousSha?: string;
 }
@@ -166,8 +169,8 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     // From the default branch, like the config: a pull request can neither add its own findings to it
     // nor keep entries a later `--prune` dropped.
     const baseline = baselineOf(state.baseline);
-    const reviewWith = (settings: Config) =>
-      runReview({ source, config: settings, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body } });
+    const reviewWith = (settings: Config, reach: { restrictTo?: string[]; unchangedCode?: string[] } = {}) =>
+      runReview({ source, config: settings, codeRules, docsRules, accepted, baseline, pullRequest: { title: state.title, body: state.body }, ...reach });
     const review = () => reviewWith(config.config);
     let result = await review();
     const notes: string[] = [];
@@ -217,10 +220,23 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     }
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
+    let summary = report;
+    if (job.reach) {
+      // A wider or narrower report for the summary comment only: the check run above stays the diff's,
+      // so no `/review` argument can change what gates the merge.
+      try {
+        const reached = await reachedReview(job.reach, source, config.config, result, reviewWith);
+        summary = `${reachHeading(job.reach)}\n\n${renderMarkdown(reached)}\n${renderCoverageLine(reached.coverage)}\n`;
+        notes.push(`The summary comment shows the ${job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report (${reached.coverage.reach ?? 'same scope'}); this check run gates on the whole diff, as every run does.`);
+      } catch (error) {
+        notes.push(`The ${job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report could not be made (${describe(error)}); the summary comment shows the diff review.`);
+      }
+      checkpoint();
+    }
     if (job.summaryComment || config.config.summaryComment === 'always') {
       // The gate is the check run: a summary comment GitHub refuses must not turn it neutral.
       try {
-        await upsertSummaryComment(api, pull, state.summaryCommentId, report);
+        await upsertSummaryComment(api, pull, state.summaryCommentId, summary);
       } catch (error) {
         notes.push(`The summary comment could not be written (${describe(error)}); the report is in this check run.`);
       }
@@ -308,6 +324,27 @@ async function applyAccept(
       `It no longer gates this pull request; it stays in the report.\n${acceptMarker(finding.fingerprint, by, reason)}`,
   );
   return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };
+}
+
+/** The `/review full` or `/review <paths>` review, from the diff review's touched features. */
+async function reachedReview(
+  reach: Exclude<Reach, { kind: 'diff' }>,
+  source: ReturnType<typeof createGitHubSource>,
+  config: Config,
+  diff: ReviewResult,
+  reviewWith: (settings: Config, reach: { restrictTo?: string[]; unchangedCode?: string[] }) => Promise<ReviewResult>,
+): Promise<ReviewResult> {
+  if (reach.kind === 'paths') return reviewWith(config, { restrictTo: reach.paths });
+  const unchangedCode = await unchangedMappedCode(source, config, diff.scope.features);
+  source.readAlong(unchangedCode.slice(0, MAX_UNCHANGED_CODE));
+  return reviewWith(config, { unchangedCode });
+}
+
+function reachHeading(reach: Exclude<Reach, { kind: 'diff' }>): string {
+  const what = reach.kind === 'full'
+    ? '**`/review full`**: this report also covers the unchanged code the configuration maps to the touched features; findings there are reported, never gating.'
+    : `**\`/review ${reach.paths.map((p) => p.replace(/`/g, '')).join(' ')}\`**: this report covers only the changed files at or under these paths, and their features.`;
+  return `> ${what} The merge gate (the check run) covers the whole diff; \`/review\` brings back the diff report.`;
 }
 
 /** When the pull request itself edits the broken file: whether its version would end the error once merged. */

@@ -36,6 +36,8 @@ export interface GitHubSourceOptions {
 export interface GitHubSource extends ReviewSource {
   /** Files GitHub listed; it lists at most 3,000. */
   readonly listedFiles: () => number;
+  /** Unchanged code files a review will read (`/review full`): fetched in the changed code's batches. */
+  readAlong(paths: readonly string[]): void;
 }
 
 interface ApiFile {
@@ -130,6 +132,8 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   /** `side:path` → blob SHA learnt from a read by expression. */
   const oidByPath = new Map<string, string>();
   const missing = new Set<string>();
+  /** Unchanged code a `/review full` analyses: read in the changed code's batches. */
+  const alsoCode = new Set<string>();
   const key = (side: Side, path: string) => `${side}:${path}`;
   const shaOf = (side: Side) => (side === 'base' ? pull.baseSha : pull.headSha);
 
@@ -258,6 +262,8 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
       const basePath = f.previousPath ?? f.path;
       if (f.status !== 'added' && isReviewableCode(basePath)) out.push(['base', basePath]);
     }
+    // Unchanged files have one blob at both sides: the batch reads it once.
+    for (const path of alsoCode) out.push(['head', path], ['base', path]);
     return out;
   }
 
@@ -425,5 +431,8 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
       return [...(await tree(side)).keys()].filter((path) => p === '' || path === p || path.startsWith(`${p}/`)).sort();
     },
     listedFiles: () => listed,
+    readAlong(paths: readonly string[]): void {
+      for (const path of paths) if (isReviewableCode(path)) alsoCode.add(path);
+    },
   };
 }

@@ -126,6 +126,7 @@ export function toReviewJson(result: ReviewResult): ReviewJson {
       skipped: c.skipped.map(skip),
       suppressed: Object.fromEntries(Object.entries(c.suppressed).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
       notes: [...c.notes],
+      ...(c.reach ? { reach: c.reach } : {}),
       evidenceSkipped: (c.evidenceSkipped ?? []).map(skip),
     },
     gate: { conclusion: result.gate.conclusion, reason: result.gate.reason },

@@ -242,6 +242,7 @@ const REASON_LABEL: Record<CoverageReason, string> = {
  */
 export function renderCoverageLine(coverage: Coverage): string {
   let line = `Coverage: ${plural(coverage.codeFiles.length, 'code file')}, ${plural(coverage.artifacts.length, 'artifact')} reviewed`;
+  if (coverage.reach) line += ` (${coverage.reach})`;
   const named = (s: CoverageSkip) => {
     const why = [s.side === 'base' ? 'base side' : null, REASON_LABEL[s.reason] ?? s.reason, s.detail || null]
       .filter((x): x is string => x !== null)

@@ -68,8 +68,22 @@ export interface ReviewOptions {
   /** The PR's title and body: tier claims in them are checked like the docs' (review-output.md §9.3 step 5). */
   pullRequest?: PullRequestText;
   accepted?: ReadonlyMap<string, AcceptedRisk>;
+  /**
+   * `/review <paths>` (review-output.md §3 (e)): only changed files at or under these repository
+   * paths are reviewed, with the features they resolve to. Prefixes, not globs: a commenter's
+   * pattern never becomes a regular expression.
+   */
+  restrictTo?: readonly string[];
+  /**
+   * `/review full` (review-output.md §3 (d)): code files the pull request does not change (a touched
+   * feature's mapped code, `mappedCodeOf`), analysed at both sides and reported like changed ones.
+   */
+  unchangedCode?: readonly string[];
   now?: () => number;
 }
+
+/** At most this many unchanged files are analysed for `unchangedCode`; the rest are named in coverage. */
+export const MAX_UNCHANGED_CODE = 300;
 
 interface SideLoad {
   code: CodeFileInput[];
@@ -94,6 +108,19 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   // `exclude` globs drop paths from review entirely (fixtures, vendored, generated code).
   const excluded = (path: string) => config.exclude.some((glob) => matchesGlob(path, glob));
   for (const file of [...reviewable]) if (excluded(file.path)) reviewable.splice(reviewable.indexOf(file), 1);
+  const scopeNotes: string[] = [];
+  if (options.restrictTo) {
+    const before = reviewable.length;
+    const prefixes = options.restrictTo.map(normalisePathArgument).filter((p) => p !== null);
+    const under = (file: ChangedFile, prefix: string) => isAtOrUnder(file.path, prefix) || (file.previousPath !== undefined && isAtOrUnder(file.previousPath, prefix));
+    const kept = reviewable.filter((file) => prefixes.some((p) => under(file, p)));
+    reviewable.splice(0, reviewable.length, ...kept);
+    const unmatched = prefixes.filter((p) => !changed.some((f) => under(f, p)));
+    scopeNotes.push(
+      `restricted to ${prefixes.map((p) => (p === '' ? '(the whole repository)' : p)).join(', ')}: ${reviewable.length} of ${before} changed files` +
+        (unmatched.length > 0 ? `; no changed file at or under ${unmatched.join(', ')}` : ''),
+    );
+  }
   const changedPaths = new Set(reviewable.map((f) => f.path));
   const headToBase = new Map<string, string>();
   for (const file of reviewable) if (file.previousPath) headToBase.set(file.path, file.previousPath);
@@ -112,11 +139,25 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
 
-  const head = await loadCode(source, 'head', codeChanges.filter((f) => f.status !== 'removed').map((f) => f.path), limits, deadline, now);
+  // Unchanged files are the same at both sides: each is read once (the source caches by blob) and
+  // analysed at both, so a finding there is pre-existing unless a changed import changed it.
+  const unchanged = (options.unchangedCode ?? []).filter(
+    (path) => isCodePath(path) && !isTestPath(path) && !excluded(path) && !changedPaths.has(path) && !headToBase.has(path),
+  );
+  const unchangedCode = [...new Set(unchanged)].slice(0, MAX_UNCHANGED_CODE);
+  if (options.unchangedCode) {
+    const over = new Set(unchanged).size - unchangedCode.length;
+    scopeNotes.push(
+      `full review: ${unchangedCode.length} unchanged code file${unchangedCode.length === 1 ? '' : 's'} of the touched features analysed` +
+        (over > 0 ? `; ${over} more not analysed (at most ${MAX_UNCHANGED_CODE} a run)` : ''),
+    );
+  }
+  const unchangedSet = new Set(unchangedCode);
+  const head = await loadCode(source, 'head', [...codeChanges.filter((f) => f.status !== 'removed').map((f) => f.path), ...unchangedCode], limits, deadline, now);
   const base = await loadCode(
     source,
     'base',
-    codeChanges.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path),
+    [...codeChanges.filter((f) => f.status !== 'added').map((f) => f.previousPath ?? f.path), ...unchangedCode],
     limits,
     deadline,
     now,
@@ -255,7 +296,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     });
     for (const finding of out) {
       if (finding.status !== 'removed' && options.baseline?.fingerprints.has(finding.fingerprint)) finding.baselined = true;
-      finding.gating = isGating(finding, policy, changedPaths);
+      // `/review full` keeps the diff's gate scope: what it adds is reported, never gating.
+      finding.gating = !unchangedSet.has(finding.location.path) && isGating(finding, policy, changedPaths);
     }
     return out;
   };
@@ -325,11 +367,44 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       artifacts: [...headArtifacts.model.artifacts.keys()].sort(),
       skipped: dedupeSkips(skipped),
       suppressed,
+      ...(scopeNotes.length > 0 ? { reach: scopeNotes.join('; ') } : {}),
       notes: [...(options.baseline?.note ? [options.baseline.note] : []), ...errors.map((e) => `rule error: ${e}`)],
       evidenceSkipped: dedupeSkips([...head.contextSkipped, ...headCode.evidenceSkipped]),
     },
     gate,
   };
+}
+
+/** A `/review <paths>` argument as a repository path prefix; null for one that can name nothing. */
+export function normalisePathArgument(raw: string): string | null {
+  const path = raw.replace(/^`|`$/g, '').replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+  if (path.split('/').includes('..')) return null;
+  const normal = posix.normalize(path || '.');
+  return normal === '.' ? '' : normal;
+}
+
+function isAtOrUnder(path: string, prefix: string): boolean {
+  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
+}
+
+/**
+ * `/review full`'s extra files: code at head that the configuration maps to one of `features` and
+ * the pull request does not change. Test files and `exclude`d paths are left out, as for changed code.
+ */
+export function mappedCodeOf(config: Config, features: readonly string[], headPaths: readonly string[], changed: ReadonlySet<string>): string[] {
+  const globs = features.flatMap((f) => config.features[f] ?? []);
+  if (globs.length === 0) return [];
+  return headPaths.filter(
+    (path) =>
+      !changed.has(path) && isCodePath(path) && !isTestPath(path) &&
+      !config.exclude.some((glob) => matchesGlob(path, glob)) && globs.some((glob) => matchesGlob(path, glob)),
+  );
+}
+
+/** `mappedCodeOf` for a review source: the touched features' unchanged code at head. */
+export async function unchangedMappedCode(source: ReviewSource, config: Config, features: readonly string[]): Promise<string[]> {
+  const changed = new Set((await source.changedFiles()).flatMap((f) => [f.path, f.previousPath ?? f.path]));
+  return mappedCodeOf(config, features, await source.listPaths('head', ''), changed);
 }
 
 async function loadCode(

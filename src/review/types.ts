@@ -90,6 +90,8 @@ export interface Coverage {
   suppressed: Record<string, number>;
   /** Suppression comments that matched nothing or had no reason, reported as findings too. */
   notes: string[];
+  /** How `/review <paths>` or `/review full` changed what was reviewed; absent for a diff review. */
+  reach?: string;
   /**
    * Imports of changed files, read as evidence for helper summaries, that were not analysed (head
    * side): a helper's effects there are unknown to the rules, so findings may be missing.

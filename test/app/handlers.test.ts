@@ -220,6 +220,78 @@ describe('webhook handlers', () => {
     assert.equal(runsFor(head).at(-1)!.conclusion, 'neutral');
   });
 
+  it('/review full adds the features\' unchanged code to the summary comment and never to the gate', async () => {
+    const dualWriteCode = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8');
+    // A pre-existing Critical in code the pull request does not touch, under a gate that counts
+    // every finding: had the full review gated, the run would fail.
+    const legacyBase = await stack.repo.commit({
+      ...baseFiles,
+      'services/orders/src/legacy-refund.ts': dualWriteCode,
+      'services/orders/src/refund-batch.ts': dualWriteCode.replace(/placeOrder/g, 'refundBatch'),
+      [CONFIG]: `${baseFiles[CONFIG]!.replace('failOn: [Critical]', 'failOn: [Critical]\n  scope: all')}`,
+    });
+    const head = await stack.repo.commit({ ...readSnapshot(new URL('base', demo).pathname), 'services/orders/src/legacy-refund.ts': dualWriteCode,
+      'services/orders/src/refund-batch.ts': dualWriteCode.replace(/placeOrder/g, 'refundBatch'),
+      [CONFIG]: `${baseFiles[CONFIG]!.replace('failOn: [Critical]', 'failOn: [Critical]\n  scope: all')}`,
+      'services/orders/src/money.ts': 'export const cents = (amount: number): number => Math.round(amount * 100);\n' }, legacyBase);
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, legacyBase);
+    try {
+      const number = next++;
+      stack.sim.openPull(REPO.owner, REPO.name, number, legacyBase, head, false);
+      await stack.send('pull_request', pullRequestEvent('opened', REPO, { number, head, base: legacyBase }));
+      await stack.settle();
+      assert.equal(runsFor(head).at(-1)!.conclusion, 'success', 'the diff adds one clean file');
+
+      const blobReads = (from: number) => stack.sim.requests.slice(from).filter((r) => r.operation === 'graphql:ReadBlobs').length;
+      let requests = stack.sim.requests.length;
+      await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review'));
+      await stack.settle();
+      const diffReads = blobReads(requests);
+      requests = stack.sim.requests.length;
+      await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review full'));
+      await stack.settle();
+      const run = runsFor(head).at(-1)!;
+      assert.equal(runsFor(head).length, 3);
+      assert.equal(run.conclusion, 'success', 'the gate still covers the diff only');
+      assert.match(run.output.text ?? '', /The summary comment shows the `\/review full` report \(full review: 4 unchanged code files of the touched features analysed\)/);
+      const summary = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!.body;
+      assert.match(summary, /^> \*\*`\/review full`\*\*/m);
+      assert.match(summary, /services\/orders\/src\/legacy-refund\.ts/);
+      assert.match(summary, /services\/orders\/src\/refund-batch\.ts/);
+      // The demo's own kafka.ts and db.ts are unchanged mapped code too.
+      assert.match(summary, /Coverage: 5 code files, .* \(full review: 4 unchanged code files of the touched features analysed\)/);
+      // The unchanged files come in one more blob batch than `/review` reads, not one request each.
+      assert.equal(blobReads(requests), diffReads + 1);
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+  });
+
+  it('/review <paths> narrows the summary comment; the check run still gates on the whole diff', async () => {
+    const head = await variant('paths', { 'services/orders/src/money.ts': 'export const cents = (amount: number): number => Math.round(amount * 100);\n' });
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    assert.equal(runsFor(head)[0]!.conclusion, 'failure');
+
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review ./services/orders/src/money.ts docs/none'));
+    await stack.settle();
+    const run = runsFor(head).at(-1)!;
+    assert.equal(runsFor(head).length, 2);
+    assert.equal(run.conclusion, 'failure', 'naming a clean file does not lift the gate');
+    const summary = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!.body;
+    assert.match(summary, /^> \*\*`\/review \.\/services\/orders\/src\/money\.ts docs\/none`\*\*/m);
+    assert.match(summary, /— 0 Critical ·/);
+    assert.doesNotMatch(summary, /place-order\.ts/);
+    assert.match(summary, /restricted to services\/orders\/src\/money\.ts, docs\/none: 1 of 2 changed files; no changed file at or under docs\/none/);
+
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review src/../../secrets'));
+    await stack.settle();
+    const reply = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!.body;
+    assert.match(reply, /is not a path in this repository/);
+    assert.equal(runsFor(head).length, 2, 'an invalid command starts no run');
+  });
+
   it('a tier claimed in the PR title is read at each run: edited away, the next review drops it', async () => {
     const head = await variant('claims');
     const number = open(head);

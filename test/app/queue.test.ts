@@ -66,7 +66,7 @@ describe('review queue', () => {
 
 describe('/review commands', () => {
   it('reads the first line only', () => {
-    assert.deepEqual(parseCommand('/review'), { name: 'review', scope: [] });
+    assert.deepEqual(parseCommand('/review'), { name: 'review', reach: { kind: 'diff' } });
     assert.deepEqual(parseCommand('  /review help\nmore'), { name: 'help' });
     assert.equal(parseCommand('please /review'), null);
     assert.equal(parseCommand('> /review\nquoted'), null);
@@ -77,5 +77,19 @@ describe('/review commands', () => {
     assert.deepEqual(parseCommand('/review accept 3F9A1C0E metrics only'), { name: 'accept', shortId: '3f9a1c0e', reason: 'metrics only' });
     assert.equal(parseCommand('/review accept 3f9a1c0e')?.name, 'invalid');
     assert.equal(parseCommand('/review accept zz reason')?.name, 'invalid');
+  });
+
+  it('full, and paths that must stay inside the repository', () => {
+    assert.deepEqual(parseCommand('/review full'), { name: 'review', reach: { kind: 'full' } });
+    assert.deepEqual(parseCommand('/review src/orders `docs/features/orders/`'), {
+      name: 'review',
+      reach: { kind: 'paths', paths: ['src/orders', '`docs/features/orders/`'] },
+    });
+    // `full` followed by more words is a path list that happens to start with a folder named full.
+    assert.deepEqual(parseCommand('/review full src/a.ts'), { name: 'review', reach: { kind: 'paths', paths: ['full', 'src/a.ts'] } });
+    const escape = parseCommand('/review src/../../etc/passwd');
+    assert.equal(escape?.name, 'invalid');
+    assert.match((escape as { problem: string }).problem, /not a path in this repository/);
+    assert.equal(parseCommand(`/review ${Array.from({ length: 21 }, (_, i) => `p${i}`).join(' ')}`)?.name, 'invalid');
   });
 });

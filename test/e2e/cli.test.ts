@@ -208,6 +208,38 @@ describe('arch-review review (CLI end to end)', () => {
     assert.match(missing.stderr, /^arch-review: --pr-body: cannot read no-such-body\.md: /);
   });
 
+  it('--only narrows the review to paths; --full adds the features\' unchanged code without gating on it', async () => {
+    const config = '.github/arch-review.yml';
+    const settings = 'features:\n  orders: ["src/orders/**"]\ngate:\n  failOn: [Critical]\n  scope: all\n';
+    const money = 'export const cents = (amount: number): number => Math.round(amount * 100);\n';
+    const common = { 'README.md': README, [config]: settings, 'src/orders/legacy.ts': dualWriteHandler };
+    const repo = await repoFrom(common, { ...common, 'src/orders/money.ts': money, 'src/billing/charge.ts': dualWriteHandler });
+
+    const diff = await reviewJson(repo);
+    assert.equal(diff.code, 1, 'the new billing handler dual-writes');
+    assert.equal(diff.json!.coverage.reach, undefined);
+
+    const only = await reviewJson(repo, ['--only', './src/orders/', '--only', 'src/none']);
+    assert.equal(only.code, 0, only.stderr);
+    assert.deepEqual(only.json!.coverage.codeFiles, ['src/orders/money.ts']);
+    assert.equal(only.json!.coverage.reach, 'restricted to src/orders, src/none: 1 of 2 changed files; no changed file at or under src/none');
+
+    // The legacy dual-write is pre-existing under a gate that counts every finding: reported, not gating.
+    const full = await reviewJson(repo, ['--only', 'src/orders', '--full']);
+    assert.equal(full.code, 0, full.stderr);
+    const legacy = full.json!.findings.find((f) => f.ruleId === 'dual-write')!;
+    assert.deepEqual([legacy.path, legacy.status, legacy.gates], ['src/orders/legacy.ts', 'pre-existing', false]);
+    assert.deepEqual(full.json!.coverage.codeFiles, ['src/orders/legacy.ts', 'src/orders/money.ts']);
+    assert.match(full.json!.coverage.reach!, /; full review: 1 unchanged code file of the touched features analysed$/);
+    const markdown = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--full']);
+    assert.equal(markdown.code, 1, 'without --only the billing handler still gates');
+    assert.match(markdown.stdout, /^Coverage: 3 code files, .* \(full review: 1 unchanged code file of the touched features analysed\)/m);
+
+    const escape = await cli(['review', '--repo', repo.dir, '--only', '../elsewhere']);
+    assert.equal(escape.code, 2);
+    assert.match(escape.stderr, /--only: "\.\.\/elsewhere" leaves the repository/);
+  });
+
   it('baseline: records the findings at head, which then report without gating; --prune drops fixed ones', async () => {
     const handler = { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler };
     const legacy = await repoFrom({ 'README.md': README }, handler);
