@@ -12,7 +12,7 @@ import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
 import { BASELINE_PATH, baselineEntries, parseBaseline, readBaseline, serializeBaseline } from './review/baseline.js';
-import { normalisePathArgument, runReview, unchangedMappedCode } from './review/engine.js';
+import { normalisePathArgument, runReview, unchangedMappedCode, withDiffGate } from './review/engine.js';
 import type { Finding } from './review/types.js';
 import type { PullRequestText } from './review/pr-claims.js';
 
@@ -174,8 +174,12 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     ...(only.length > 0 ? { restrictTo: only } : {}),
   };
   let result = await runReview(options);
-  // The touched features are known after a first review; the full one adds their unchanged code.
-  if (values.full) result = await runReview({ ...options, unchangedCode: await unchangedMappedCode(source, config, result.scope.features) });
+  // The touched features are known after a first review; the full one adds their unchanged code and
+  // keeps that review's gate. With --all every file is changed already.
+  if (values.full && !all) {
+    const full = await runReview({ ...options, unchangedCode: await unchangedMappedCode(source, config, result.scope.features) });
+    result = withDiffGate(full, result);
+  }
 
   if (format === 'json') io.stdout(renderJson(result));
   else if (format === 'sarif') {

@@ -7,7 +7,8 @@ export type Reach = { kind: 'diff' } | { kind: 'full' } | { kind: 'paths'; paths
 
 /** More paths than this in one comment is a paste, not a request. */
 export const MAX_COMMAND_PATHS = 20;
-const MAX_PATH_ARGUMENT = 1024;
+const MAX_PATH_ARGUMENT = 200;
+const SAFE_PATH = /^[\p{L}\p{N}._\-+=,/~]+$/u;
 
 export type ReviewCommand =
   | { name: 'review'; reach: Reach }
@@ -30,12 +31,22 @@ export function parseCommand(body: string): ReviewCommand | null {
     if (!text) return { name: 'invalid', problem: '`/review accept` needs a reason after the finding id, e.g. `/review accept 3f9a1c0e metrics event, losing one is harmless`.' };
     return { name: 'accept', shortId: id.toLowerCase(), reason: text.slice(0, 500) };
   }
-  if (word === 'full' && rest.length === 0) return { name: 'review', reach: { kind: 'full' } };
+  if (word === 'full') {
+    if (rest.length === 0) return { name: 'review', reach: { kind: 'full' } };
+    return { name: 'invalid', problem: '`/review full` takes nothing after it. To review a folder named `full`, write `/review ./full`.' };
+  }
   const paths = args.split(/\s+/);
   if (paths.length > MAX_COMMAND_PATHS) return { name: 'invalid', problem: `\`/review <paths>\` takes at most ${MAX_COMMAND_PATHS} paths.` };
-  if (paths.some((p) => p.length > MAX_PATH_ARGUMENT)) return { name: 'invalid', problem: `a path given to \`/review\` is longer than ${MAX_PATH_ARGUMENT} characters.` };
+  // Paths are echoed in the bot's comment and check run: only characters Markdown gives no meaning
+  // there (no mentions, links, images or HTML), and a bounded length.
+  if (paths.some((p) => p.length > MAX_PATH_ARGUMENT || !SAFE_PATH.test(p))) {
+    return {
+      name: 'invalid',
+      problem: `\`/review <paths>\` takes repository paths of letters, digits and \`. _ - + = , / ~\`, up to ${MAX_PATH_ARGUMENT} characters each; name a folder above a path with other characters.`,
+    };
+  }
   const outside = paths.find((p) => normalisePathArgument(p) === null);
-  if (outside) return { name: 'invalid', problem: `\`${outside.replace(/`/g, '')}\` is not a path in this repository; \`/review <paths>\` takes repository paths such as \`src/orders\`.` };
+  if (outside) return { name: 'invalid', problem: `\`${outside}\` is not a path in this repository; \`/review <paths>\` takes repository paths such as \`src/orders\`.` };
   return { name: 'review', reach: { kind: 'paths', paths } };
 }
 

@@ -6,7 +6,7 @@ import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '.
 import type { Config } from '../config/schema.js';
 import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
 import { baselineOf } from '../review/baseline.js';
-import { MAX_UNCHANGED_CODE, runReview, unchangedMappedCode } from '../review/engine.js';
+import { DEFAULT_LIMITS, MAX_UNCHANGED_CODE, runReview, unchangedMappedCode, withDiffGate } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
 import type { GitHubApi } from '../github/api.js';
@@ -220,23 +220,12 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     }
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
-    let summary = report;
-    if (job.reach) {
-      // A wider or narrower report for the summary comment only: the check run above stays the diff's,
-      // so no `/review` argument can change what gates the merge.
-      try {
-        const reached = await reachedReview(job.reach, source, config.config, result, reviewWith);
-        summary = `${reachHeading(job.reach)}\n\n${renderMarkdown(reached)}\n${renderCoverageLine(reached.coverage)}\n`;
-        notes.push(`The summary comment shows the ${job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report (${reached.coverage.reach ?? 'same scope'}); this check run gates on the whole diff, as every run does.`);
-      } catch (error) {
-        notes.push(`The ${job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report could not be made (${describe(error)}); the summary comment shows the diff review.`);
-      }
-      checkpoint();
-    }
-    if (job.summaryComment || config.config.summaryComment === 'always') {
+    const command = job.reach ? (job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`') : null;
+    if (command) notes.push(`The summary comment shows the ${command} report; this check run is the diff review and gates on it, as every run does.`);
+    if (!job.reach && (job.summaryComment || config.config.summaryComment === 'always')) {
       // The gate is the check run: a summary comment GitHub refuses must not turn it neutral.
       try {
-        await upsertSummaryComment(api, pull, state.summaryCommentId, summary);
+        await upsertSummaryComment(api, pull, state.summaryCommentId, report);
       } catch (error) {
         notes.push(`The summary comment could not be written (${describe(error)}); the report is in this check run.`);
       }
@@ -250,6 +239,9 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
     await completeCheckRun(api, repo, checkRunId, conclusion, buildCheckOutput(report, buildAppendix(result, notes)), annotations);
     log.info({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, conclusion, inline, resolved: gone.length }, 'review completed');
+    // A wider or narrower report for the summary comment, made after the gate is complete: it never
+    // holds the check run in progress, and no `/review` argument can change what gates the merge.
+    if (job.reach) await postReachedSummary(ctx, job, { source, config: config.config, diff: result, diffReport: report, commentId: state.summaryCommentId, reviewWith });
     return { kind: 'reviewed', checkRunId, conclusion, inline, resolved: gone.length };
   } catch (error) {
     if (error instanceof Superseded) {
@@ -326,6 +318,36 @@ async function applyAccept(
   return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };
 }
 
+async function postReachedSummary(
+  ctx: RunContext,
+  job: ReviewJob,
+  input: {
+    source: ReturnType<typeof createGitHubSource>;
+    config: Config;
+    diff: ReviewResult;
+    diffReport: string;
+    commentId: number | null;
+    reviewWith: (settings: Config, reach: { restrictTo?: string[]; unchangedCode?: string[] }) => Promise<ReviewResult>;
+  },
+): Promise<void> {
+  const reach = job.reach!;
+  const pull = { owner: job.owner, repo: job.repo, number: job.number };
+  let summary: string;
+  try {
+    const reached = withDiffGate(await reachedReview(reach, input.source, input.config, input.diff, input.reviewWith), input.diff);
+    summary = `${reachHeading(reach)}\n\n${renderMarkdown(reached)}\n${renderCoverageLine(reached.coverage)}\n`;
+  } catch (error) {
+    summary = `> The ${reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report could not be made (${describe(error).replace(/</g, '&lt;')}); this is the diff review.\n\n${input.diffReport}`;
+  }
+  // A newer head's own review writes the comment; this one would only overwrite it with old news.
+  if (ctx.signal.supersededBy()) return;
+  try {
+    await upsertSummaryComment(ctx.api, pull, input.commentId, summary);
+  } catch (error) {
+    ctx.log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, err: describe(error) }, 'could not write the summary comment');
+  }
+}
+
 /** The `/review full` or `/review <paths>` review, from the diff review's touched features. */
 async function reachedReview(
   reach: Exclude<Reach, { kind: 'diff' }>,
@@ -336,7 +358,7 @@ async function reachedReview(
 ): Promise<ReviewResult> {
   if (reach.kind === 'paths') return reviewWith(config, { restrictTo: reach.paths });
   const unchangedCode = await unchangedMappedCode(source, config, diff.scope.features);
-  source.readAlong(unchangedCode.slice(0, MAX_UNCHANGED_CODE));
+  source.readAlong(unchangedCode.slice(0, MAX_UNCHANGED_CODE), DEFAULT_LIMITS.maxCodeBytes);
   return reviewWith(config, { unchangedCode });
 }
 

@@ -37,7 +37,7 @@ export interface GitHubSource extends ReviewSource {
   /** Files GitHub listed; it lists at most 3,000. */
   readonly listedFiles: () => number;
   /** Unchanged code files a review will read (`/review full`): fetched in the changed code's batches. */
-  readAlong(paths: readonly string[]): void;
+  readAlong(paths: readonly string[], maxBytes: number): void;
 }
 
 interface ApiFile {
@@ -134,6 +134,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   const missing = new Set<string>();
   /** Unchanged code a `/review full` analyses: read in the changed code's batches. */
   const alsoCode = new Set<string>();
+  let alsoCodeMaxBytes = Infinity;
   const key = (side: Side, path: string) => `${side}:${path}`;
   const shaOf = (side: Side) => (side === 'base' ? pull.baseSha : pull.headSha);
 
@@ -262,8 +263,12 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
       const basePath = f.previousPath ?? f.path;
       if (f.status !== 'added' && isReviewableCode(basePath)) out.push(['base', basePath]);
     }
-    // Unchanged files have one blob at both sides: the batch reads it once.
-    for (const path of alsoCode) out.push(['head', path], ['base', path]);
+    // Unchanged files have one blob at both sides: the batch reads it once. Files the review would
+    // skip as too large are not fetched.
+    if (alsoCode.size > 0) {
+      const head = await tree('head');
+      for (const path of alsoCode) if ((head.get(path)?.size ?? 0) <= alsoCodeMaxBytes) out.push(['head', path], ['base', path]);
+    }
     return out;
   }
 
@@ -431,7 +436,8 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
       return [...(await tree(side)).keys()].filter((path) => p === '' || path === p || path.startsWith(`${p}/`)).sort();
     },
     listedFiles: () => listed,
-    readAlong(paths: readonly string[]): void {
+    readAlong(paths: readonly string[], maxBytes: number): void {
+      alsoCodeMaxBytes = maxBytes;
       for (const path of paths) if (isReviewableCode(path)) alsoCode.add(path);
     },
   };

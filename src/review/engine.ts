@@ -82,7 +82,7 @@ export interface ReviewOptions {
   now?: () => number;
 }
 
-/** At most this many unchanged files are analysed for `unchangedCode`; the rest are named in coverage. */
+/** At most this many unchanged files are analysed for `unchangedCode`; the rest are counted in coverage. */
 export const MAX_UNCHANGED_CODE = 300;
 
 interface SideLoad {
@@ -198,7 +198,10 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     }
   }
   const codeChannels = new Set<string>();
-  for (const summary of headCode.summaries.values()) {
+  // `/review full` reviews "the same set" of features (review-output.md §3 (d)): channels of the
+  // unchanged code it adds neither touch features nor reach the docs rules.
+  const diffSummaries = (summaries: Map<string, CodeFileSummary>) => [...summaries.values()].filter((s) => !unchangedSet.has(s.path));
+  for (const summary of diffSummaries(headCode.summaries)) {
     for (const use of summary.channelUses) if (use.kind === 'publish') codeChannels.add(use.channel);
   }
   for (const channel of codeChannels) {
@@ -220,11 +223,11 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const readinessDocsRules = options.docsRules.filter((r) => READINESS_RULES.has(r.meta.id));
   const headDocsInput = {
     side: 'head' as const, model: headArtifacts.model, other: baseArtifacts.model, config,
-    codeChannels: [...headCode.summaries.values()].flatMap((s) => s.channelUses),
+    codeChannels: diffSummaries(headCode.summaries).flatMap((s) => s.channelUses),
   };
   const baseDocsInput = {
     side: 'base' as const, model: baseArtifacts.model, other: headArtifacts.model, config,
-    codeChannels: [...baseCode.summaries.values()].flatMap((s) => s.channelUses),
+    codeChannels: diffSummaries(baseCode.summaries).flatMap((s) => s.channelUses),
   };
   const headDocs = runDocsRules(ordinaryDocsRules, headDocsInput);
   const baseDocs = runDocsRules(ordinaryDocsRules, baseDocsInput);
@@ -399,6 +402,16 @@ export function mappedCodeOf(config: Config, features: readonly string[], headPa
       !changed.has(path) && isCodePath(path) && !isTestPath(path) &&
       !config.exclude.some((glob) => matchesGlob(path, glob)) && globs.some((glob) => matchesGlob(path, glob)),
   );
+}
+
+/**
+ * A wider or narrower review gates exactly as the diff review did: a finding gates only if the same
+ * finding gated there, and the gate decision is the diff's. Context the wider review adds (another
+ * file's helper, a cross-file channel) can change a changed file's findings, never the merge.
+ */
+export function withDiffGate(reached: ReviewResult, diff: ReviewResult): ReviewResult {
+  const gating = new Set(diff.findings.filter((f) => f.gating).map((f) => f.fingerprint));
+  return { ...reached, findings: reached.findings.map((f) => ({ ...f, gating: gating.has(f.fingerprint) })), gate: diff.gate };
 }
 
 /** `mappedCodeOf` for a review source: the touched features' unchanged code at head. */

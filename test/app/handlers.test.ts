@@ -253,7 +253,8 @@ describe('webhook handlers', () => {
       const run = runsFor(head).at(-1)!;
       assert.equal(runsFor(head).length, 3);
       assert.equal(run.conclusion, 'success', 'the gate still covers the diff only');
-      assert.match(run.output.text ?? '', /The summary comment shows the `\/review full` report \(full review: 4 unchanged code files of the touched features analysed\)/);
+      assert.match(run.output.text ?? '', /The summary comment shows the `\/review full` report; this check run is the diff review/);
+      assert.match(run.output.summary ?? '', /Coverage: 1 code file, /, 'the check run keeps the diff report');
       const summary = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!.body;
       assert.match(summary, /^> \*\*`\/review full`\*\*/m);
       assert.match(summary, /services\/orders\/src\/legacy-refund\.ts/);
@@ -284,6 +285,7 @@ describe('webhook handlers', () => {
     assert.match(summary, /— 0 Critical ·/);
     assert.doesNotMatch(summary, /place-order\.ts/);
     assert.match(summary, /restricted to services\/orders\/src\/money\.ts, docs\/none: 1 of 2 changed files; no changed file at or under docs\/none/);
+    assert.match(run.output.summary ?? '', /dual-write/, 'the check run keeps the diff report');
 
     await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review src/../../secrets'));
     await stack.settle();

@@ -81,12 +81,17 @@ describe('/review commands', () => {
 
   it('full, and paths that must stay inside the repository', () => {
     assert.deepEqual(parseCommand('/review full'), { name: 'review', reach: { kind: 'full' } });
-    assert.deepEqual(parseCommand('/review src/orders `docs/features/orders/`'), {
+    assert.deepEqual(parseCommand('/review src/orders docs/features/orders/'), {
       name: 'review',
-      reach: { kind: 'paths', paths: ['src/orders', '`docs/features/orders/`'] },
+      reach: { kind: 'paths', paths: ['src/orders', 'docs/features/orders/'] },
     });
-    // `full` followed by more words is a path list that happens to start with a folder named full.
-    assert.deepEqual(parseCommand('/review full src/a.ts'), { name: 'review', reach: { kind: 'paths', paths: ['full', 'src/a.ts'] } });
+    assert.deepEqual(parseCommand('/review ./full'), { name: 'review', reach: { kind: 'paths', paths: ['./full'] } });
+    assert.match((parseCommand('/review full src/a.ts') as { problem: string }).problem, /takes nothing after it/);
+    assert.deepEqual(parseCommand('/review .'), { name: 'review', reach: { kind: 'paths', paths: ['.'] } });
+    // Echoed in the bot's comment: nothing that mentions, links or renders.
+    for (const hostile of ['@octo-org/security', '![x](https://evil.example/p.png)', '<img>', 'a`b', `${'a'.repeat(201)}`]) {
+      assert.equal(parseCommand(`/review ${hostile}`)?.name, 'invalid', hostile);
+    }
     const escape = parseCommand('/review src/../../etc/passwd');
     assert.equal(escape?.name, 'invalid');
     assert.match((escape as { problem: string }).problem, /not a path in this repository/);

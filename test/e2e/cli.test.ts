@@ -231,6 +231,8 @@ describe('arch-review review (CLI end to end)', () => {
     assert.deepEqual([legacy.path, legacy.status, legacy.gates], ['src/orders/legacy.ts', 'pre-existing', false]);
     assert.deepEqual(full.json!.coverage.codeFiles, ['src/orders/legacy.ts', 'src/orders/money.ts']);
     assert.match(full.json!.coverage.reach!, /; full review: 1 unchanged code file of the touched features analysed$/);
+    assert.deepEqual(full.json!.scope.features, only.json!.scope.features, 'the same touched features');
+    assert.deepEqual(full.json!.gate, only.json!.gate, "the diff review's gate");
     const markdown = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--full']);
     assert.equal(markdown.code, 1, 'without --only the billing handler still gates');
     assert.match(markdown.stdout, /^Coverage: 3 code files, .* \(full review: 1 unchanged code file of the touched features analysed\)/m);
