@@ -9,6 +9,7 @@ import { baseOfDerived, nearestChannel } from '../../src/artifacts/channel-sets.
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule, type DeclaredChannels } from '../../src/review/rule.js';
 import { resolveRuleSettings } from '../../src/review/rule-settings.js';
+import { matchesWildcard } from '../../src/review/glob.js';
 
 const ADD = 'Add docs/features/<slug>/contracts/{name}.md with its schema and AsyncAPI file (via the producer feature), or use the declared channel.';
 
@@ -44,7 +45,7 @@ export default createCodeRule({
     if (!declared) return {};
     const { model, config } = context;
     const envPrefix = compiledPatterns(config).envPrefix;
-    const ignore = resolveRuleSettings(config, 'undeclared-channel').ignore.map(globToRegExp);
+    const ignore = resolveRuleSettings(config, 'undeclared-channel').ignore;
     return {
       'Program:exit'() {
         const seen = new Set<string>();
@@ -64,7 +65,7 @@ export default createCodeRule({
           }
           const name = use.name!.replace(envPrefix, '');
           const key = `${loc} ${name}`;
-          if (!name || seen.has(key) || isDeclared(name, declared) || ignore.some((re) => re.test(name))) continue;
+          if (!name || seen.has(key) || isDeclared(name, declared) || ignore.some((pattern) => matchesWildcard(name, pattern))) continue;
           seen.add(key);
           const near = nearestChannel(name, declared.keys());
           const owner = near ? declared.get(near) : undefined;
@@ -140,9 +141,4 @@ function kafkaSubscriptions(model: CodeModel, call: CodeModel['calls'][number]):
     if (name) out.push({ node: call, kind: 'consume', name });
   }
   return out;
-}
-
-/** `ignore` entries are exact names, or globs with `*`. */
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }

@@ -8,6 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeOf, type CallLike, contains, type FunctionLike, isFunction, parentOf, propertyName, unwrap } from './ast.js';
 import type { CodeModel, Region } from './model.js';
+import { matchesWildcard } from '../review/glob.js';
 import {
   booleanValue,
   envVarName,
@@ -720,23 +721,14 @@ export function hostOf(url: string, bare = false): string | null {
 
 /** rules.md §2.9: the host or the env var name matches one of the `internalHosts` globs. */
 export function isInternal(target: OutboundTarget, internalHosts: readonly string[]): boolean {
+  // Host globs are not paths: `*` spans dots (`*.svc.cluster.local`), `?` is one character, and case
+  // does not matter. The names come from the pull request's code: matched without backtracking.
+  const host = target.host?.toLowerCase() ?? null;
+  const envVar = target.envVar?.toLowerCase() ?? null;
   return internalHosts.some((glob) => {
-    const re = hostGlob(glob);
-    return (target.host !== null && re.test(target.host)) || (target.envVar !== null && re.test(target.envVar));
+    const pattern = glob.toLowerCase();
+    return (host !== null && matchesWildcard(host, pattern, true)) || (envVar !== null && matchesWildcard(envVar, pattern, true));
   });
-}
-
-const globCache = new Map<string, RegExp>();
-
-/** Host globs are not paths: `*` spans dots (`*.svc.cluster.local`); matching ignores case. */
-function hostGlob(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    re = new RegExp(`^${source}$`, 'i');
-    globCache.set(glob, re);
-  }
-  return re;
 }
 
 /** The identity used to count distinct callees: host, else env var, else gRPC client class. */

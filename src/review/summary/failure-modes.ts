@@ -480,7 +480,7 @@ function claimedProductionReady(scope: FeatureScope | undefined): boolean {
 }
 
 function nonIdempotentCall(f: Finding, calls: readonly string[]): boolean {
-  return f.ruleId === 'non-idempotent-consumer' && (/nonIdempotentCalls/.test(f.message) || calls.some((c) => new RegExp(`\\b${c}\\b`).test(f.message.split(' runs on ')[0] ?? '')));
+  return f.ruleId === 'non-idempotent-consumer' && (/nonIdempotentCalls/.test(f.message) || calls.some((c) => new RegExp(`\\b${c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(f.message.split(' runs on ')[0] ?? '')));
 }
 
 export function computeFailureModes(findings: readonly Finding[], facts: ReviewFacts): FailureModeEntry[] {
