@@ -18,7 +18,7 @@ import {
 } from '../../src/code/handlers.js';
 import { contains, normalizedText, parentOf } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
-import { compiledPatterns } from '../../src/config/patterns.js';
+import { compiledPatterns, type Pattern } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
 import type { Precision } from '../../src/review/types.js';
 
@@ -189,7 +189,7 @@ function preferResolved(effects: SideEffect[]): SideEffect | undefined {
  * The false positive rules.md names for rule 2: an inbox write settled before the ack already stores
  * the message durably; later work in the same region reads as ack-then-write. Reported, not gated.
  */
-function inboxWriteBefore(model: CodeModel, ack: AckCall, effects: SideEffect[], inbox: RegExp): SideEffect | null {
+function inboxWriteBefore(model: CodeModel, ack: AckCall, effects: SideEffect[], inbox: Pattern): SideEffect | null {
   return effects.find((e) =>
     e.kind === 'dbWrite' && e.target !== null && inbox.test(e.target.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()) &&
     e.call.range[1] <= ack.call.range[0] && model.precedes(e.call, ack.call) && isJoined(model, e.call)) ?? null;

@@ -6,7 +6,7 @@ import { contains, propertyName, unwrap } from '../../src/code/ast.js';
 import { findHandlers, type Handler } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { isPropertyName, objectLiteralOf, originOf, stringOf, walk } from '../../src/code/value-flow.js';
-import { compiledPatterns } from '../../src/config/patterns.js';
+import { compiledPatterns, type Pattern } from '../../src/config/patterns.js';
 import { createCodeRule, type CodeRuleContext } from '../../src/review/rule.js';
 
 export default createCodeRule({
@@ -42,7 +42,7 @@ export default createCodeRule({
  * rules.md rule 44 step 1: the typed publishes of every analysed file grouped by channel, reported
  * once per channel, at its first site in a changed file.
  */
-function producerSide(context: CodeRuleContext<'multiType'>, dlq: RegExp): () => void {
+function producerSide(context: CodeRuleContext<'multiType'>, dlq: Pattern): () => void {
   return () => {
     const index = context.crossFile;
     if (!index) return;

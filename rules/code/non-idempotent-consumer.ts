@@ -5,7 +5,7 @@ import { enclosingClass, isFunction, type CallLike } from '../../src/code/ast.js
 import { callsInHandler, findHandlers, type Handler } from '../../src/code/handlers.js';
 import { isDedupGuard, nonIdempotentEffect, type NonIdempotentEffect } from '../../src/code/idempotency.js';
 import type { CodeModel } from '../../src/code/model.js';
-import { compiledPatterns } from '../../src/config/patterns.js';
+import { compiledPatterns, type Pattern } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
 
 const IDEMPOTENCY_INTERCEPTOR = /Idempot|Dedup|Inbox/;
@@ -71,7 +71,7 @@ export default createCodeRule({
 function effectThrough(
   model: CodeModel,
   call: CallLike,
-  inbox: RegExp,
+  inbox: Pattern,
   nonIdempotentCalls: readonly string[],
   depth: number,
 ): { effect: NonIdempotentEffect } | null {

@@ -63,7 +63,7 @@ export default createCodeRule({
             });
             continue;
           }
-          const name = use.name!.replace(envPrefix, '');
+          const name = envPrefix.strip(use.name!);
           const key = `${loc} ${name}`;
           if (!name || seen.has(key) || isDeclared(name, declared) || ignore.some((pattern) => matchesWildcard(name, pattern))) continue;
           seen.add(key);

@@ -19,6 +19,7 @@ import {
 } from './ast.js';
 import type { CodeModel, EffectVia } from './model.js';
 import { walk } from './values.js';
+import type { Pattern } from '../config/patterns.js';
 
 export type HandlerLibrary =
   | 'kafkajs' | 'node-rdkafka' | 'amqplib' | 'sqs' | 'lambda-sqs' | 'pubsub' | 'nats' | 'jetstream'
@@ -826,7 +827,7 @@ export function matchesConfiguredCall(model: CodeModel, call: CallLike, spec: st
 }
 
 export interface ConsumerPatterns {
-  dlqChannel: RegExp;
+  dlqChannel: Pattern;
   /** `wrappers.dlq`. */
   dlqWrappers: readonly string[];
   nonIdempotentCalls: readonly string[];
@@ -883,7 +884,7 @@ function publishTargets(model: CodeModel, call: CallLike): TSESTree.Node[] {
   return out.filter((n): n is TSESTree.Node => Boolean(n));
 }
 
-function namesDeadLetter(model: CodeModel, node: TSESTree.Node, dlqChannel: RegExp): boolean {
+function namesDeadLetter(model: CodeModel, node: TSESTree.Node, dlqChannel: Pattern): boolean {
   const value = model.stringValue(node);
   if (value !== null) return dlqChannel.test(value) || DLQ_TEXT.test(value);
   return DLQ_TEXT.test(model.text.slice(node.range[0], node.range[1]));

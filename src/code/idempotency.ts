@@ -14,6 +14,7 @@ import {
 } from './ast.js';
 import type { CodeModel, Effect } from './model.js';
 import { outboundCall } from './outbound.js';
+import type { Pattern } from '../config/patterns.js';
 
 const GUARD_NAME = /idempot|dedup|inbox|markIfAbsent|alreadyProcessed|seen|processOnce/i;
 const CONFLICT_SQL = /\bon\s+conflict\b|\binsert\s+ignore\b|\bon\s+duplicate\s+key\s+update\b/i;
@@ -56,12 +57,12 @@ function caughtDuplicate(model: CodeModel, call: CallLike): boolean {
     UNIQUE_VIOLATION.test(model.text.slice(t.handler.range[0], t.handler.range[1])));
 }
 
-function isInboxTarget(model: CodeModel, effect: Effect, inbox: RegExp): boolean {
+function isInboxTarget(model: CodeModel, effect: Effect, inbox: Pattern): boolean {
   return effect.target !== null && inbox.test(toSnakeCase(effect.target));
 }
 
 /** rules.md §2.7: a call that dedupes (or is idempotent by construction). */
-export function isDedupGuard(model: CodeModel, call: CallLike, inbox: RegExp): boolean {
+export function isDedupGuard(model: CodeModel, call: CallLike, inbox: Pattern): boolean {
   const callee = calleeOf(call);
   const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? propertyName(callee) : null;
   if (name && GUARD_NAME.test(name)) return true;
@@ -100,7 +101,7 @@ export function isDedupGuard(model: CodeModel, call: CallLike, inbox: RegExp): b
   return isDirectGuard(model, call, inbox);
 }
 
-function isDirectGuard(model: CodeModel, call: CallLike, inbox: RegExp): boolean {
+function isDirectGuard(model: CodeModel, call: CallLike, inbox: Pattern): boolean {
   const effect = model.effectsOf(call).find((e) => e.kind === 'dbWrite' && e.via !== 'summary');
   const callee = calleeOf(call);
   const name = callee.type === 'MemberExpression' ? propertyName(callee) : callee.type === 'Identifier' ? callee.name : null;
@@ -147,7 +148,7 @@ function typeOrmBuilderGuarded(call: CallLike): boolean {
 }
 
 /** rule 5 step 1: effects that change the outcome when repeated. */
-export function nonIdempotentEffect(model: CodeModel, call: CallLike, inbox: RegExp, nonIdempotentCalls: readonly string[]): NonIdempotentEffect | null {
+export function nonIdempotentEffect(model: CodeModel, call: CallLike, inbox: Pattern, nonIdempotentCalls: readonly string[]): NonIdempotentEffect | null {
   const callee = calleeOf(call);
   const name = callee.type === 'MemberExpression' ? propertyName(callee) : callee.type === 'Identifier' ? callee.name : null;
   const description = calleeText(model.text, call);

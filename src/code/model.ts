@@ -40,6 +40,7 @@ import {
 } from './libraries.js';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import type { ListenerMap } from './traverse.js';
+import type { Pattern } from '../config/patterns.js';
 
 export interface ImportBinding {
   module: string;
@@ -98,8 +99,8 @@ export interface TransactionScope {
 export interface CodeModelOptions {
   /** Project helpers configured as sinks (config `wrappers`). */
   wrappers: { publish: string[]; dbWrite: string[] };
-  outboxPattern: RegExp;
-  envPrefixPattern: RegExp;
+  outboxPattern: Pattern;
+  envPrefixPattern: Pattern;
   /** Effects of functions exported by other analysed files, for cross-file helper summaries. */
   importedEffects?: (module: string, fromPath: string, path: string[]) => ExternalEffect[];
   /** Role of a value exported by another analysed file (`export const prisma = new PrismaClient()`). */
@@ -921,7 +922,7 @@ export class CodeModel {
       return null;
     }
     const value = this.stringValue(target);
-    return value === null ? null : value.replace(this.options.envPrefixPattern, '') || null;
+    return value === null ? null : this.options.envPrefixPattern.strip(value) || null;
   }
 
   // ---------------------------------------------------------------- effects

@@ -5,7 +5,7 @@
 // the inner defaults, while a prefault is parsed like input and fills them in.
 import { z } from 'zod';
 import { PRECISIONS, SEVERITIES } from '../review/types.js';
-import { toRegExp } from './patterns.js';
+import { compilePattern, DEFAULT_PATTERNS } from './patterns.js';
 
 const severity = z.enum(SEVERITIES);
 const precision = z.enum(PRECISIONS);
@@ -27,7 +27,7 @@ function regexSource(fallback: string, key: string) {
     .string()
     .superRefine((pattern, ctx) => {
       try {
-        toRegExp(pattern);
+        compilePattern(pattern);
       } catch (error) {
         ctx.addIssue({
           code: 'custom',
@@ -52,16 +52,16 @@ export const wrappersSchema = z
 
 export const patternsSchema = z
   .strictObject({
-    outboxTable: regexSource('(?i)outbox', 'patterns.outboxTable').describe(
+    outboxTable: regexSource(DEFAULT_PATTERNS.outboxTable, 'patterns.outboxTable').describe(
       'Regular expression for outbox table names. A leading (?i) / (?s) / (?m) sets JS flags.',
     ),
-    inboxTable: regexSource('(?i)(inbox|processed_?(event|message)s?|dedup|idempot)', 'patterns.inboxTable').describe(
+    inboxTable: regexSource(DEFAULT_PATTERNS.inboxTable, 'patterns.inboxTable').describe(
       'Regular expression for inbox / dedup table names, matched against snake_case names.',
     ),
-    dlqChannel: regexSource('(?i)(\\.dlq|\\.dlt|dead[-_.]?letter)$', 'patterns.dlqChannel').describe(
+    dlqChannel: regexSource(DEFAULT_PATTERNS.dlqChannel, 'patterns.dlqChannel').describe(
       'Regular expression for dead-letter channel names.',
     ),
-    envPrefix: regexSource('^(dev|staging|prod)[.-]', 'patterns.envPrefix').describe(
+    envPrefix: regexSource(DEFAULT_PATTERNS.envPrefix, 'patterns.envPrefix').describe(
       'Regular expression for an environment prefix stripped before comparing channel names.',
     ),
   })

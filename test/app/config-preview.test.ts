@@ -36,23 +36,24 @@ describe('previewProposedConfig', () => {
     assert.match(note!, /with the proposed file \(the file is removed or empty, so the defaults apply\) the gate would be \*\*success\*\* \(no gating finding\), with 1 finding \(now 2\)\.$/);
   });
 
-  it("never runs a pull request's own regular expressions or globs: it checks the file and stops", async () => {
+  it("reviews with a pull request's own patterns and globs, which are matched in linear time", async () => {
     const modified = [{ path: CONFIG_PATH, status: 'modified' as const, hunks: [], hasPatch: true }];
-    let reviews = 0;
+    const seen: Config[] = [];
     const note = await previewProposedConfig(input({
       changed: modified,
       source: { readFile: async () => ({ ok: true, text: 'gate:\n  failOn: [Critical, Important]\npatterns:\n  outboxTable: "(a+)+$"\nfeatures:\n  orders: ["services/**/**/**/x"]\n', bytes: 90 }) },
-      review: async () => { reviews++; throw new Error('must not run'); },
+      review: async (c) => (seen.push(c), { gate: { conclusion: 'success', reason: 'no gating finding' }, findings: [] } as unknown as ReviewResult),
     }));
-    assert.equal(reviews, 0);
-    assert.match(note!, /the proposed file is valid\. It changes `patterns`, `features`, whose regular expressions and globs are not run on a pull request's own say-so, so no preview review ran; they apply once merged\.$/);
-    const ignores = await previewProposedConfig(input({
+    assert.equal(seen[0]!.patterns.outboxTable, '(a+)+$');
+    assert.deepEqual(seen[0]!.features, { orders: ['services/**/**/**/x'] });
+    assert.match(note!, /with the proposed file the gate would be \*\*success\*\* \(no gating finding\), with 0 findings \(now 2\)\.$/);
+    // A pattern RE2 cannot match in linear time is invalid before it could ever run.
+    const lookbehind = await previewProposedConfig(input({
       changed: modified,
-      source: { readFile: async () => ({ ok: true, text: 'gate:\n  failOn: [Critical, Important]\nrules:\n  undeclared-channel:\n    ignore: ["a*a*a*a*a*b"]\n', bytes: 80 }) },
-      review: async () => { reviews++; throw new Error('must not run'); },
+      source: { readFile: async () => ({ ok: true, text: 'patterns:\n  outboxTable: "(?<!legacy_)outbox"\n', bytes: 40 }) },
+      review: async () => { throw new Error('must not run'); },
     }));
-    assert.equal(reviews, 0);
-    assert.match(ignores!, /It changes `rules\.undeclared-channel\.ignore`, whose regular expressions/);
+    assert.match(lookbehind!, /the proposed file is invalid .*patterns\.outboxTable is not a valid regular expression: .*RE2 syntax/);
     // Over the size limit is what would stop every review once merged: invalid, not unreadable.
     const big = await previewProposedConfig(input({ changed: modified, source: { readFile: async () => ({ ok: false, reason: 'too-large', bytes: 70_000 }) } }));
     assert.match(big!, /the proposed file is invalid and, once merged, every review would stop with a configuration error: \.github\/arch-review\.yml in this pull request: file is larger than 64 KiB$/);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { compilePattern } from '../../src/config/patterns.js';
 import { describe, it } from 'node:test';
 import type { CodeModel } from '../../src/code/model.js';
 import { isWriteSql, sqlTarget } from '../../src/code/model.js';
@@ -85,7 +86,7 @@ describe('channel resolution (rules.md §2.11)', () => {
   });
 
   it('the stripped prefix follows the configured pattern', () => {
-    const options = { envPrefixPattern: /^(qa|uat)_/ };
+    const options = { envPrefixPattern: compilePattern('^(qa|uat)_') };
     assert.equal(topicChannel(`'uat_orders.placed.v1'`, '', options), 'orders.placed.v1');
     assert.equal(topicChannel(`'prod.orders.placed.v1'`, '', options), 'prod.orders.placed.v1');
   });

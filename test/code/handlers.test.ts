@@ -1,3 +1,4 @@
+import { compilePattern } from '../../src/config/patterns.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -19,8 +20,8 @@ function model(code: string, path = 'src/consumer.ts'): CodeModel {
   if (!parsed.ok) throw new Error(parsed.detail);
   const m = new CodeModel(parsed.ast, path, code, {
     wrappers: { publish: [], dbWrite: [] },
-    outboxPattern: /outbox/i,
-    envPrefixPattern: /^(dev|staging|prod)[.-]/,
+    outboxPattern: compilePattern('(?i)outbox'),
+    envPrefixPattern: compilePattern('^(dev|staging|prod)[.-]'),
   });
   traverse(parsed.ast, [m.collector()]);
   return m;
@@ -305,7 +306,7 @@ await ch.consume('q', async (msg) => {
 });
 
 describe('shared consumer analysis', () => {
-  const patterns = { dlqChannel: /(\.dlq|\.dlt|dead[-_.]?letter)$/i, dlqWrappers: ['parkMessage'], nonIdempotentCalls: ['charge'] };
+  const patterns = { dlqChannel: compilePattern('(?i)(\\.dlq|\\.dlt|dead[-_.]?letter)$'), dlqWrappers: ['parkMessage'], nonIdempotentCalls: ['charge'] };
 
   it('finds dead-letter routes: DLQ channel, dynamic DLQ topic, wrapper, receiver name, local helper', () => {
     const m = model(`import { Kafka } from 'kafkajs';

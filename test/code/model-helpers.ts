@@ -1,5 +1,6 @@
 // Shared builders for the code-model tests: parse a snippet, run the one traversal, and find calls
 // by their callee text so assertions read like the code under test.
+import { compilePattern } from '../../src/config/patterns.js';
 import assert from 'node:assert/strict';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeText, type CallLike } from '../../src/code/ast.js';
@@ -9,8 +10,8 @@ import { traverse } from '../../src/code/traverse.js';
 
 export const baseOptions: CodeModelOptions = {
   wrappers: { publish: [], dbWrite: [] },
-  outboxPattern: /outbox/i,
-  envPrefixPattern: /^(dev|staging|prod)[.-]/,
+  outboxPattern: compilePattern('(?i)outbox'),
+  envPrefixPattern: compilePattern('^(dev|staging|prod)[.-]'),
 };
 
 export function build(text: string, path = 'src/service.ts', options: Partial<CodeModelOptions> = {}): CodeModel {
