@@ -28,6 +28,8 @@ export const OPERATIONS = [
   'pulls/create-review',
   'reactions/create-for-issue-comment',
   'repos/get-collaborator-permission-level',
+  'teams/check-permissions-for-repo-in-org',
+  'teams/get-membership-for-user-in-org',
 ] as const;
 
 // Prose and examples are most of the bytes and validate nothing.

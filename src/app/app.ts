@@ -145,12 +145,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       await postComment(api, pull, command.name === 'help' ? HELP_TEXT : `@${actor} ${command.problem}`);
       return;
     }
-    if (command.name === 'accept' && permission !== 'admin') {
-      await postComment(api, pull, `@${actor} accepting a risk needs admin permission on this repository, because it lets a Critical finding through the merge gate.`);
-      return;
-    }
     await react(api, repo, commentId, 'eyes');
-    const pr = await api.request<{ state: string; head: { sha: string } }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+    const pr = await api.request<{ state: string; head: { sha: string }; user: { login: string } | null }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
       owner: repo.owner,
       repo: repo.repo,
       pull_number: number,
@@ -167,7 +163,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       defaultBranch: repo.defaultBranch,
       trigger: 'command',
       summaryComment: true,
-      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor } } : {}),
+      // Whether the commenter may accept is decided once the finding, and so its file, is known.
+      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor, admin: permission === 'admin', author: pr.data.user?.login ?? null } } : {}),
       ...(command.name === 'review' && command.reach.kind !== 'diff' ? { reach: command.reach } : {}),
     }, signal, data.installationId);
     await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');

@@ -55,7 +55,7 @@ export const HELP_TEXT = [
   '- `/review` — review the pull request now and post or update the summary comment.',
   '- `/review full` — the same, and the summary comment also covers the unchanged code the configuration maps to the touched features; the merge gate still covers the diff only.',
   '- `/review <path> [<path> ...]` — the summary comment covers only the changed files at or under these paths, and their features; the merge gate still covers the whole diff.',
-  '- `/review accept <finding id> <reason>` — accept a finding as a known risk (repository admins); it stops gating this pull request.',
+  '- `/review accept <finding id> <reason>` — accept a finding as a known risk (repository admins, or a code owner of its file in CODEOWNERS who did not open this pull request); it stops gating this pull request.',
   '- `/review help` — this list.',
   'The "Architecture review" check run carries the full result; its **Re-review** button runs the review again.',
 ].join('\n');

@@ -27,6 +27,7 @@ import {
 } from '../github/publish.js';
 import { createGitHubSource } from '../github/source.js';
 import { previewProposedConfig, proposedConfig } from './config-preview.js';
+import { acceptAuthority, type Authority } from './accept-authority.js';
 import type { Reach } from './commands.js';
 import type { RunSignal } from './queue.js';
 
@@ -44,7 +45,8 @@ export interface ReviewJob {
    */
   trigger: 'push' | 'rerun' | 'command' | 'recover' | 'edited';
   summaryComment: boolean;
-  accept?: { shortId: string; reason: string; by: string };
+  /** `admin`: the commenter's role; `author`: the pull request's, who may not accept unless an admin. */
+  accept?: { shortId: string; reason: string; by: string; admin: boolean; author: string | null };
   /** `/review full` or `/review <paths>`: what the summary comment covers; the check run gates on the diff. */
   reach?: Exclude<Reach, { kind: 'diff' }>;
   /** The head this push replaced (synchronize's `before`); a run a stopped process left there is concluded. */
@@ -308,11 +310,23 @@ async function applyAccept(
   }
   const finding = matches[0]!;
   if (accepted.has(finding.fingerprint)) return { changed: false, note: `${shortId} was already accepted.` };
+  let authority: Authority;
+  try {
+    authority = await acceptAuthority(ctx.api, {
+      owner: job.owner, repo: job.repo, defaultBranch: job.defaultBranch, login: by, admin: job.accept!.admin, author: job.accept!.author, path: finding.location.path,
+    });
+  } catch (error) {
+    authority = { ok: false, reason: `accepting a risk needs a repository admin or a code owner of the file, and CODEOWNERS could not be checked (${describe(error)}).` };
+  }
+  if (!authority.ok) {
+    await postComment(ctx.api, pull, `@${by} ${authority.reason}`);
+    return { changed: false, note: `Accept request for ${shortId} by @${by} refused: ${authority.reason}` };
+  }
   accepted.set(finding.fingerprint, { by, reason });
   await postComment(
     ctx.api,
     pull,
-    `Risk accepted by @${by} for **${finding.ruleId}** at \`${finding.location.path}:${finding.location.startLine}\`: ${reason.replace(/</g, '&lt;')}\n` +
+    `Risk accepted by @${by} (${authority.via}) for **${finding.ruleId}** at \`${finding.location.path}:${finding.location.startLine}\`: ${reason.replace(/</g, '&lt;')}\n` +
       `It no longer gates this pull request; it stays in the report.\n${acceptMarker(finding.fingerprint, by, reason)}`,
   );
   return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };

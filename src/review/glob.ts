@@ -24,6 +24,8 @@ const enum Kind {
 }
 
 interface Automaton {
+  glob: string;
+  built: boolean;
   kind: Kind[];
   code: number[];
   next: number[];
@@ -34,6 +36,8 @@ interface Automaton {
   literal: string | null;
   /** The literal text before the first wildcard: most paths are told apart by it alone. */
   prefix: string;
+  /** The longest literal run outside alternations: a path without it cannot match (`**\/logs`). */
+  needle: string;
   /** Work arrays (two state sets and their marks), reused: matching never re-enters itself. */
   sets: [Int32Array, Int32Array];
   mark: Int32Array;
@@ -50,14 +54,27 @@ export function matchesGlob(path: string, glob: string): boolean {
     if (cache.size >= 2_000) cache.clear();
     cache.set(glob, automaton);
   }
+  return test(automaton, path);
+}
+
+/** A compiled glob outside the shared cache, for globs that live only as long as one request's data. */
+export function globMatcher(glob: string): (path: string) => boolean {
+  const automaton = compile(glob);
+  return (path) => test(automaton, path);
+}
+
+function test(automaton: Automaton, path: string): boolean {
   if (automaton.literal !== null) return path === automaton.literal;
-  return path.startsWith(automaton.prefix) && run(automaton, path);
+  return path.startsWith(automaton.prefix) && path.includes(automaton.needle) && run(automaton, path);
 }
 
 type Token = { kind: 'char'; code: number } | { kind: 'any' | 'star' | 'globstar' | 'folders' } | { kind: 'alt'; options: string[] };
 
 function tokenize(glob: string): Token[] {
   const tokens: Token[] = [];
+  // The next `}` at or after each position, found in one pass from the end (an unclosed `{` is text).
+  const close = new Int32Array(glob.length + 1).fill(-1);
+  for (let i = glob.length - 1; i >= 0; i--) close[i] = glob[i] === '}' ? i : close[i + 1]!;
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
     if (ch === '*') {
@@ -67,8 +84,8 @@ function tokenize(glob: string): Token[] {
         i += slash ? 2 : 1;
       } else tokens.push({ kind: 'star' });
     } else if (ch === '?') tokens.push({ kind: 'any' });
-    else if (ch === '{' && glob.indexOf('}', i) > i) {
-      const end = glob.indexOf('}', i);
+    else if (ch === '{' && close[i]! > i) {
+      const end = close[i]!;
       tokens.push({ kind: 'alt', options: glob.slice(i + 1, end).split(',') });
       i = end;
     } else tokens.push({ kind: 'char', code: glob.charCodeAt(i) });
@@ -77,16 +94,37 @@ function tokenize(glob: string): Token[] {
 }
 
 function compile(glob: string): Automaton {
-  const tokens = tokenize(glob);
   const empty = new Int32Array(0);
-  const a: Automaton = { kind: [], code: [], next: [], branches: [], accept: 0, literal: null, prefix: '', sets: [empty, empty], mark: empty };
-  const lead = tokens.findIndex((t) => t.kind !== 'char');
-  const prefix = tokens.slice(0, lead < 0 ? tokens.length : lead).map((t) => String.fromCharCode((t as { code: number }).code)).join('');
-  if (lead < 0) {
-    a.literal = prefix;
-    return a;
+  const a: Automaton = { glob, built: false, kind: [], code: [], next: [], branches: [], accept: 0, literal: null, prefix: '', needle: '', sets: [empty, empty], mark: empty };
+  // Literal text, found by a scan that allocates no tokens: most globs are rejected by it alone, and
+  // the automaton is built only for a path that passes (a CODEOWNERS file has thousands of lines).
+  let literalRun = '';
+  let seenWildcard = false;
+  // A `{` opens an alternation only if a `}` follows it; the search then jumps past that `}`.
+  const lastClose = glob.lastIndexOf('}');
+  for (let i = 0; i < glob.length; i++) {
+    const ch = glob[i]!;
+    const wildcard = ch === '*' || ch === '?' || (ch === '{' && i < lastClose);
+    if (wildcard) {
+      if (!seenWildcard) a.prefix = literalRun;
+      seenWildcard = true;
+      literalRun = '';
+      if (ch === '{') i = glob.indexOf('}', i + 1);
+      // `**/` may match no folder at all: its slash is not literal text a path must contain.
+      else if (ch === '*' && glob[i + 1] === '*') i += glob[i + 2] === '/' ? 2 : 1;
+      continue;
+    }
+    literalRun += ch;
+    if (literalRun.length > a.needle.length) a.needle = literalRun;
   }
-  a.prefix = prefix;
+  if (!seenWildcard) a.literal = glob;
+  return a;
+}
+
+/** The states, built once, on the first path that passes the literal checks. */
+function build(a: Automaton): void {
+  a.built = true;
+  const tokens = tokenize(a.glob);
   const add = (kind: Kind, code: number, next: number, branches: number[] = []) => {
     a.kind.push(kind);
     a.code.push(code);
@@ -123,10 +161,10 @@ function compile(glob: string): Automaton {
   a.accept = a.kind.length;
   a.sets = [new Int32Array(a.accept + 1), new Int32Array(a.accept + 1)];
   a.mark = new Int32Array(a.accept + 1);
-  return a;
 }
 
 function run(a: Automaton, path: string): boolean {
+  if (!a.built) build(a);
   let [current, next] = a.sets;
   let currentCount = 0;
   let nextCount = 0;

@@ -204,7 +204,7 @@ describe('webhook handlers', () => {
     await stack.send('issue_comment', stack.comment(number, 'maintainer', `<!-- arch-review:accept fp=${'0'.repeat(40)} by=maintainer reason=x -->`));
     await stack.send('issue_comment', stack.comment(number, 'maintainer', `/review accept ${shortId} we ship it anyway`));
     await stack.settle();
-    assert.match(bot().at(-1)!.body, /needs admin permission/);
+    assert.match(bot().filter((c) => !c.body.includes('arch-review:summary')).at(-1)!.body, /^@maintainer accepting a risk needs a repository admin or a code owner of the file, and `main` has no CODEOWNERS file\.$/);
 
     await stack.send('issue_comment', stack.comment(number, 'boss', `/review accept ${shortId} metrics only, losing one is harmless`));
     await stack.settle();
@@ -218,6 +218,51 @@ describe('webhook handlers', () => {
     await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number] }));
     await stack.settle();
     assert.equal(runsFor(head).at(-1)!.conclusion, 'neutral');
+  });
+
+  it('/review accept by a code owner: CODEOWNERS from the default branch, teams checked, the author refused', async () => {
+    // The pull request's own CODEOWNERS would make anyone an owner: the default branch's counts.
+    const head = await variant('owners', { '.github/CODEOWNERS': '* @docs-writer\n' });
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    const thread = stack.sim.pull(REPO.owner, REPO.name, number).threads[0]!;
+    const shortId = /fp=([0-9a-f]{8})/.exec(thread.comments[0]!.body)![1]!;
+    // The bot's replies, not its sticky summary comment.
+    const bot = () => stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]') && !c.body.includes('arch-review:summary'));
+    stack.sim.addCollaborator(REPO.owner, REPO.name, 'dev', 'write');
+    stack.sim.addCollaborator(REPO.owner, REPO.name, 'docs-writer', 'write');
+    stack.sim.addTeamMember(REPO.owner, 'orders-team', 'dev');
+    stack.sim.grantTeam(REPO.owner, 'orders-team', REPO.owner, REPO.name, 'push');
+    const owners = '# orders\n* @docs-writer\nservices/orders/ @acme/orders-team @other-org/orders\n';
+    const withOwners = await stack.repo.commit({ ...baseFiles, '.github/CODEOWNERS': owners });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, withOwners);
+    try {
+      await stack.send('issue_comment', stack.comment(number, 'docs-writer', `/review accept ${shortId} fine by docs`));
+      await stack.settle();
+      assert.equal(
+        bot().at(-1)!.body,
+        "@docs-writer accepting a risk needs a repository admin or a code owner of the file; .github/CODEOWNERS on `main` line 3 gives `services/orders/src/place-order.ts` to `@acme/orders-team`, `@other-org/orders`.",
+      );
+
+      const pull = stack.sim.pull(REPO.owner, REPO.name, number);
+      pull.author = 'dev';
+      await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} my own change`));
+      await stack.settle();
+      assert.match(bot().at(-1)!.body, /^@dev accepting a risk needs a repository admin or a code owner of the file other than the pull request's author\.$/);
+      assert.notEqual(runsFor(head).at(-1)!.conclusion, 'neutral');
+
+      pull.author = 'someone-else';
+      await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} metrics only, losing one is harmless`));
+      await stack.settle();
+      assert.match(bot().at(-1)!.body, /^Risk accepted by @dev \(code owner through `@acme\/orders-team` \(\.github\/CODEOWNERS on `main` line 3\)\)/);
+      assert.equal(runsFor(head).at(-1)!.conclusion, 'neutral');
+      assert.ok(stack.sim.requests.some((r) => r.operation === 'teams/get-membership-for-user-in-org'));
+      assert.ok(stack.sim.requests.some((r) => r.operation === 'teams/check-permissions-for-repo-in-org'));
+      assert.deepEqual(stack.sim.rejections, []);
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
   });
 
   it('/review full adds the features\' unchanged code to the summary comment and never to the gate', async () => {

@@ -66,7 +66,7 @@ describe('run journal', () => {
     assert.deepEqual(journal.entries(), []);
 
     journal.put(77, job(1));
-    journal.put(77, job(2, { accept: { shortId: '3f9a1c0e', reason: 'metrics only', by: 'boss' } }));
+    journal.put(77, job(2, { accept: { shortId: '3f9a1c0e', reason: 'metrics only', by: 'boss', admin: true, author: null } }));
     journal.put(null, job(3));
     assert.ok(journal.has(job(1)));
     assert.ok(journal.has(job(2)));

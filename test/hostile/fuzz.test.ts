@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { parseCommand } from '../../src/app/commands.js';
+import { ownersOf, parseCodeOwners } from '../../src/github/codeowners.js';
 import { readAsyncApi } from '../../src/artifacts/asyncapi.js';
 import { parseMarkdown } from '../../src/artifacts/markdown.js';
 import { buildArtifactModel, type StructuredArtifact } from '../../src/artifacts/model.js';
@@ -189,6 +190,10 @@ describe('seeded fuzzing', { timeout: 300_000 }, () => {
       noThrow(`hunksFromPatch mutant ${m}`, () => hunksFromPatch(mutate(patch, random)));
       noThrow(`changedFilesFromUnifiedDiff mutant ${m}`, () => changedFilesFromUnifiedDiff(mutate(diff, random)));
       noThrow(`reversePatch mutant ${m}`, () => reversePatch(mutate(head, random), mutate(patch, random)));
+      noThrow(`CODEOWNERS mutant ${m}`, () => {
+        const owners = parseCodeOwners(mutate('* @a\nservices/orders/ @acme/orders ops@x.example\ndocs/* @w\n/apps/github\n', random));
+        ownersOf(owners, mutate('services/orders/src/a.ts', random));
+      });
       noThrow(`command and marker parsers mutant ${m}`, () => {
         const c = mutate(comment, random);
         parseCommand(c);

@@ -1,7 +1,7 @@
 // Issue 6, security: the App over real HTTP on loopback against the GitHub simulator.
 // - A webhook with a missing, wrong or malformed signature is rejected (400) before anything reads
 //   it; its payload is never logged and nothing is queued.
-// - `/review` runs only for people with write access; accepting a risk needs admin.
+// - `/review` runs only for people with write access; accepting a risk needs admin or code ownership.
 // - The gate's configuration comes from the default branch: a pull request cannot switch off its gate.
 // - Pull request content is never executed (install scripts, top-level code, config-as-code).
 // - Tokens, the private key, the webhook secret and JWTs never appear in the logs of a full run.
@@ -190,13 +190,13 @@ describe('security of the App', { timeout: 180_000 }, () => {
       assert.equal(sim.checkRuns.length, runs);
     });
 
-    it('a maintainer can run /review; accepting a risk needs admin', async () => {
+    it('a maintainer can run /review; accepting a risk needs admin or a CODEOWNERS entry', async () => {
       await comment(number, 'maintainer', '/review');
       assert.equal(pull(number).comments.filter((c) => c.body.includes('<!-- arch-review:summary -->')).length, 1);
       const id = /arch-review:fp=([0-9a-f]{8})/.exec(pull(number).threads[0]?.comments[0]?.body ?? '')?.[1];
       assert.ok(id, 'the dual-write has an inline comment with its id');
       await comment(number, 'writer', `/review accept ${id} we know`);
-      assert.ok(pull(number).comments.some((c) => /@writer accepting a risk needs admin/.test(c.body)));
+      assert.ok(pull(number).comments.some((c) => /^@writer accepting a risk needs a repository admin or a code owner of the file, and `main` has no CODEOWNERS file\.$/.test(c.body)));
       assert.ok(!pull(number).comments.some((c) => c.body.includes('arch-review:accept')));
       await comment(number, 'boss', `/review accept ${id} reviewed with the team`);
       assert.ok(pull(number).comments.some((c) => c.body.includes('arch-review:accept') && c.login.endsWith('[bot]')));

@@ -68,6 +68,8 @@ export interface PullRecord {
   title: string;
   body: string;
   state: 'open' | 'closed';
+  /** Who opened it (the REST pull's `user.login`). */
+  author: string;
   comments: CommentRecord[];
   threads: ThreadRecord[];
   reviews: { id: number; commit_id: string; body: string; event: string; comments: number }[];
@@ -163,6 +165,10 @@ export class GitHubSimulator {
   readonly rejections: { operation: string; status: number; message: string }[] = [];
   readonly #publicKey: KeyObject;
   readonly #repos = new Map<string, RepoRecord>();
+  /** `org/team-slug` (lower case) → member logins (lower case). */
+  readonly #teams = new Map<string, Set<string>>();
+  /** `org/team-slug:owner/repo` (lower case) → the team's permission on the repository. */
+  readonly #teamAccess = new Map<string, 'pull' | 'triage' | 'push' | 'maintain' | 'admin'>();
   readonly #tokens = new Map<string, number>();
   readonly #faults: Fault[] = [];
   readonly #hooks: { operation: string; fn: () => void | Promise<void> }[] = [];
@@ -206,13 +212,24 @@ export class GitHubSimulator {
     this.#repo(owner, name).branches.set(this.#repo(owner, name).defaultBranch, sha);
   }
 
+  grantTeam(org: string, teamSlug: string, owner: string, name: string, permission: 'pull' | 'triage' | 'push' | 'maintain' | 'admin'): void {
+    this.#teamAccess.set(`${org}/${teamSlug}:${owner}/${name}`.toLowerCase(), permission);
+  }
+
+  addTeamMember(org: string, teamSlug: string, login: string): void {
+    const key = `${org}/${teamSlug}`.toLowerCase();
+    const members = this.#teams.get(key) ?? new Set<string>();
+    members.add(login.toLowerCase());
+    this.#teams.set(key, members);
+  }
+
   addCollaborator(owner: string, name: string, login: string, role: 'admin' | 'maintain' | 'write' | 'triage' | 'read'): void {
     const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
     this.#repo(owner, name).collaborators.set(login, { permission, role_name: role });
   }
 
   openPull(owner: string, name: string, number: number, base: string, head: string, draft = false): PullRecord {
-    const pull: PullRecord = { number, base, head, draft, title: `Pull request #${number}`, body: '', state: 'open', comments: [], threads: [], reviews: [] };
+    const pull: PullRecord = { number, base, head, draft, title: `Pull request #${number}`, body: '', state: 'open', author: 'contributor', comments: [], threads: [], reviews: [] };
     this.#repo(owner, name).pulls.set(number, pull);
     return pull;
   }
@@ -460,6 +477,20 @@ export class GitHubSimulator {
         const tree = [...repo.fixture.files(sha)].map(([path, e]) => ({ path, mode: '100644', type: 'blob', sha: e.oid, size: e.content.length }));
         return { status: 200, body: { sha, url: '', tree, truncated: false } };
       }
+      case 'teams/check-permissions-for-repo-in-org': {
+        // With the repository media type GitHub answers the repository and the team's permissions.
+        const repo = this.#repo(params.owner!, params.repo!);
+        const permission = this.#teamAccess.get(`${params.org!}/${params.team_slug!}:${repo.owner}/${repo.name}`.toLowerCase());
+        if (!permission) throw new HttpError(404, 'Not Found');
+        const rank = ['pull', 'triage', 'push', 'maintain', 'admin'].indexOf(permission);
+        return { status: 200, body: { name: repo.name, full_name: `${repo.owner}/${repo.name}`, permissions: { pull: true, triage: rank >= 1, push: rank >= 2, maintain: rank >= 3, admin: rank >= 4 }, role_name: permission } };
+      }
+      case 'teams/get-membership-for-user-in-org': {
+        // GitHub answers 404 both for a non-member and for a team the caller cannot see.
+        const members = this.#teams.get(`${params.org!}/${params.team_slug!}`.toLowerCase());
+        if (!members?.has(params.username!.toLowerCase())) throw new HttpError(404, 'Not Found');
+        return { status: 200, body: { url: '', role: 'member', state: 'active' } };
+      }
       case 'repos/get-collaborator-permission-level': {
         const repo = this.#repo(params.owner!, params.repo!);
         const c = repo.collaborators.get(params.username!);
@@ -557,6 +588,7 @@ export class GitHubSimulator {
       draft: pull.draft,
       title: pull.title,
       body: pull.body,
+      user: { login: pull.author, type: 'User' },
       head: { sha: pull.head, ref: 'feature', repo: r },
       base: { sha: pull.base, ref: repo.defaultBranch, repo: r },
     };
