@@ -146,28 +146,43 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       return;
     }
     await react(api, repo, commentId, 'eyes');
-    const pr = await api.request<{ state: string; head: { sha: string }; user: { login: string } | null }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
-      owner: repo.owner,
-      repo: repo.repo,
-      pull_number: number,
-    });
-    if (pr.data.state !== 'open') {
-      await postComment(api, pull, `@${actor} this pull request is closed, so it was not reviewed.`);
-      return;
+    let outcome: RunOutcome;
+    try {
+      const pr = await api.request<{ state: string; head: { sha: string }; user: { login: string } | null }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
+        owner: repo.owner,
+        repo: repo.repo,
+        pull_number: number,
+      });
+      if (pr.data.state !== 'open') {
+        await postComment(api, pull, `@${actor} this pull request is closed, so it was not reviewed.`);
+        return;
+      }
+      outcome = await review(api, {
+        owner: repo.owner,
+        repo: repo.repo,
+        number,
+        headSha: pr.data.head.sha,
+        defaultBranch: repo.defaultBranch,
+        trigger: 'command',
+        summaryComment: true,
+        // Whether the commenter may accept is decided once the finding, and so its file, is known.
+        ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor, admin: permission === 'admin', author: pr.data.user?.login ?? null } } : {}),
+        ...(command.name === 'review' && command.reach.kind !== 'diff' ? { reach: command.reach } : {}),
+      }, signal, data.installationId);
+    } catch (error) {
+      // review-output.md §11.7: `confused` with an explanation comment, also when the run never started.
+      // Only the status goes in the comment: an error's text stays in the App's log.
+      const status = (error as { status?: number }).status;
+      await react(api, repo, commentId, 'confused').catch(() => undefined);
+      await postComment(api, pull, `@${actor} the review failed${status ? ` (GitHub answered ${status})` : ''}. Try \`/review\` again in a moment.`).catch(() => undefined);
+      throw error;
     }
-    const outcome = await review(api, {
-      owner: repo.owner,
-      repo: repo.repo,
-      number,
-      headSha: pr.data.head.sha,
-      defaultBranch: repo.defaultBranch,
-      trigger: 'command',
-      summaryComment: true,
-      // Whether the commenter may accept is decided once the finding, and so its file, is known.
-      ...(command.name === 'accept' ? { accept: { shortId: command.shortId, reason: command.reason, by: actor, admin: permission === 'admin', author: pr.data.user?.login ?? null } } : {}),
-      ...(command.name === 'review' && command.reach.kind !== 'diff' ? { reach: command.reach } : {}),
-    }, signal, data.installationId);
-    await react(api, repo, commentId, outcome.kind === 'failed' ? 'confused' : 'rocket');
+    const failed = outcome.kind === 'failed' || outcome.kind === 'config-error';
+    await react(api, repo, commentId, failed ? 'confused' : 'rocket');
+    if (failed) {
+      const what = outcome.kind === 'config-error' ? 'did not run: the configuration on the default branch is invalid' : 'could not complete';
+      await postComment(api, pull, `@${actor} the review ${what}. The "Architecture review" check run says why.`);
+    }
   }
 
   /** Fork pull requests carry no `pull_requests` in check events: find them by head SHA. */

@@ -1,6 +1,7 @@
 // One review run for one pull request head: read state → check run in progress → config from the
 // default branch → engine → inline comments, resolved threads, summary comment → completed check
 // run. Whatever fails, the check run ends completed with a message that says what happened.
+import { createHash } from 'node:crypto';
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -10,7 +11,7 @@ import { DEFAULT_LIMITS, MAX_UNCHANGED_CODE, runReview, unchangedMappedCode, wit
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
 import type { GitHubApi } from '../github/api.js';
-import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, type Conclusion } from '../github/check-output.js';
+import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, clip, incompleteBecause, type Conclusion } from '../github/check-output.js';
 import { planInlineComments } from '../github/inline.js';
 import { MAX_PR_FILES } from '../github/limits.js';
 import { acceptMarker } from '../github/markers.js';
@@ -222,9 +223,14 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     }
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
+    // `summaryComment: never` posts none, even on request; a run with nothing relevant posts nothing
+    // but its skipped check run (review-output.md §3.5).
+    const commentWanted = config.config.summaryComment !== 'never' && result.gate.conclusion !== 'skipped' &&
+      (job.summaryComment || config.config.summaryComment === 'always');
     const command = job.reach ? (job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`') : null;
-    if (command) notes.push(`The summary comment shows the ${command} report; this check run is the diff review and gates on it, as every run does.`);
-    if (!job.reach && (job.summaryComment || config.config.summaryComment === 'always')) {
+    if (command && commentWanted) notes.push(`The summary comment shows the ${command} report; this check run is the diff review and gates on it, as every run does.`);
+    if (command && config.config.summaryComment === 'never') notes.push(`The configuration says \`summaryComment: never\`, so the ${command} report, which only goes to the summary comment, was not made.`);
+    if (!job.reach && commentWanted) {
       // The gate is the check run: a summary comment GitHub refuses must not turn it neutral.
       try {
         await upsertSummaryComment(api, pull, state.summaryCommentId, report);
@@ -233,17 +239,21 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       }
     }
 
-    const partial = source.listedFiles() >= MAX_PR_FILES || result.coverage.skipped.some((s) => s.reason === 'time-budget');
-    if (source.listedFiles() >= MAX_PR_FILES) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
-    const conclusion = checkConclusion(result, partial);
+    const listCut = source.listedFiles() >= MAX_PR_FILES;
+    if (listCut) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
+    const incomplete = incompleteBecause(result, listCut);
+    const conclusion = checkConclusion(result, incomplete, config.config.onError);
     const { annotations, dropped } = buildAnnotations(result);
     if (dropped > 0) notes.push(`${dropped} more findings are not annotated (the page stays usable); they are counted above.`);
     checkpoint();
-    await completeCheckRun(api, repo, checkRunId, conclusion, buildCheckOutput(report, buildAppendix(result, notes)), annotations);
+    const output = buildCheckOutput(report, buildAppendix(result, notes, configHash(state.configText, job.defaultBranch)));
+    // The spec's title for a review that did not finish; the partial report stays the summary.
+    if (incomplete !== null && conclusion !== 'failure') output.title = clip(`Architecture review could not complete (${incomplete}) — ${output.title}`, 1000, '…');
+    await completeCheckRun(api, repo, checkRunId, conclusion, output, annotations);
     log.info({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, conclusion, inline, resolved: gone.length }, 'review completed');
     // A wider or narrower report for the summary comment, made after the gate is complete: it never
     // holds the check run in progress, and no `/review` argument can change what gates the merge.
-    if (job.reach) await postReachedSummary(ctx, job, { source, config: config.config, diff: result, diffReport: report, commentId: state.summaryCommentId, reviewWith });
+    if (job.reach && commentWanted) await postReachedSummary(ctx, job, { source, config: config.config, diff: result, diffReport: report, commentId: state.summaryCommentId, reviewWith });
     return { kind: 'reviewed', checkRunId, conclusion, inline, resolved: gone.length };
   } catch (error) {
     if (error instanceof Superseded) {
@@ -360,6 +370,12 @@ async function postReachedSummary(
   } catch (error) {
     ctx.log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, err: describe(error) }, 'could not write the summary comment');
   }
+}
+
+/** Which configuration a run used, so two runs' details can be compared (review-output.md §11.2). */
+function configHash(text: string | null, defaultBranch: string): string {
+  if (text === null || text.trim() === '') return `defaults (no \`${CONFIG_PATH}\` on \`${defaultBranch}\`)`;
+  return `sha256 ${createHash('sha256').update(text).digest('hex').slice(0, 12)} of \`${CONFIG_PATH}\` on \`${defaultBranch}\``;
 }
 
 /** The `/review full` or `/review <paths>` review, from the diff review's touched features. */

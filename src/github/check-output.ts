@@ -1,6 +1,6 @@
 // What the check run shows (review-output.md §11.2, §11.3): conclusion, title, summary within
 // GitHub's 65,535 characters (overflow to `text`, then a visible truncation notice), annotations.
-import { renderCoverageLine } from '../render/markdown.js';
+import { codeSpan, escapeCell, escapeInline, renderCoverageLine } from '../render/markdown.js';
 import { BASELINE_PATH } from '../review/baseline.js';
 import { compareFindings, headFindings } from '../review/summary/facts.js';
 import type { Finding, ReviewResult, Severity } from '../review/types.js';
@@ -43,15 +43,27 @@ export function clip(text: string, max: number, notice: string): string {
 }
 
 /**
- * The check-run conclusion: the engine's gate, except that a passing run with findings worth a look,
- * or one that could not read everything, is `neutral` (review-output.md §11.2, §11.6). Both pass a
- * required check.
+ * The check-run conclusion (review-output.md §11.2, §11.6): a gating finding fails; a review that
+ * did not finish (the time budget, GitHub's file list, a rule that threw or ran past its limit)
+ * concludes as `onError` says (`neutral` by default), since what it missed might have gated; a
+ * passing run with findings worth a look is `neutral`. `neutral` passes a required check.
  */
-export function checkConclusion(result: ReviewResult, partial: boolean): Conclusion {
+export function checkConclusion(result: ReviewResult, incomplete: string | null, onError: 'neutral' | 'failure' = 'neutral'): Conclusion {
   const gate = result.gate.conclusion;
-  if (gate !== 'success') return gate;
+  if (gate === 'failure' || gate === 'skipped') return gate;
+  if (incomplete !== null) return onError;
   const notable = headFindings(result.findings).some((f) => f.severity !== 'Suggestion');
-  return notable || partial ? 'neutral' : 'success';
+  return notable ? 'neutral' : 'success';
+}
+
+/** Why a review did not finish, for the conclusion and the title; null when it did. */
+export function incompleteBecause(result: ReviewResult, fileListCut: boolean): string | null {
+  const reasons: string[] = [];
+  const errors = result.ruleErrors ?? [];
+  if (errors.length > 0) reasons.push(`${errors.length} rule error${errors.length === 1 ? '' : 's'}`);
+  if (result.coverage.skipped.some((s) => s.reason === 'time-budget')) reasons.push('the time budget ran out');
+  if (fileListCut) reasons.push('GitHub lists at most 3,000 files');
+  return reasons.length > 0 ? reasons.join(', ') : null;
 }
 
 /** The report's first line without bold marks, e.g. `Architecture review — 1 Critical · …`. */
@@ -74,23 +86,41 @@ export function buildCheckOutput(markdown: string, appendix: string): CheckOutpu
 }
 
 const SUMMARY_NOTICE = '\n\n_The report continues in the details below (GitHub caps a summary at 65,535 characters)._\n';
-const TEXT_NOTICE = '\n\n_Truncated at GitHub\'s 65,535-character limit; every finding is still listed as an annotation._\n';
+const TEXT_NOTICE = `\n\n_Truncated at GitHub's 65,535-character limit; the first ${MAX_ANNOTATIONS_PER_RUN} findings, most severe first, are annotations._\n`;
 
-/** Check-run details: coverage, per-rule counts, and what the publisher did or could not do. */
-export function buildAppendix(result: ReviewResult, notes: readonly string[]): string {
+/** Files named in the details before the rest are counted: the text has GitHub's 65,535-character cap. */
+const MAX_LISTED_FILES = 200;
+
+/**
+ * Check-run details (review-output.md §11.2 `text`): gate, per-rule and suppressed counts, the
+ * configuration's hash, the analysed files, the §9.1 criteria with their values, and what the
+ * publisher did or could not do.
+ */
+export function buildAppendix(result: ReviewResult, notes: readonly string[], configHash?: string): string {
   const counts = new Map<string, number>();
   for (const f of headFindings(result.findings)) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
+  const files = [...result.coverage.codeFiles, ...result.coverage.artifacts];
+  const listed = files.slice(0, MAX_LISTED_FILES).map((f) => codeSpan(f)).join(', ');
   const lines = [
     '### Details',
     `- Gate: ${result.gate.conclusion} — ${result.gate.reason}`,
     `- Findings per rule: ${[...counts].map(([id, n]) => `${id} ×${n}`).join(', ') || 'none'}`,
     `- ${renderCoverageLine(result.coverage)}`,
+    ...(configHash ? [`- Configuration: ${configHash}`] : []),
+    `- Analysed: ${listed || 'no files'}${files.length > MAX_LISTED_FILES ? ` and ${files.length - MAX_LISTED_FILES} more` : ''}`,
     ...notes.map((n) => `- ${n}`),
     ...result.coverage.notes.map((n) => `- ${n}`),
     `- Base ${result.base}, head ${result.head}`,
   ];
+  for (const verdict of result.verdicts ?? [result.verdict]) {
+    if (!verdict.criteria?.length) continue;
+    lines.push('', `#### Readiness criteria${verdict.feature ? ` — ${escapeInline(verdict.feature)}` : ''} (tier ${verdict.tier})`, '| Id | Value | Evidence |', '| --- | --- | --- |');
+    for (const c of verdict.criteria) lines.push(`| ${c.id} | ${CRITERION_VALUE[c.state]} | ${escapeCell(c.evidence)} |`);
+  }
   return `${lines.join('\n')}\n`;
 }
+
+const CRITERION_VALUE = { met: 'met', failed: 'failed', 'not-demonstrated': 'not demonstrated' } as const;
 
 function rawDetails(f: Finding): string {
   const lines = [`Fingerprint: ${f.fingerprint}`, `Status: ${f.status}`, `Precision: ${f.precision}`];

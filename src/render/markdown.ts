@@ -99,7 +99,7 @@ function pointerBullet(f: Finding): string {
 function capped(bullets: string[], max: number): string[] {
   if (bullets.length === 0) return ['- None.'];
   if (bullets.length <= max) return bullets;
-  return [...bullets.slice(0, max), `- … and ${bullets.length - max} more (see check annotations).`];
+  return [...bullets.slice(0, max), `- … and ${bullets.length - max} more, not listed here (the check run annotates up to 500 findings, most severe first; the CLI's \`--format json\` lists all).`];
 }
 
 function findingsSection(head: readonly Finding[], max: number): string[] {

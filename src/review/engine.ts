@@ -375,6 +375,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       evidenceSkipped: dedupeSkips([...head.contextSkipped, ...headCode.evidenceSkipped]),
     },
     gate,
+    ruleErrors: errors,
   };
 }
 

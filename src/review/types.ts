@@ -179,4 +179,6 @@ export interface ReviewResult {
   verdicts?: Verdict[];
   coverage: Coverage;
   gate: GateDecision;
+  /** Rules that threw or ran past their time limit (either side); their findings are missing. */
+  ruleErrors?: string[];
 }

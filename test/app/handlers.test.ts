@@ -265,6 +265,28 @@ describe('webhook handlers', () => {
     }
   });
 
+  it('summaryComment: never posts no summary comment, even on /review or /review full', async () => {
+    const never = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}summaryComment: never\n` });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, never);
+    try {
+      const head = await variant('never');
+      const number = open(head);
+      await pr('opened', number, head);
+      await stack.settle();
+      for (const command of ['/review', '/review full']) {
+        await stack.send('issue_comment', stack.comment(number, 'maintainer', command));
+        await stack.settle();
+      }
+      const runs = runsFor(head);
+      assert.equal(runs.length, 3);
+      assert.ok(runs.every((r) => r.status === 'completed' && r.conclusion === 'failure'));
+      assert.match(runs.at(-1)!.output.text ?? '', /`summaryComment: never`, so the `\/review full` report, which only goes to the summary comment, was not made/);
+      assert.equal(stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.body.includes('arch-review:summary')).length, 0);
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+  });
+
   it('/review full adds the features\' unchanged code to the summary comment and never to the gate', async () => {
     const dualWriteCode = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8');
     // A pre-existing Critical in code the pull request does not touch, under a gate that counts
@@ -331,6 +353,12 @@ describe('webhook handlers', () => {
     assert.doesNotMatch(summary, /place-order\.ts/);
     assert.match(summary, /restricted to services\/orders\/src\/money\.ts, docs\/none: 1 of 2 changed files; no changed file at or under docs\/none/);
     assert.match(run.output.summary ?? '', /dual-write/, 'the check run keeps the diff report');
+    // §11.2's details: the configuration's hash, the analysed files, the criteria with their values.
+    const details = run.output.text ?? '';
+    assert.match(details, /^- Configuration: sha256 [0-9a-f]{12} of `\.github\/arch-review\.yml` on `main`$/m);
+    assert.match(details, /^- Analysed: `services\/orders\/src\/money\.ts`, `services\/orders\/src\/place-order\.ts`, `docs\/features\/order-placement\/README\.md`/m);
+    assert.match(details, /^#### Readiness criteria — order-placement \(tier Prototype\)$/m);
+    assert.match(details, /^\| C1\.1 \| failed \| /m);
 
     await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review src/../../secrets'));
     await stack.settle();
