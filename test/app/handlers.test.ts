@@ -142,6 +142,19 @@ describe('webhook handlers', () => {
     assert.match(run.output.summary ?? '', /GitHub answered 404/);
   });
 
+  it('/review that fails gets a confused reaction and a comment saying so (review-output.md §11.7)', async () => {
+    const head = await variant('command-outage');
+    const number = open(head);
+    stack.sim.failNext('pulls/list-files', { status: 404, message: 'Not Found' });
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review'));
+    await stack.settle();
+    assert.equal(runsFor(head).at(-1)!.output.title, 'Architecture review could not complete');
+    const reply = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!;
+    assert.equal(reply.body, '@maintainer the review could not complete. The "Architecture review" check run says why.');
+    const asked = stack.sim.pull(REPO.owner, REPO.name, number).comments.find((c) => c.login === 'maintainer')!;
+    assert.deepEqual(asked.reactions, ['eyes', 'confused']);
+  });
+
   it('an invalid config on the default branch completes the run and says what and where', async () => {
     const head = await variant('bad-config');
     // A pull request that brings its own version of the file: valid, and then invalid too.
