@@ -24,6 +24,7 @@ export const OPERATIONS = [
   'issues/update-comment',
   'pulls/get',
   'pulls/list',
+  'pulls/list-commits',
   'pulls/list-files',
   'pulls/create-review',
   'reactions/create-for-issue-comment',

@@ -11,6 +11,7 @@ export type Authority = { ok: true; via: string } | { ok: false; reason: string 
 export interface AcceptRequest {
   owner: string;
   repo: string;
+  number: number;
   defaultBranch: string;
   login: string;
   admin: boolean;
@@ -68,7 +69,7 @@ export async function acceptAuthority(api: GitHubApi, request: AcceptRequest): P
   }
   if (!rule || rule.owners.length === 0) return { ok: false, reason: `${needs}, and ${codeSpan(request.path)} has no code owner in ${where}.` };
   const users = rule.owners.filter(isUserOwner);
-  if (users.some((u) => same(u.slice(1), request.login))) return { ok: true, via: `code owner (${where} line ${rule.line})` };
+  if (users.some((u) => same(u.slice(1), request.login))) return notAContributor(api, request, `code owner (${where} line ${rule.line})`);
 
   // A team owns only within its own organisation and only with write access to the repository, as
   // GitHub requires of CODEOWNERS teams. Both checks need the App's organisation Members (read)
@@ -91,7 +92,7 @@ export async function acceptAuthority(api: GitHubApi, request: AcceptRequest): P
         repo: request.repo,
         headers: { accept: 'application/vnd.github.v3.repository+json' },
       });
-      if (access.data.permissions?.push === true) return { ok: true, via: `code owner through ${codeSpan(team)} (${where} line ${rule.line})` };
+      if (access.data.permissions?.push === true) return notAContributor(api, request, `code owner through ${codeSpan(team)} (${where} line ${rule.line})`);
     } catch (error) {
       if ((error as { status?: number }).status !== 404) unchecked++;
     }
@@ -99,4 +100,32 @@ export async function acceptAuthority(api: GitHubApi, request: AcceptRequest): P
   const note = unchecked > 0 ? ` ${unchecked} team membership${unchecked === 1 ? '' : 's'} could not be checked (the App needs the organisation's Members read permission).` : '';
   const skipped = teams.length > MAX_TEAM_CHECKS ? ` Only the first ${MAX_TEAM_CHECKS} teams were checked.` : '';
   return { ok: false, reason: `${needs}; ${where} line ${rule.line} gives ${codeSpan(request.path)} to ${quoted(rule.owners)}.${note}${skipped}` };
+}
+
+/** GitHub lists at most this many commits of a pull request. */
+const MAX_LISTED_COMMITS = 250;
+
+/**
+ * A code owner who authored or committed any of the pull request's commits is reviewing their own
+ * work, like the author (GitHub's "approval of the most recent push" protects the same thing).
+ * Commits GitHub does not list, or a list that cannot be read, refuse.
+ */
+async function notAContributor(api: GitHubApi, request: AcceptRequest, via: string): Promise<Authority> {
+  const own = 'accepting a risk needs a repository admin or a code owner of the file who has not pushed commits to this pull request';
+  let seen = 0;
+  for (let page = 1; page <= 3; page++) {
+    const res = await api.request<{ author: { login: string } | null; committer: { login: string } | null }[]>(
+      'GET /repos/{owner}/{repo}/pulls/{pull_number}/commits',
+      { owner: request.owner, repo: request.repo, pull_number: request.number, per_page: 100, page },
+    );
+    for (const commit of res.data) {
+      if ([commit.author?.login, commit.committer?.login].some((login) => login !== undefined && same(login, request.login))) {
+        return { ok: false, reason: `${own}; @${request.login} has.` };
+      }
+    }
+    seen += res.data.length;
+    if (res.data.length < 100 && seen < MAX_LISTED_COMMITS) return { ok: true, via };
+    if (res.data.length < 100) break;
+  }
+  return { ok: false, reason: `${own}, and this one has more commits than GitHub lists (${seen}, at most ${MAX_LISTED_COMMITS}), so that cannot be checked.` };
 }

@@ -323,7 +323,7 @@ async function applyAccept(
   let authority: Authority;
   try {
     authority = await acceptAuthority(ctx.api, {
-      owner: job.owner, repo: job.repo, defaultBranch: job.defaultBranch, login: by, admin: job.accept!.admin, author: job.accept!.author, path: finding.location.path,
+      owner: job.owner, repo: job.repo, number: job.number, defaultBranch: job.defaultBranch, login: by, admin: job.accept!.admin, author: job.accept!.author, path: finding.location.path,
     });
   } catch (error) {
     authority = { ok: false, reason: `accepting a risk needs a repository admin or a code owner of the file, and CODEOWNERS could not be checked (${describe(error)}).` };

@@ -7,7 +7,11 @@ import type { GitHubApi } from '../../src/github/api.js';
 
 type Blob = { text: string | null; byteSize: number; isTruncated: boolean } | null;
 
-function fakeApi(blobs: { a?: Blob; b?: Blob; c?: Blob }, membership: (team: string) => number): { api: GitHubApi; teams: string[]; expressions: string[] } {
+function fakeApi(
+  blobs: { a?: Blob; b?: Blob; c?: Blob },
+  membership: (team: string) => number,
+  commits: { author: string; committer: string }[] = [{ author: 'someone', committer: 'someone' }],
+): { api: GitHubApi; teams: string[]; expressions: string[] } {
   const teams: string[] = [];
   const expressions: string[] = [];
   const api = {
@@ -16,6 +20,11 @@ function fakeApi(blobs: { a?: Blob; b?: Blob; c?: Blob }, membership: (team: str
       return { repository: { a: blobs.a ?? null, b: blobs.b ?? null, c: blobs.c ?? null } };
     },
     request: async (route: string, params?: Record<string, unknown>) => {
+      if (route.endsWith('/commits')) {
+        const page = Number(params?.page ?? 1);
+        const data = commits.slice((page - 1) * 100, page * 100).map((c) => ({ author: { login: c.author }, committer: { login: c.committer } }));
+        return { data, status: 200, headers: {} };
+      }
       const team = String(params?.team_slug);
       if (route.includes('/repos/')) return { data: { permissions: { push: team !== 'readers' } }, status: 200, headers: {} };
       teams.push(team);
@@ -27,7 +36,7 @@ function fakeApi(blobs: { a?: Blob; b?: Blob; c?: Blob }, membership: (team: str
   return { api, teams, expressions };
 }
 
-const ask: AcceptRequest = { owner: 'acme', repo: 'shop', defaultBranch: 'main', login: 'dev', admin: false, author: 'someone', path: 'services/orders/a.ts' };
+const ask: AcceptRequest = { owner: 'acme', repo: 'shop', number: 7, defaultBranch: 'main', login: 'dev', admin: false, author: 'someone', path: 'services/orders/a.ts' };
 const text = (t: string): Blob => ({ text: t, byteSize: t.length, isTruncated: false });
 
 describe('acceptAuthority', () => {
@@ -71,6 +80,16 @@ describe('acceptAuthority', () => {
     assert.deepEqual(folder, { ok: true, via: 'code owner (CODEOWNERS on `main` line 1)' }, 'a folder is not the file: the next location is');
     const unreadable = await acceptAuthority(fakeApi({ a: text('* @dev\nservices/ @acme/ops @bad_user!\n') }, () => 200).api, ask);
     assert.match((unreadable as { reason: string }).reason, /line 2, which may own `services\/orders\/a\.ts`, uses syntax GitHub does not support\.$/);
+  });
+
+  it('a code owner who committed to the pull request, or a list GitHub cuts, refuses', async () => {
+    const committed = await acceptAuthority(fakeApi({ a: text('* @dev\n') }, () => 200, [{ author: 'someone', committer: 'someone' }, { author: 'someone', committer: 'DEV' }]).api, ask);
+    assert.deepEqual(committed, { ok: false, reason: 'accepting a risk needs a repository admin or a code owner of the file who has not pushed commits to this pull request; @dev has.' });
+    const many = Array.from({ length: 250 }, () => ({ author: 'someone', committer: 'someone' }));
+    const cut = await acceptAuthority(fakeApi({ a: text('* @dev\n') }, () => 200, many).api, ask);
+    assert.match((cut as { reason: string }).reason, /more commits than GitHub lists \(250, at most 250\)/);
+    const fine = await acceptAuthority(fakeApi({ a: text('* @dev\n') }, () => 200, many.slice(0, 249)).api, ask);
+    assert.equal(fine.ok, true);
   });
 
   it('a path no line owns, or a line without owners, refuses', async () => {

@@ -266,6 +266,12 @@ describe('webhook handlers', () => {
       assert.notEqual(runsFor(head).at(-1)!.conclusion, 'neutral');
 
       pull.author = 'someone-else';
+      pull.commits = [{ author: 'someone-else', committer: 'someone-else' }, { author: 'someone-else', committer: 'dev' }];
+      await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} I only rebased it`));
+      await stack.settle();
+      assert.match(bot().at(-1)!.body, /who has not pushed commits to this pull request; @dev has\.$/);
+
+      pull.commits = [{ author: 'someone-else', committer: 'someone-else' }];
       await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} metrics only, losing one is harmless`));
       await stack.settle();
       assert.match(bot().at(-1)!.body, /^Risk accepted by @dev \(code owner through `@acme\/orders-team` \(\.github\/CODEOWNERS on `main` line 3\)\)/);

@@ -5,7 +5,7 @@
 // GraphQL queries against schema.graphql, enforces GitHub's documented limits, and counts requests.
 // It answers over real HTTP (`listen`) or as an injected `fetch`.
 import { Ajv } from 'ajv';
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +70,8 @@ export interface PullRecord {
   state: 'open' | 'closed';
   /** Who opened it (the REST pull's `user.login`). */
   author: string;
+  /** The pull request's commits as `pulls/list-commits` lists them: author and committer logins. */
+  commits: { author: string | null; committer: string | null }[];
   comments: CommentRecord[];
   threads: ThreadRecord[];
   reviews: { id: number; commit_id: string; body: string; event: string; comments: number }[];
@@ -229,7 +231,7 @@ export class GitHubSimulator {
   }
 
   openPull(owner: string, name: string, number: number, base: string, head: string, draft = false): PullRecord {
-    const pull: PullRecord = { number, base, head, draft, title: `Pull request #${number}`, body: '', state: 'open', author: 'contributor', comments: [], threads: [], reviews: [] };
+    const pull: PullRecord = { number, base, head, draft, title: `Pull request #${number}`, body: '', state: 'open', author: 'contributor', commits: [{ author: 'contributor', committer: 'contributor' }], comments: [], threads: [], reviews: [] };
     this.#repo(owner, name).pulls.set(number, pull);
     return pull;
   }
@@ -458,6 +460,19 @@ export class GitHubSimulator {
         const per = Number(query.per_page ?? 30);
         const page = Number(query.page ?? 1);
         return { status: 200, body: all.slice((page - 1) * per, page * per).map((p) => this.#pullJson(repo, p)) };
+      }
+      case 'pulls/list-commits': {
+        // GitHub lists at most 250 commits of a pull request, 100 a page at most.
+        const { pull } = this.#pullOf(params);
+        const per = Math.min(100, Number(query.per_page ?? 30));
+        const page = Number(query.page ?? 1);
+        const all = pull.commits.slice(0, 250).map((c, i) => ({
+          sha: createHash('sha1').update(`${pull.number}:${i}`).digest('hex'),
+          author: c.author ? { login: c.author, type: 'User' } : null,
+          committer: c.committer ? { login: c.committer, type: 'User' } : null,
+          commit: { message: `commit ${i}` },
+        }));
+        return { status: 200, body: all.slice((page - 1) * per, page * per) };
       }
       case 'pulls/list-files': {
         const { repo, pull } = this.#pullOf(params);
