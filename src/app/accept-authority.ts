@@ -111,7 +111,7 @@ const MAX_LISTED_COMMITS = 250;
  * Commits GitHub does not list, or a list that cannot be read, refuse.
  */
 async function notAContributor(api: GitHubApi, request: AcceptRequest, via: string): Promise<Authority> {
-  const own = 'accepting a risk needs a repository admin or a code owner of the file who has not pushed commits to this pull request';
+  const own = 'accepting a risk needs a repository admin or a code owner of the file who did not author or commit any of this pull request\'s commits';
   let seen = 0;
   for (let page = 1; page <= 3; page++) {
     const res = await api.request<{ author: { login: string } | null; committer: { login: string } | null }[]>(
@@ -120,7 +120,7 @@ async function notAContributor(api: GitHubApi, request: AcceptRequest, via: stri
     );
     for (const commit of res.data) {
       if ([commit.author?.login, commit.committer?.login].some((login) => login !== undefined && same(login, request.login))) {
-        return { ok: false, reason: `${own}; @${request.login} has.` };
+        return { ok: false, reason: `${own}; @${request.login} did.` };
       }
     }
     seen += res.data.length;

@@ -180,8 +180,12 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     const failed = outcome.kind === 'failed' || outcome.kind === 'config-error';
     await react(api, repo, commentId, failed ? 'confused' : 'rocket');
     if (failed) {
-      const what = outcome.kind === 'config-error' ? 'did not run: the configuration on the default branch is invalid' : 'could not complete';
-      await postComment(api, pull, `@${actor} the review ${what}. The "Architecture review" check run says why.`);
+      const text = outcome.kind === 'config-error'
+        ? 'the review did not run: the configuration on the default branch is invalid. The "Architecture review" check run says why.'
+        : outcome.kind === 'failed' && outcome.unfinished
+          ? 'the review could not complete, and neither could its check run be updated. Try `/review` again in a moment.'
+          : 'the review could not complete. The "Architecture review" check run says why.';
+      await postComment(api, pull, `@${actor} ${text}`);
     }
   }
 

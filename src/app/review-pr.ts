@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS, MAX_UNCHANGED_CODE, runReview, unchangedMappedCode, wit
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
 import type { GitHubApi } from '../github/api.js';
-import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, clip, incompleteBecause, type Conclusion } from '../github/check-output.js';
+import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, incompleteBecause, incompleteTitle, type Conclusion } from '../github/check-output.js';
 import { planInlineComments } from '../github/inline.js';
 import { MAX_PR_FILES } from '../github/limits.js';
 import { acceptMarker } from '../github/markers.js';
@@ -223,11 +223,15 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     }
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
+    const listCut = source.listedFiles() >= MAX_PR_FILES;
+    if (listCut) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
+    const incomplete = incompleteBecause(result, listCut);
+    const conclusion = checkConclusion(result, incomplete, config.config.onError);
     // `summaryComment: never` posts none, even on request; a run with nothing relevant posts nothing
     // but its skipped check run (review-output.md §3.5).
-    const commentWanted = config.config.summaryComment !== 'never' && result.gate.conclusion !== 'skipped' &&
+    const commentWanted = config.config.summaryComment !== 'never' && conclusion !== 'skipped' &&
       (job.summaryComment || config.config.summaryComment === 'always');
-    const command = job.reach ? (job.reach.kind === 'full' ? '`/review full`' : '`/review <paths>`') : null;
+    const command = job.reach ? reachName(job.reach) : null;
     if (command && commentWanted) notes.push(`The summary comment shows the ${command} report; this check run is the diff review and gates on it, as every run does.`);
     if (command && config.config.summaryComment === 'never') notes.push(`The configuration says \`summaryComment: never\`, so the ${command} report, which only goes to the summary comment, was not made.`);
     if (!job.reach && commentWanted) {
@@ -239,16 +243,11 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       }
     }
 
-    const listCut = source.listedFiles() >= MAX_PR_FILES;
-    if (listCut) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
-    const incomplete = incompleteBecause(result, listCut);
-    const conclusion = checkConclusion(result, incomplete, config.config.onError);
     const { annotations, dropped } = buildAnnotations(result);
     if (dropped > 0) notes.push(`${dropped} more findings are not annotated (the page stays usable); they are counted above.`);
     checkpoint();
     const output = buildCheckOutput(report, buildAppendix(result, notes, configHash(state.configText, job.defaultBranch)));
-    // The spec's title for a review that did not finish; the partial report stays the summary.
-    if (incomplete !== null && conclusion !== 'failure') output.title = clip(`Architecture review could not complete (${incomplete}) — ${output.title}`, 1000, '…');
+    output.title = incompleteTitle(output.title, incomplete, result);
     await completeCheckRun(api, repo, checkRunId, conclusion, output, annotations);
     log.info({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, conclusion, inline, resolved: gone.length }, 'review completed');
     // A wider or narrower report for the summary comment, made after the gate is complete: it never
@@ -361,7 +360,7 @@ async function postReachedSummary(
     const reached = withDiffGate(await reachedReview(reach, input.source, input.config, input.diff, input.reviewWith), input.diff);
     summary = `${reachHeading(reach)}\n\n${renderMarkdown(reached)}\n${renderCoverageLine(reached.coverage)}\n`;
   } catch (error) {
-    summary = `> The ${reach.kind === 'full' ? '`/review full`' : '`/review <paths>`'} report could not be made (${describe(error).replace(/</g, '&lt;')}); this is the diff review.\n\n${input.diffReport}`;
+    summary = `> The ${reachName(reach)} report could not be made (${describe(error).replace(/</g, '&lt;')}); this is the diff review.\n\n${input.diffReport}`;
   }
   // A newer head's own review writes the comment; this one would only overwrite it with old news.
   if (ctx.signal.supersededBy()) return;
@@ -391,6 +390,8 @@ async function reachedReview(
   source.readAlong(unchangedCode.slice(0, MAX_UNCHANGED_CODE), DEFAULT_LIMITS.maxCodeBytes);
   return reviewWith(config, { unchangedCode });
 }
+
+const reachName = (reach: Exclude<Reach, { kind: 'diff' }>) => (reach.kind === 'full' ? '`/review full`' : '`/review <paths>`');
 
 function reachHeading(reach: Exclude<Reach, { kind: 'diff' }>): string {
   const what = reach.kind === 'full'

@@ -50,10 +50,21 @@ export function clip(text: string, max: number, notice: string): string {
  */
 export function checkConclusion(result: ReviewResult, incomplete: string | null, onError: 'neutral' | 'failure' = 'neutral'): Conclusion {
   const gate = result.gate.conclusion;
-  if (gate === 'failure' || gate === 'skipped') return gate;
+  if (gate === 'failure') return gate;
+  // Before `skipped`: "nothing relevant" cannot be known of files that were never read.
   if (incomplete !== null) return onError;
+  if (gate === 'skipped') return gate;
   const notable = headFindings(result.findings).some((f) => f.severity !== 'Suggestion');
   return notable ? 'neutral' : 'success';
+}
+
+/**
+ * The spec's title for a review that did not finish (§11.2), the partial report's first line after
+ * it; a run whose findings already fail keeps its own title, which says why it fails.
+ */
+export function incompleteTitle(title: string, incomplete: string | null, result: ReviewResult): string {
+  if (incomplete === null || result.gate.conclusion === 'failure') return title;
+  return clip(`Architecture review could not complete (${incomplete}) — ${title}`, 1000, '…');
 }
 
 /** Why a review did not finish, for the conclusion and the title; null when it did. */
@@ -61,7 +72,8 @@ export function incompleteBecause(result: ReviewResult, fileListCut: boolean): s
   const reasons: string[] = [];
   const errors = result.ruleErrors ?? [];
   if (errors.length > 0) reasons.push(`${errors.length} rule error${errors.length === 1 ? '' : 's'}`);
-  if (result.coverage.skipped.some((s) => s.reason === 'time-budget')) reasons.push('the time budget ran out');
+  // The review's budget and the per-file limit share the reason: either way a file went unread.
+  if (result.coverage.skipped.some((s) => s.reason === 'time-budget')) reasons.push('a time limit stopped part of it');
   if (fileListCut) reasons.push('GitHub lists at most 3,000 files');
   return reasons.length > 0 ? reasons.join(', ') : null;
 }
@@ -101,16 +113,17 @@ export function buildAppendix(result: ReviewResult, notes: readonly string[], co
   for (const f of headFindings(result.findings)) counts.set(f.ruleId, (counts.get(f.ruleId) ?? 0) + 1);
   const files = [...result.coverage.codeFiles, ...result.coverage.artifacts];
   const listed = files.slice(0, MAX_LISTED_FILES).map((f) => codeSpan(f)).join(', ');
+  // Short, bounded lines first: when the text reaches GitHub's cap, the long lists are what is cut.
   const lines = [
     '### Details',
     `- Gate: ${result.gate.conclusion} — ${result.gate.reason}`,
     `- Findings per rule: ${[...counts].map(([id, n]) => `${id} ×${n}`).join(', ') || 'none'}`,
-    `- ${renderCoverageLine(result.coverage)}`,
     ...(configHash ? [`- Configuration: ${configHash}`] : []),
-    `- Analysed: ${listed || 'no files'}${files.length > MAX_LISTED_FILES ? ` and ${files.length - MAX_LISTED_FILES} more` : ''}`,
-    ...notes.map((n) => `- ${n}`),
-    ...result.coverage.notes.map((n) => `- ${n}`),
     `- Base ${result.base}, head ${result.head}`,
+    ...notes.map((n) => `- ${n}`),
+    `- ${renderCoverageLine(result.coverage)}`,
+    ...result.coverage.notes.map((n) => `- ${n}`),
+    `- Analysed: ${listed || 'no files'}${files.length > MAX_LISTED_FILES ? ` and ${files.length - MAX_LISTED_FILES} more` : ''}`,
   ];
   for (const verdict of result.verdicts ?? [result.verdict]) {
     if (!verdict.criteria?.length) continue;

@@ -223,6 +223,7 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
 }
 
 const EVIDENCE_NAMED = 5;
+const SKIPS_NAMED = 50;
 
 const REASON_LABEL: Record<CoverageReason, string> = {
   'too-large': 'too large',
@@ -249,7 +250,12 @@ export function renderCoverageLine(coverage: Coverage): string {
       .join(', ');
     return `${s.path} (${why})`;
   };
-  if (coverage.skipped.length) line += `; skipped ${coverage.skipped.length}: ${coverage.skipped.map(named).join(', ')}`;
+  if (coverage.skipped.length) {
+    // Named up to a bound, counted past it (the JSON output lists every one): 3,000 skipped files
+    // would otherwise fill the report and push everything after it out of GitHub's limits.
+    const more = coverage.skipped.length > SKIPS_NAMED ? ` and ${coverage.skipped.length - SKIPS_NAMED} more` : '';
+    line += `; skipped ${coverage.skipped.length}: ${coverage.skipped.slice(0, SKIPS_NAMED).map(named).join(', ')}${more}`;
+  }
   const evidence = coverage.evidenceSkipped ?? [];
   if (evidence.length) {
     // Imports are context, not the change: a few are named, the rest counted, to keep the line short.

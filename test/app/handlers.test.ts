@@ -269,7 +269,7 @@ describe('webhook handlers', () => {
       pull.commits = [{ author: 'someone-else', committer: 'someone-else' }, { author: 'someone-else', committer: 'dev' }];
       await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} I only rebased it`));
       await stack.settle();
-      assert.match(bot().at(-1)!.body, /who has not pushed commits to this pull request; @dev has\.$/);
+      assert.match(bot().at(-1)!.body, /who did not author or commit any of this pull request's commits; @dev did\.$/);
 
       pull.commits = [{ author: 'someone-else', committer: 'someone-else' }];
       await stack.send('issue_comment', stack.comment(number, 'dev', `/review accept ${shortId} metrics only, losing one is harmless`));

@@ -3,7 +3,7 @@
 // `onError` says, unless what it did find already fails.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkConclusion, incompleteBecause } from '../../src/github/check-output.js';
+import { checkConclusion, incompleteBecause, incompleteTitle } from '../../src/github/check-output.js';
 import { buildResult, facts, finding } from '../render/fixture.js';
 
 const passing = (extra = {}) => buildResult([], facts(), { gate: { conclusion: 'success', reason: 'no gating finding' }, ...extra });
@@ -24,8 +24,28 @@ describe('checkConclusion', () => {
     const failing = buildResult([], facts(), { ruleErrors: ['x'] });
     assert.equal(checkConclusion(failing, incompleteBecause(failing, false), 'neutral'), 'failure');
     const timedOut = passing({ coverage: { codeFiles: [], artifacts: [], skipped: [{ path: 'src/b.ts', reason: 'time-budget', detail: '' }], suppressed: {}, notes: [] } });
-    assert.equal(incompleteBecause(timedOut, true), 'the time budget ran out, GitHub lists at most 3,000 files');
+    assert.equal(incompleteBecause(timedOut, true), 'a time limit stopped part of it, GitHub lists at most 3,000 files');
     assert.equal(checkConclusion(timedOut, incompleteBecause(timedOut, true), 'failure'), 'failure');
     assert.equal(incompleteBecause(passing(), false), null);
+  });
+
+  it('"nothing relevant" is not known of files that were never read: an incomplete skipped run concludes as onError', () => {
+    const unread = buildResult([], facts(), {
+      gate: { conclusion: 'skipped', reason: 'nothing architectural in scope' },
+      coverage: { codeFiles: [], artifacts: [], skipped: [{ path: 'src/only.ts', reason: 'time-budget', detail: '' }], suppressed: {}, notes: [] },
+    });
+    assert.equal(checkConclusion(unread, incompleteBecause(unread, false), 'failure'), 'failure');
+    assert.equal(checkConclusion(unread, incompleteBecause(unread, false)), 'neutral');
+    const nothing = buildResult([], facts(), { gate: { conclusion: 'skipped', reason: 'nothing architectural in scope' } });
+    assert.equal(checkConclusion(nothing, incompleteBecause(nothing, false), 'failure'), 'skipped');
+  });
+
+  it('the title says the review could not complete, also when onError makes it fail', () => {
+    const crashed = passing({ ruleErrors: ['dual-write failed on src/a.ts: boom'] });
+    const title = 'Architecture review — 0 Critical · 0 Important · 0 Suggestion · 0 System';
+    assert.equal(incompleteTitle(title, incompleteBecause(crashed, false), crashed), `Architecture review could not complete (1 rule error) — ${title}`);
+    assert.equal(incompleteTitle(title, null, passing()), title);
+    const failing = buildResult([], facts(), { ruleErrors: ['x'] });
+    assert.equal(incompleteTitle(title, incompleteBecause(failing, false), failing), title, 'a failing gate keeps the title that says why');
   });
 });

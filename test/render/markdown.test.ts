@@ -291,6 +291,13 @@ describe('renderCoverageLine', () => {
     assert.equal(line, 'Coverage: 1 code file, 1 artifact reviewed; suppressed 3: dual-write ×2, missing-dlq ×1.');
   });
 
+  it('names up to 50 skipped files and counts the rest', () => {
+    const skipped = Array.from({ length: 3_000 }, (_, i) => ({ path: `src/f${i}.ts`, side: 'head' as const, reason: 'time-budget' as const, detail: '' }));
+    const line = renderCoverageLine({ codeFiles: [], artifacts: [], skipped, suppressed: {}, notes: [] });
+    assert.match(line, /; skipped 3000: src\/f0\.ts \(time budget exceeded\), .*src\/f49\.ts \(time budget exceeded\) and 2950 more\.$/);
+    assert.doesNotMatch(line, /src\/f50\.ts/);
+  });
+
   it('names up to five imports it could not analyse as evidence and counts the rest', () => {
     const evidence = (n: number) => Array.from({ length: n }, (_, i) => ({ path: `lib/h${i}.ts`, reason: 'unparseable' as const, detail: '' }));
     const base = { codeFiles: ['a.ts'], artifacts: [], skipped: [], suppressed: {}, notes: [] };
