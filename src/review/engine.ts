@@ -213,7 +213,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const headArtifacts = await loadArtifacts(source, 'head', [...features], platformInScope, limits, deadline, now);
   const baseArtifacts = await loadArtifacts(source, 'base', [...features], platformInScope, limits, deadline, now);
-  skipped.push(...headArtifacts.skipped);
+  // Base-side skips as for code: a base artifact left unread makes its findings look introduced.
+  skipped.push(...headArtifacts.skipped, ...baseArtifacts.skipped.filter((s) => !headArtifacts.skipped.some((h) => h.path === s.path)));
 
   // Rules that read the readiness evaluation (tier-claim-unsupported) run after every other rule of
   // their side, with that side's findings and facts attached to its artifact model.
@@ -316,6 +317,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     headRaw.push(...headLaunch.findings, ...headLaunch.suppressionProblems);
     baseRaw.push(...baseLaunch.findings, ...baseLaunch.suppressionProblems);
     headDocs.errors.push(...headLaunch.errors);
+    baseDocs.errors.push(...baseLaunch.errors);
     for (const [id, n] of Object.entries(headLaunch.suppressed)) headDocs.suppressed[id] = (headDocs.suppressed[id] ?? 0) + n;
     findings = statuses(headRaw, baseRaw);
   }

@@ -180,6 +180,17 @@ describe('arch-review review (CLI end to end)', () => {
     assert.deepEqual(json!.coverage.codeFiles, ['src/orders/place-order.ts']);
   });
 
+  it('names an artifact unreadable only at the base side in coverage', async () => {
+    const readme = '# Orders\n\n| Field | Value |\n| --- | --- |\n| Owner team | Checkout |\n';
+    const repo = await repoFrom(
+      { 'README.md': README, 'docs/features/orders/README.md': readme, 'docs/features/orders/design.md': `# Design\n\n${'x'.repeat(1_100_000)}\n` },
+      { 'README.md': README, 'docs/features/orders/README.md': `${readme}\nMore.\n`, 'docs/features/orders/design.md': '# Design\n' },
+    );
+    const { json } = await reviewJson(repo);
+    const skip = json!.coverage.skipped.find((s) => s.path === 'docs/features/orders/design.md');
+    assert.deepEqual([skip?.side, skip?.reason], ['base', 'too-large']);
+  });
+
   it('prints the /review Markdown and a coverage line by default', async () => {
     const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
     const { code, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
