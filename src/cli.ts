@@ -13,7 +13,8 @@ import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
 import { BASELINE_PATH, baselineEntries, parseBaseline, readBaseline, serializeBaseline } from './review/baseline.js';
 import { normalisePathArgument, runReview, unchangedMappedCode, withDiffGate } from './review/engine.js';
-import type { Finding } from './review/types.js';
+import { incompleteBecause } from './review/gate.js';
+import type { Finding, ReviewResult } from './review/types.js';
 import type { PullRequestText } from './review/pr-claims.js';
 
 export const USAGE = `Usage: arch-review review [options]
@@ -42,7 +43,8 @@ Options:
   -h, --help        show this help
   -v, --version     print the version
 
-Exit codes: 0 gate passes, 1 gate fails, 2 usage, config or runtime error.`;
+Exit codes: 0 gate passes, 1 gate fails (or, with onError: failure, the review did not
+finish), 2 usage, config or runtime error.`;
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -190,7 +192,18 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${renderMarkdown(result)}\n\n${renderCoverageLine(result.coverage)}`);
   }
   for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
-  return result.gate.conclusion === 'failure' ? 1 : 0;
+  const incomplete = incompleteBecause(result);
+  if (incomplete) io.stderr(`arch-review: the review did not finish (${incomplete}); onError is ${config.onError}`);
+  return exitCodeOf(result, config.onError);
+}
+
+/**
+ * 1 when the gate fails, or when the review did not finish (a rule error, a time limit) and the
+ * config's `onError` is `failure`, as the App concludes its check run; else 0.
+ */
+export function exitCodeOf(result: ReviewResult, onError: 'neutral' | 'failure'): 0 | 1 {
+  if (result.gate.conclusion === 'failure') return 1;
+  return onError === 'failure' && incompleteBecause(result) !== null ? 1 : 0;
 }
 
 /** The PR's text when CI passes it (`--pr-title "$PR_TITLE" --pr-body body.md`); a body alone has an empty title. */

@@ -3,6 +3,7 @@
 import { codeSpan, escapeCell, escapeInline, renderCoverageLine } from '../render/markdown.js';
 import { BASELINE_PATH } from '../review/baseline.js';
 import { compareFindings, headFindings } from '../review/summary/facts.js';
+export { incompleteBecause } from '../review/gate.js';
 import type { Finding, ReviewResult, Severity } from '../review/types.js';
 import { MAX_ANNOTATIONS_PER_RUN, MAX_ANNOTATION_TITLE_CHARS, MAX_CHECK_OUTPUT_CHARS } from './limits.js';
 
@@ -67,16 +68,6 @@ export function incompleteTitle(title: string, incomplete: string | null, result
   return clip(`Architecture review could not complete (${incomplete}) — ${title}`, 1000, '…');
 }
 
-/** Why a review did not finish, for the conclusion and the title; null when it did. */
-export function incompleteBecause(result: ReviewResult, fileListCut: boolean): string | null {
-  const reasons: string[] = [];
-  const errors = result.ruleErrors ?? [];
-  if (errors.length > 0) reasons.push(`${errors.length} rule error${errors.length === 1 ? '' : 's'}`);
-  // The review's budget and the per-file limit share the reason: either way a file went unread.
-  if (result.coverage.skipped.some((s) => s.reason === 'time-budget')) reasons.push('a time limit stopped part of it');
-  if (fileListCut) reasons.push('GitHub lists at most 3,000 files');
-  return reasons.length > 0 ? reasons.join(', ') : null;
-}
 
 /** The report's first line without bold marks, e.g. `Architecture review — 1 Critical · …`. */
 export function titleOf(markdown: string): string {

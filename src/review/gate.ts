@@ -1,6 +1,6 @@
 // The merge gate (rules.md §1.3, review-output.md §2): which findings fail the check run.
 import type { Config } from '../config/schema.js';
-import type { Finding, GateDecision, Precision, Severity } from './types.js';
+import type { Finding, GateDecision, Precision, ReviewResult, Severity } from './types.js';
 
 const PRECISION_RANK: Record<Precision, number> = { High: 0, Medium: 1, Heuristic: 2 };
 
@@ -47,4 +47,15 @@ export function decideGate(findings: Finding[], relevant: boolean): GateDecision
   const baselined = findings.filter((f) => f.baselined && !f.accepted).length;
   const set = [accepted > 0 ? `${accepted} accepted risk${accepted === 1 ? '' : 's'}` : null, baselined > 0 ? `${baselined} baselined` : null].filter(Boolean);
   return { conclusion: 'success', reason: set.length ? `no gating finding (${set.join(', ')})` : 'no gating finding' };
+}
+
+/** Why a review did not finish, for the conclusion and the title; null when it did. */
+export function incompleteBecause(result: ReviewResult, fileListCut = false): string | null {
+  const reasons: string[] = [];
+  const errors = result.ruleErrors ?? [];
+  if (errors.length > 0) reasons.push(`${errors.length} rule error${errors.length === 1 ? '' : 's'}`);
+  // The review's budget and the per-file limit share the reason: either way a file went unread.
+  if (result.coverage.skipped.some((s) => s.reason === 'time-budget')) reasons.push('a time limit stopped part of it');
+  if (fileListCut) reasons.push('GitHub lists at most 3,000 files');
+  return reasons.length > 0 ? reasons.join(', ') : null;
 }

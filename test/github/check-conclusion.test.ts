@@ -49,3 +49,14 @@ describe('checkConclusion', () => {
     assert.equal(incompleteTitle(title, incompleteBecause(failing, false), failing), title, 'a failing gate keeps the title that says why');
   });
 });
+
+describe('the CLI exit code', () => {
+  it('follows the gate, and onError for a review that did not finish', async () => {
+    const { exitCodeOf } = await import('../../src/cli.js');
+    const crashed = passing({ ruleErrors: ['dual-write failed on src/a.ts: boom'] });
+    assert.equal(exitCodeOf(crashed, 'neutral'), 0);
+    assert.equal(exitCodeOf(crashed, 'failure'), 1);
+    assert.equal(exitCodeOf(passing(), 'failure'), 0);
+    assert.equal(exitCodeOf(buildResult([], facts()), 'neutral'), 1, 'a failing gate');
+  });
+});
