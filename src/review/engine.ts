@@ -187,6 +187,15 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     deadline, now, limits: parseLimits,
   });
   skipped.push(...headCode.skipped, ...baseCode.skipped.filter((s) => !headCode.skipped.some((h) => h.path === s.path)));
+  // An unchanged file is compared with itself: analysed at one side only (a time limit, a read that
+  // failed), its findings would pass for introduced or fixed by this pull request. They are dropped;
+  // the coverage line names the file.
+  if (unchangedSet.size > 0) {
+    const both = (path: string) => headCode.summaries.has(path) && baseCode.summaries.has(path);
+    for (const run of [headCode, baseCode]) {
+      run.findings = run.findings.filter((f) => !unchangedSet.has(f.location.path) || both(f.location.path));
+    }
+  }
 
   // Scope (review-output.md §3): features touched by docs, by the config's path mapping, by channels.
   const features = new Set<string>();
