@@ -5,7 +5,8 @@
 import { callsInHandler, findHandlers } from '../code/handlers.js';
 import { writeHandlers } from '../code/http-routes.js';
 import { isDedupGuard } from '../code/idempotency.js';
-import { lockFacts } from '../code/locks.js';
+import { criticalSection, fenceNames, isFenced, lockFacts, protectedWrites } from '../code/locks.js';
+import { injectCarrier } from '../code/publish-metadata.js';
 import type { CodeModel } from '../code/model.js';
 import { outboundCall } from '../code/outbound.js';
 import { findRetries } from '../code/retries.js';
@@ -95,6 +96,19 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
     for (const handler of handlers) {
       if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) recognised('Idempotent Receiver');
     }
+    // review-output.md §4.1's other recognisable constructs: a workflow-engine client, trace
+    // propagation injected into a carrier, and a lock whose protected writes carry a fence.
+    if ([...model.imports.values()].some((b) => PROCESS_MANAGER_CLIENTS.has(b.module))) recognised('Process Manager');
+    if (model.calls.some((call) => injectCarrier(model, call) !== null)) recognised('Message History');
+    const acquires = lockFacts(model).acquires;
+    if (acquires.length > 0) {
+      const fences = fenceNames(model);
+      const fenced = acquires.some((acquire) => protectedWrites(model, acquire, criticalSection(model, acquire)).some((w) => isFenced(model, w.call, fences)));
+      if (fenced) recognised('Lease and Fencing Token');
+    }
   }
   return out;
 }
+
+/** Workflow-engine clients whose use in code is a Process Manager (Temporal, AWS Step Functions). */
+const PROCESS_MANAGER_CLIENTS = new Set(['@temporalio/client', '@temporalio/workflow', '@aws-sdk/client-sfn']);

@@ -191,6 +191,45 @@ describe('arch-review review (CLI end to end)', () => {
     assert.deepEqual([skip?.side, skip?.reason], ['base', 'too-large']);
   });
 
+  it('names Process Manager, Message History and Lease and Fencing Token among the patterns touched', async () => {
+    const code = `import { Connection, Client } from '@temporalio/client';
+import { context, propagation } from '@opentelemetry/api';
+import Redis from 'ioredis';
+import { Kafka } from 'kafkajs';
+import { Pool } from 'pg';
+
+const redis = new Redis();
+const db = new Pool();
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function startFulfilment(orderId: string) {
+  const client = new Client({ connection: await Connection.connect() });
+  await client.workflow.start('fulfil', { taskQueue: 'orders', workflowId: orderId, args: [orderId] });
+}
+
+export async function announce(orderId: string) {
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ key: orderId, value: orderId, headers }] });
+}
+
+export async function reprice(sku: string) {
+  if ((await redis.set('lock:' + sku, 'me', 'PX', 30000, 'NX')) !== 'OK') return;
+  const token = await redis.incr('fence:' + sku);
+  try {
+    await db.query('UPDATE prices SET amount = amount * 1.1, fence = $2 WHERE sku = $1 AND fence < $2', [sku, token]);
+  } finally {
+    await redis.del('lock:' + sku);
+  }
+}
+`;
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/workflows.ts': code });
+    const { json, stderr } = await reviewJson(repo);
+    assert.ok(json, stderr);
+    // The scope line's patterns: recognised in code, then named by the design.
+    assert.deepEqual(json.scope.patterns, ['Lease and Fencing Token, Message History, Process Manager (code)']);
+  });
+
   it('prints the /review Markdown and a coverage line by default', async () => {
     const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler });
     const { code, stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
