@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { main } from '../../src/cli.js';
 import { createRepoFromSnapshots } from '../../src/git/snapshot-repo.js';
+import { readSnapshot } from '../simulator/fixture-repo.js';
 import type { ReviewJson } from '../../src/render/json.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'arch-review-e2e-'));
@@ -228,6 +229,18 @@ export async function reprice(sku: string) {
     assert.ok(json, stderr);
     // The scope line's patterns: recognised in code, then named by the design.
     assert.deepEqual(json.scope.patterns, ['Lease and Fencing Token, Message History, Process Manager (code)']);
+  });
+
+  it('finds a required test the pull request adds outside the service folder', async () => {
+    const golden = (side: string) => {
+      const files = readSnapshot(fileURLToPath(new URL(`../../fixtures/golden/inventory-reservations/${side}`, import.meta.url)));
+      return Object.fromEntries(Object.entries(files).filter(([path]) => !path.startsWith('services/inventory/test/')));
+    };
+    const test = readFileSync(new URL('../../fixtures/golden/inventory-reservations/head/services/inventory/test/reserve-consumer.test.ts', import.meta.url), 'utf8')
+      .replace("'../src/reserve-consumer.js'", "'../../services/inventory/src/reserve-consumer.js'");
+    const repo = await repoFrom(golden('base'), { ...golden('head'), 'tests/integration/reserve-consumer.test.ts': test });
+    const { stdout } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
+    assert.match(stdout, /^- \*\*Required test:\*\* deliver one message twice, in parallel — found at `tests\/integration\/reserve-consumer\.test\.ts`$/m);
   });
 
   it('prints the /review Markdown and a coverage line by default', async () => {

@@ -57,14 +57,18 @@ async function readAll(source: ReviewSource, paths: readonly string[], maxBytes:
   return out;
 }
 
-/** Test files worth reading: changed ones, then those in the code's service folder (or repo) named like the code. */
+/**
+ * Test files worth reading: those the pull request changes, wherever they are (a top-level `tests/`
+ * folder included), then those in the code's service folder (or repo) named like the code.
+ */
 function testCandidates(headPaths: readonly string[], changed: readonly ChangedFile[], codePaths: readonly string[]): string[] {
   if (codePaths.length === 0) return [];
   const roots = new Set(codePaths.map((p) => SERVICE_ROOT.exec(p)?.[1] ?? ''));
   const stems = new Set(codePaths.map((p) => p.slice(p.lastIndexOf('/') + 1).replace(/\.[cm]?[jt]sx?$/, '').toLowerCase()));
   const changedTests = new Set(changed.filter((f) => f.status !== 'removed').map((f) => f.path));
   const tests = headPaths.filter(
-    (p) => isCodePath(p) && isTestPath(p) && !/(^|\/)node_modules\//.test(p) && [...roots].some((r) => r === '' || p.startsWith(`${r}/`)),
+    (p) => isCodePath(p) && isTestPath(p) && !/(^|\/)node_modules\//.test(p) &&
+      (changedTests.has(p) || [...roots].some((r) => r === '' || p.startsWith(`${r}/`))),
   );
   const named = (p: string) => [...stems].some((s) => p.toLowerCase().includes(s));
   const rank = (p: string) => (changedTests.has(p) ? 0 : named(p) ? 1 : 2);
