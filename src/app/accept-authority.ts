@@ -55,10 +55,11 @@ export async function acceptAuthority(api: GitHubApi, request: AcceptRequest): P
     c: expression(CODEOWNERS_PATHS[2]),
   });
   // A folder or submodule at one of the paths is an object too, but not a file GitHub would read.
-  const found = [data.repository.a, data.repository.b, data.repository.c].findIndex((node) => node !== null && 'byteSize' in node);
+  const nodes = [data.repository.a, data.repository.b, data.repository.c];
+  const found = nodes.findIndex((node) => node !== null && 'byteSize' in node);
   if (found < 0) return { ok: false, reason: `${needs}, and \`${request.defaultBranch}\` has no CODEOWNERS file.` };
   const where = `${CODEOWNERS_PATHS[found]} on \`${request.defaultBranch}\``;
-  const blob = [data.repository.a, data.repository.b, data.repository.c][found]!;
+  const blob = nodes[found]!;
   if (blob.isTruncated || blob.text === null || blob.byteSize > MAX_CODEOWNERS_BYTES) {
     return { ok: false, reason: `${needs}, and ${where} is too large to read (GitHub itself ignores one over 3 MB).` };
   }
