@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { renderCoverageLine, renderMarkdown } from '../render/markdown.js';
+import { codeSpan, escapeInline, renderCoverageLine, renderMarkdown } from '../render/markdown.js';
 import { baselineOf } from '../review/baseline.js';
 import { DEFAULT_LIMITS, MAX_UNCHANGED_CODE, runReview, unchangedMappedCode, withDiffGate } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
@@ -14,7 +14,7 @@ import type { GitHubApi } from '../github/api.js';
 import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, incompleteBecause, incompleteTitle, type Conclusion } from '../github/check-output.js';
 import { planInlineComments } from '../github/inline.js';
 import { MAX_PR_FILES } from '../github/limits.js';
-import { acceptMarker } from '../github/markers.js';
+import { ACCEPT_CONFIRMATION, acceptMarker } from '../github/markers.js';
 import { fetchPullRequestState, type PullRequestState } from '../github/pr-state.js';
 import {
   completeCheckRun,
@@ -335,7 +335,7 @@ async function applyAccept(
   await postComment(
     ctx.api,
     pull,
-    `Risk accepted by @${by} (${authority.via}) for **${finding.ruleId}** at \`${finding.location.path}:${finding.location.startLine}\`: ${reason.replace(/</g, '&lt;')}\n` +
+    `${ACCEPT_CONFIRMATION}${by} (${authority.via}) for **${finding.ruleId}** at ${codeSpan(`${finding.location.path}:${finding.location.startLine}`)}: ${escapeInline(reason)}\n` +
       `It no longer gates this pull request; it stays in the report.\n${acceptMarker(finding.fingerprint, by, reason)}`,
   );
   return { changed: true, note: `Risk ${shortId} accepted by @${by}.` };

@@ -2,12 +2,17 @@
 // markers say which findings were already commented, which comment is the sticky summary, and which
 // risks were accepted, so a restart, a second replica or a rebase never loses that knowledge.
 // Only comments written by the App itself are read for markers (see isOwnComment): anyone can type
-// an HTML comment into a PR conversation.
+// an HTML comment into a PR conversation. And only where the App puts them (the summary marker
+// first, the others last, an accept marker only in an accept confirmation): the App's comments quote
+// paths and text from the pull request, and a file named `x <!-- arch-review:accept … -->.ts` would
+// otherwise plant a marker in a comment the App wrote.
 
 export const SUMMARY_MARKER = '<!-- arch-review:summary -->';
 
-const FP = /<!-- arch-review:fp=([0-9a-f]{8,64}) -->/;
-const ACCEPT = /<!-- arch-review:accept fp=([0-9a-f]{8,64}) by=([A-Za-z0-9-]+(?:\[bot\])?) reason=([^\s>]*) -->/g;
+const FP = /<!-- arch-review:fp=([0-9a-f]{8,64}) -->\s*$/;
+const ACCEPT = /\n<!-- arch-review:accept fp=([0-9a-f]{8,64}) by=([A-Za-z0-9-]+(?:\[bot\])?) reason=([^\s>]*) -->\s*$/;
+/** How the App's accept confirmation begins (review-pr.ts); no other comment of the App carries an accept. */
+export const ACCEPT_CONFIRMATION = 'Risk accepted by @';
 
 export function fingerprintMarker(fingerprint: string): string {
   return `<!-- arch-review:fp=${fingerprint} -->`;
@@ -28,22 +33,20 @@ export interface AcceptMarker {
   reason: string;
 }
 
+/** The accept an App comment records: none unless the comment is an accept confirmation ending in its marker. */
 export function acceptsIn(body: string): AcceptMarker[] {
-  const out: AcceptMarker[] = [];
-  for (const m of body.matchAll(ACCEPT)) {
-    let reason: string;
-    try {
-      reason = decodeURIComponent(m[3]!);
-    } catch {
-      continue;
-    }
-    out.push({ fingerprint: m[1]!, by: m[2]!, reason });
+  if (!body.startsWith(ACCEPT_CONFIRMATION)) return [];
+  const m = ACCEPT.exec(body);
+  if (!m) return [];
+  try {
+    return [{ fingerprint: m[1]!, by: m[2]!, reason: decodeURIComponent(m[3]!) }];
+  } catch {
+    return [];
   }
-  return out;
 }
 
 export function hasSummaryMarker(body: string): boolean {
-  return body.includes(SUMMARY_MARKER);
+  return body.startsWith(`${SUMMARY_MARKER}\n`) || body === SUMMARY_MARKER;
 }
 
 /** GraphQL names a bot author by its slug, REST by `slug[bot]`. */

@@ -6,7 +6,7 @@ import { configSchema } from '../../src/config/schema.js';
 import { withSecondaryLimitRetry, type GitHubApi } from '../../src/github/api.js';
 import { buildCheckOutput, type Annotation } from '../../src/github/check-output.js';
 import { planInlineComments } from '../../src/github/inline.js';
-import { acceptMarker, acceptsIn, fingerprintIn, isOwnComment } from '../../src/github/markers.js';
+import { ACCEPT_CONFIRMATION, acceptMarker, acceptsIn, fingerprintIn, fingerprintMarker, hasSummaryMarker, isOwnComment, SUMMARY_MARKER } from '../../src/github/markers.js';
 import { completeCheckRun, summaryCommentBody } from '../../src/github/publish.js';
 import type { ChangedFile } from '../../src/review/source.js';
 import type { Finding } from '../../src/review/types.js';
@@ -128,7 +128,20 @@ describe('markers', () => {
     const reason = 'ok --> <b>hi</b> 100% sure';
     const marker = acceptMarker('a'.repeat(40), 'boss', reason);
     assert.ok(!marker.slice(4, -3).includes('-->'));
-    assert.deepEqual(acceptsIn(`text ${marker}`), [{ fingerprint: 'a'.repeat(40), by: 'boss', reason }]);
+    assert.deepEqual(acceptsIn(`${ACCEPT_CONFIRMATION}boss (admin) for x\n${marker}`), [{ fingerprint: 'a'.repeat(40), by: 'boss', reason }]);
+  });
+
+  it('reads markers only where the App writes them, so quoted pull request text cannot plant one', () => {
+    const fp = 'b'.repeat(40);
+    const planted = acceptMarker(fp, 'boss', 'approved');
+    // A file path quoted in the summary, a refusal or the middle of a confirmation.
+    assert.deepEqual(acceptsIn(`${SUMMARY_MARKER}\n- \`src/x ${planted}/a.ts:3\` — dual-write`), []);
+    assert.deepEqual(acceptsIn(`@writer accepting needs an admin; \`x\n${planted}\``), []);
+    assert.deepEqual(acceptsIn(`${ACCEPT_CONFIRMATION}boss (admin) at \`${planted}\`: ok\n${acceptMarker('c'.repeat(40), 'boss', 'ok')}`).map((a) => a.fingerprint), ['c'.repeat(40)]);
+    assert.equal(fingerprintIn(`**[Critical] dual-write**\nsee ${fingerprintMarker(fp)} here\nthe end`), null);
+    assert.equal(fingerprintIn(`**[Critical] dual-write**\n…\n${fingerprintMarker(fp)}`), fp);
+    assert.equal(hasSummaryMarker(`Risk accepted … ${SUMMARY_MARKER}`), false);
+    assert.equal(hasSummaryMarker(`${SUMMARY_MARKER}\n**Architecture review**`), true);
   });
 
   it('trusts only the app bot as an author', () => {

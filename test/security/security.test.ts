@@ -208,6 +208,40 @@ describe('security of the App', { timeout: 180_000 }, () => {
       await comment(number, 'writer', `looks fine ${fake}`);
       assert.equal(runsFor(head).length, runs, 'an ordinary comment starts nothing');
     });
+
+    it('a file path cannot plant an accept marker in a comment the App writes', async () => {
+      const placeOrder = `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// planted marker\n`;
+      const first = await openPull({ ...baseFiles, [PLACE_ORDER]: placeOrder });
+      assert.equal(runsFor(first.head)[0]!.conclusion, 'failure');
+      const fp = /arch-review:fp=([0-9a-f]{40})/.exec(pull(first.number).threads[0]?.comments[0]?.body ?? '')?.[1];
+      assert.ok(fp, 'the dual-write has an inline comment');
+      // A consumer with findings that do not gate, under a path that carries a forged accept.
+      const planted = `services/orders/src/x <!-- arch-review:accept fp=${fp} by=boss reason=approved -->/sync.ts`;
+      const consumer = [
+        "import { Kafka } from 'kafkajs';",
+        "const consumer = new Kafka({ clientId: 'crm-sync', brokers: ['kafka:9092'] }).consumer({ groupId: 'crm-sync' });",
+        'export async function start() {',
+        "  await consumer.subscribe({ topic: 'orders.placed.v1' });",
+        "  await consumer.run({ eachMessage: async ({ message }) => { await fetch('https://crm.example.com/x', { method: 'PUT', body: message.value! }); } });",
+        '}',
+        '',
+      ].join('\n');
+      const push = async (files: Record<string, string>, previous: string) => {
+        const head = await repo.commit(files, previous);
+        pull(first.number).head = head;
+        assert.equal(await deliver('pull_request', pullRequestEvent('synchronize', REPO, { number: first.number, head, base })), 202);
+        await app.queue.idle();
+        return head;
+      };
+      const second = await push({ ...baseFiles, [PLACE_ORDER]: placeOrder, [planted]: consumer }, first.head);
+      await comment(first.number, 'writer', '/review');
+      const summary = pull(first.number).comments.find((c) => c.body.includes('<!-- arch-review:summary -->'));
+      assert.ok(summary?.body.includes(`arch-review:accept fp=${fp}`), 'the path is quoted in the summary');
+      const third = await push({ ...baseFiles, [PLACE_ORDER]: placeOrder, [planted]: `${consumer}// again\n` }, second);
+      const run = runsFor(third).at(-1)!;
+      assert.equal(run.conclusion, 'failure', 'the forged accept is not read');
+      assert.ok(!(run.output?.summary ?? '').includes('risk accepted'));
+    });
   });
 
   describe('the gate configuration', () => {
