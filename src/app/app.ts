@@ -31,6 +31,10 @@ export interface ArchReviewOptions {
   startGate?: () => Promise<void> | null;
 }
 
+function stepsOf(data: JobData): Step[] {
+  return data.type === 'sequence' ? data.steps : [data];
+}
+
 interface Repo {
   owner: string;
   repo: string;
@@ -40,7 +44,13 @@ interface Repo {
 type JobData =
   | { type: 'review'; api: GitHubApi; installationId: number | null; job: ReviewJob }
   | { type: 'command'; api: GitHubApi; installationId: number | null; repo: Repo; number: number; commentId: number; actor: string; command: ReviewCommand }
-  | { type: 'rerun-sha'; api: GitHubApi; installationId: number | null; repo: Repo; headSha: string; pullNumbers: number[] };
+  | { type: 'rerun-sha'; api: GitHubApi; installationId: number | null; repo: Repo; headSha: string; pullNumbers: number[] }
+  /** What waited for one pull request: commands in the order they came, then the newest push's review. */
+  | { type: 'sequence'; steps: Step[] };
+type Step = Exclude<JobData, { type: 'sequence' }>;
+
+/** Commands kept waiting per pull request; older ones beyond it are dropped (a flood of comments). */
+const MAX_WAITING_COMMANDS = 10;
 
 const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 
@@ -227,25 +237,57 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     ...(options.startGate ? { startGate: options.startGate } : {}),
     run: async (task, signal) => {
       const data = task.data;
-      if (data.type === 'review') await review(data.api, data.job, signal, data.installationId);
-      else if (data.type === 'command') await runCommand(data, signal);
-      else await runForSha(data, signal);
-    },
-    merge: (older, newer) => {
-      // The replaced run will not happen: nothing to recover for it once the newer review is journaled
-      // in its place. A command or re-run that replaces it is journaled only when it starts, so until
-      // then the older entry stays: a crash in between must not leave the pull request unreviewed.
-      if (older.data.type === 'review' && newer.data.type === 'review' && older.headSha !== newer.headSha) journal?.delete(older.data.job);
-      // A newer push replaces a waiting /review, but the summary it asked for is still posted.
-      if (older.data.type === 'review' && newer.data.type === 'review' && older.data.job.summaryComment) {
-        const merged = { ...newer, data: { ...newer.data, job: { ...newer.data.job, summaryComment: true } } };
-        journal?.put(merged.data.installationId, merged.data.job);
-        return merged;
+      if (data.type !== 'sequence') return runStep(data, signal);
+      for (const step of data.steps) {
+        try {
+          await runStep(step, signal);
+        } catch (error) {
+          log.error({ key: task.key, err: (error as Error)?.message ?? String(error) }, 'review task failed');
+        }
       }
-      return newer;
     },
+    merge: coalesce,
     onError: (error, task) => log.error({ key: task.key, err: (error as Error)?.message ?? String(error) }, 'review task failed'),
   });
+
+  async function runStep(step: Step, signal: RunSignal): Promise<void> {
+    if (step.type === 'review') await review(step.api, step.job, signal, step.installationId);
+    else if (step.type === 'command') await runCommand(step, signal);
+    else await runForSha(step, signal);
+  }
+
+  /**
+   * What runs when a task arrives for a pull request that already has one waiting. A newer push's
+   * review replaces an older one; a command never replaces anything and is never replaced: a
+   * `/review` from someone without write access, or a `/review help`, must not cancel the push's
+   * review it displaced, and a push must not drop a waiting `/review accept`. Commands run first: a
+   * command that reviews the head leaves the push's review nothing to do (already reviewed).
+   */
+  function coalesce(older: QueueTask<JobData>, newer: QueueTask<JobData>): QueueTask<JobData> {
+    const steps = [...stepsOf(older.data), ...stepsOf(newer.data)];
+    const reviews = steps.filter((s): s is Extract<Step, { type: 'review' }> => s.type === 'review');
+    const others = steps.filter((s) => s.type !== 'review').slice(-MAX_WAITING_COMMANDS);
+    let latest = reviews.at(-1);
+    for (const replaced of reviews.slice(0, -1)) {
+      // The replaced run will not happen: nothing to recover for it once the newer review is journaled
+      // in its place. (A command is journaled only when it starts, so a review it displaced keeps its
+      // entry until then: a crash in between must not leave the pull request unreviewed.)
+      if (replaced.job.headSha !== latest!.job.headSha) journal?.delete(replaced.job);
+    }
+    // A newer push replaces a waiting /review's run, but the summary it asked for is still posted.
+    if (latest && !latest.job.summaryComment && reviews.some((r) => r.job.summaryComment)) {
+      latest = { ...latest, job: { ...latest.job, summaryComment: true } };
+      journal?.put(latest.installationId, latest.job);
+    }
+    const kept: Step[] = latest ? [...others, latest] : others;
+    return {
+      key: newer.key,
+      // Like a lone command, a sequence with one learns its head only when it starts and is never superseded.
+      headSha: others.length > 0 ? '' : newer.headSha,
+      explicit: older.explicit || newer.explicit,
+      data: kept.length === 1 ? kept[0]! : { type: 'sequence', steps: kept },
+    };
+  }
 
   function enqueue(task: QueueTask<JobData>, context: Context): void {
     const result = queue.enqueue(task);
@@ -260,7 +302,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
   /** A required check must never stay pending: a full queue still answers, and offers a re-run. */
   async function busy(task: QueueTask<JobData>): Promise<void> {
     const data = task.data;
-    if (!task.headSha || data.type === 'command') return;
+    if (!task.headSha || data.type === 'command' || data.type === 'sequence') return;
     const repo = data.type === 'review' ? { owner: data.job.owner, repo: data.job.repo } : data.repo;
     await concludeCheckRun(data.api, repo, task.headSha, null, 'neutral', {
       title: 'Not reviewed: the reviewer is busy',

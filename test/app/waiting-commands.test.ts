@@ -1,0 +1,101 @@
+// Runs that wait for the same pull request (one review slot, so the second pull request waits): a
+// command must not cancel the push review it arrives behind, and a push must not drop a waiting
+// command. Before this, the queue kept only the newest task per pull request, so a `/review` from
+// anyone who can comment left a required check missing until the next push.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { startAppInstance, startSimulatedGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
+import { readSnapshot } from '../simulator/fixture-repo.js';
+import { REPO } from '../simulator/harness.js';
+import { issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
+
+const demo = new URL('../../fixtures/demo/', import.meta.url);
+const PLACE_ORDER = 'services/orders/src/place-order.ts';
+const SUMMARY = '<!-- arch-review:summary -->';
+
+describe('commands and pushes waiting for one pull request', { timeout: 120_000 }, () => {
+  let github: SimulatedGitHub;
+  let app: AppInstance;
+  let baseFiles: Record<string, string>;
+  let base: string;
+  let next = 1;
+
+  const runsFor = (sha: string) => github.sim.checkRuns.filter((r) => r.head_sha === sha);
+  const pull = (number: number) => github.sim.pull(REPO.owner, REPO.name, number);
+  const botComments = (number: number) => pull(number).comments.filter((c) => c.login.endsWith('[bot]'));
+  const variant = (tag: string, previous = base) =>
+    github.repo.commit({ ...baseFiles, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// ${tag}\n` }, previous);
+  const opened = async (tag: string) => {
+    const number = next++;
+    const head = await variant(tag);
+    github.sim.openPull(REPO.owner, REPO.name, number, base, head);
+    await app.send('pull_request', pullRequestEvent('opened', REPO, { number, head, base }));
+    return { number, head };
+  };
+  const comment = async (number: number, login: string, body: string) => {
+    const commentId = github.sim.addUserComment(REPO.owner, REPO.name, number, login, body);
+    await app.send('issue_comment', issueCommentEvent(REPO, { number, body, login, commentId }));
+    return commentId;
+  };
+  /** Pull request 1 takes the only slot; whatever arrives for pull request 2 meanwhile waits. */
+  const busyWith = async (tag: string) => opened(`${tag}-occupant`);
+
+  before(async () => {
+    github = await startSimulatedGitHub();
+    baseFiles = readSnapshot(new URL('base', demo).pathname);
+    base = await github.repo.commit(baseFiles);
+    github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+    app = await startAppInstance(github, { concurrency: 1 });
+  });
+  after(async () => {
+    await app?.settle();
+    await github?.close();
+  });
+
+  for (const [label, login, body] of [
+    ['someone without write access asks for /review', 'stranger', '/review'],
+    ['a maintainer asks for /review help', 'maintainer', '/review help'],
+  ] as const) {
+    it(`the waiting push review still runs when ${label}`, async () => {
+      await busyWith(label);
+      const pr = await opened(label);
+      await comment(pr.number, login, body);
+      await app.settle();
+      const runs = runsFor(pr.head);
+      assert.equal(runs.length, 1, 'one check run for the head');
+      assert.equal(runs[0]!.status, 'completed');
+      assert.equal(runs[0]!.conclusion, 'failure');
+      assert.equal(botComments(pr.number).length, 1, 'the command was answered too');
+    });
+  }
+
+  it('a push does not drop a waiting /review: the newer head is reviewed once and the summary posted', async () => {
+    await busyWith('push-after-command');
+    const pr = await opened('push-after-command');
+    const commentId = await comment(pr.number, 'maintainer', '/review');
+    const newer = await variant('push-after-command-2', pr.head);
+    pull(pr.number).head = newer;
+    await app.send('pull_request', pullRequestEvent('synchronize', REPO, { number: pr.number, head: newer, base }));
+    await app.settle();
+    assert.equal(runsFor(pr.head).length, 0, 'the replaced head is not reviewed');
+    assert.equal(runsFor(newer).length, 1, 'the command reviewed the newer head; the push found it reviewed');
+    assert.equal(runsFor(newer)[0]!.conclusion, 'failure');
+    assert.equal(botComments(pr.number).filter((c) => c.body.startsWith(SUMMARY)).length, 1);
+    assert.deepEqual(pull(pr.number).comments.find((c) => c.id === commentId)?.reactions, ['eyes', 'rocket']);
+  });
+
+  it('two waiting commands are both answered, in order', async () => {
+    await busyWith('two-commands');
+    const pr = await opened('two-commands');
+    await comment(pr.number, 'maintainer', '/review help');
+    await comment(pr.number, 'stranger', '/review');
+    await app.settle();
+    const answers = botComments(pr.number).map((c) => c.body);
+    assert.equal(answers.length, 2);
+    assert.match(answers[0]!, /^\*\*arch-review commands\*\*/);
+    assert.match(answers[1]!, /^Thanks @stranger!/);
+    assert.equal(runsFor(pr.head).length, 1);
+  });
+});
