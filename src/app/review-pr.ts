@@ -141,10 +141,11 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const draftWaits = state.isDraft && !(config.ok && config.config.drafts);
     if (job.trigger === 'edited' && draftWaits) return { kind: 'draft', checkRunId: null };
     if (automatic) {
-      if (state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
-      if (draftWaits) return { kind: 'draft', checkRunId: null };
-      // A run left in progress by a crashed process is finished here rather than duplicated.
+      // A run left in progress by a crashed process is finished here rather than duplicated, also
+      // when the head has a completed run besides it (a `/review` or Re-review adds a second run).
       checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
+      if (checkRunId === null && state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
+      if (checkRunId === null && draftWaits) return { kind: 'draft', checkRunId: null };
     }
     if (checkRunId === null) {
       startSent = true;

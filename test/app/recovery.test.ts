@@ -166,7 +166,7 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
     const doomed = await startAppInstance(github, { journal, concurrency: 1, ...atFirstBlobRead });
     await opened(doomed, busy);
     await opened(doomed, pr);
-    // The command replaces the waiting push in the queue (one task per pull request).
+    // The command waits beside the push in the queue; the push is journaled, the command not yet.
     const commentId = github.sim.addUserComment(REPO.owner, REPO.name, pr.number, 'maintainer', '/review');
     await doomed.send('issue_comment', issueCommentEvent(REPO, { number: pr.number, body: '/review', login: 'maintainer', commentId }));
     await doomed.crashed;
@@ -182,6 +182,34 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
       assert.equal(runs.length, 1);
       assert.equal(runs[0]!.status, 'completed');
     }
+    await reopened.flush();
+    assert.deepEqual(onFile(path), []);
+  });
+
+  it('a /review run killed mid-review beside a completed push run is completed after the restart', async () => {
+    const path = journalFile('command-beside-completed');
+    const pr = await open('command beside a completed run');
+    const healthy = await startAppInstance(github, { journal: new RunJournal(path, { log: quiet }) });
+    await opened(healthy, pr);
+    await healthy.settle();
+    assert.deepEqual(runsFor(pr.head).map((r) => r.status), ['completed']);
+
+    const journal = new RunJournal(path, { log: quiet });
+    const doomed = await startAppInstance(github, { journal, ...atFirstBlobRead });
+    const commentId = github.sim.addUserComment(REPO.owner, REPO.name, pr.number, 'maintainer', '/review');
+    await doomed.send('issue_comment', issueCommentEvent(REPO, { number: pr.number, body: '/review', login: 'maintainer', commentId }));
+    await doomed.crashed;
+    await journal.flush();
+    assert.deepEqual(runsFor(pr.head).map((r) => r.status), ['completed', 'in_progress'], 'the command added a second run');
+
+    const reopened = new RunJournal(path, { log: quiet });
+    const restarted = await startAppInstance(github, { journal: reopened });
+    assert.equal(await restarted.app.recover(), 1);
+    await restarted.settle();
+    const runs = runsFor(pr.head);
+    assert.deepEqual(runs.map((r) => r.status), ['completed', 'completed'], 'nothing left in progress');
+    assert.equal(runs[1]!.conclusion, 'failure');
+    assert.deepEqual(restarted.outcomes.map((o) => [o.job.trigger, o.outcome.kind]), [['recover', 'reviewed']]);
     await reopened.flush();
     assert.deepEqual(onFile(path), []);
   });
