@@ -113,6 +113,8 @@ export class RequestActivity {
   }
 }
 
+const SIGNATURE_SHAPE = /^sha256=[0-9a-f]{64}$/;
+
 export function signatureMatches(secret: string | KeyObject, body: Buffer, header: string | undefined): boolean {
   if (!header?.startsWith('sha256=')) return false;
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
@@ -120,11 +122,16 @@ export function signatureMatches(secret: string | KeyObject, body: Buffer, heade
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+/** `close`: the request's body was not read to its end, so the connection cannot carry another request. */
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   // With a length the answer is one plain write, not a chunked stream.
   res
-    .writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', 'content-length': Buffer.byteLength(text) })
+    .writeHead(status, {
+      'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+      'content-length': Buffer.byteLength(text),
+      ...(close ? { connection: 'close' } : {}),
+    })
     .end(text);
 }
 
@@ -213,15 +220,24 @@ export function createAppServer(options: AppServerOptions): AppServer {
     }
     const id = header(req, 'x-github-delivery');
     const name = header(req, 'x-github-event');
-    const body = await readBody(req);
-    if (body === null) {
-      send(res, 413, { error: 'payload too large' });
-      return;
-    }
-    if (!id || !name || !signatureMatches(secret, body, header(req, 'x-hub-signature-256'))) {
+    const signature = header(req, 'x-hub-signature-256');
+    const reject = (unread: boolean) => {
       // Nothing from an unverified body is logged: it is untrusted and may carry anything.
       options.log.warn({ delivery: id ?? null, event: name ?? null }, 'webhook rejected: missing or invalid signature');
-      send(res, 400, { error: 'signature does not match' });
+      send(res, 400, { error: 'signature does not match' }, unread);
+    };
+    // Without a well-formed signature the body is never read: no 25 MB held for an unsigned request.
+    if (!id || !name || !signature || !SIGNATURE_SHAPE.test(signature)) {
+      reject(true);
+      return;
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      send(res, 413, { error: 'payload too large' }, true);
+      return;
+    }
+    if (!signatureMatches(secret, body, signature)) {
+      reject(false);
       return;
     }
     try {

@@ -151,6 +151,14 @@ describe('security of the App', { timeout: 180_000 }, () => {
       });
     }
 
+    it('an unsigned body over the size limit is answered 400 too: nothing unsigned is read', async () => {
+      const big = `{"pad":"${'x'.repeat(26 * 1024 * 1024)}","marker":"${marker}"}`;
+      assert.equal(await post('pull_request', big, { 'x-github-delivery': deliveryId() }), 400);
+      assert.equal(await post('pull_request', big, { 'x-github-delivery': deliveryId(), 'x-hub-signature-256': 'sha256=abc' }), 400);
+      assert.equal(await post('pull_request', big, { 'x-github-delivery': deliveryId(), 'x-hub-signature-256': sign('{}') }), 413, 'a well-formed signature is checked against the body, which is too large');
+      assert.ok(!logs.some((l) => l.text.includes(marker)));
+    });
+
     it('a correctly signed body that is not JSON is answered 400', async () => {
       const body = `not json ${marker}`;
       assert.equal(await post('pull_request', body, { 'x-github-delivery': deliveryId(), 'x-hub-signature-256': sign(body) }), 400);
