@@ -18,6 +18,7 @@ import { createArchReviewApp, type ArchReviewApp } from '../../src/app/app.js';
 import { archReviewOctokit } from '../../src/app/octokit.js';
 import { createAppServer } from '../../src/app/server.js';
 import { FixtureRepo, readSnapshot } from '../simulator/fixture-repo.js';
+import { FaultInjector, NO_FAULTS } from '../simulator/faults.js';
 import { GitHubSimulator } from '../simulator/github-simulator.js';
 import { memoryLogger, type LogLine } from '../simulator/harness.js';
 import { deliveryId, issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
@@ -318,6 +319,34 @@ describe('security of the App', { timeout: 180_000 }, () => {
       if (everything.includes(secret)) leaks.push('the webhook secret');
       if (/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./.test(everything)) leaks.push('a JWT');
       if (/authorization/i.test(everything) && /(token|bearer) [A-Za-z0-9_.-]{20,}/i.test(everything)) leaks.push('an authorization header');
+      assert.deepEqual(leaks, []);
+    });
+
+    it('nor does a run through failures: 5xx, dropped connections, rejected comments, a failed token exchange', async () => {
+      const from = logs.length;
+      const writtenFrom = written.length;
+      const injector = new FaultInjector({ seed: 6, rates: { ...NO_FAULTS, serverError: 0.25, drop: 0.05, commentRejected: 0.5 } });
+      sim.faultHook = injector.hook;
+      sim.failNext('apps/create-installation-access-token', { status: 500, message: 'token service down' });
+      try {
+        const { number } = await openPull({ ...baseFiles, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// faulty run\n` });
+        await comment(number, 'maintainer', '/review');
+        await comment(number, 'boss', '/review accept deadbeef not a finding');
+      } finally {
+        sim.faultHook = null;
+      }
+      const faults = Object.values(injector.stats.injected).reduce((a, b) => a + b, 0);
+      assert.ok(faults >= 5, `${faults} faults injected`);
+      const errorLines = logs.slice(from).filter((l) => l.level === 'warn' || l.level === 'error');
+      assert.ok(errorLines.length > 0, 'the failures were logged');
+      const everything = [...logs.slice(from).map((l) => l.text), ...written.slice(writtenFrom)].join('\n');
+      const keyBody = privateKey.split('\n').filter((l) => l && !l.startsWith('-----'));
+      const leaks: string[] = [];
+      if (/ghs_[A-Za-z0-9]+/.test(everything)) leaks.push('an installation token (ghs_…)');
+      if (everything.includes('BEGIN RSA PRIVATE KEY') || keyBody.some((line) => everything.includes(line.slice(0, 40)))) leaks.push('the private key');
+      if (everything.includes(secret)) leaks.push('the webhook secret');
+      if (/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\./.test(everything)) leaks.push('a JWT');
+      if (/(token|bearer) [A-Za-z0-9_.-]{20,}/i.test(everything)) leaks.push('an authorization header');
       assert.deepEqual(leaks, []);
     });
   });
