@@ -111,7 +111,7 @@ describe('security of the App', { timeout: 180_000 }, () => {
       env: { APP_ID: String(APP_ID), PRIVATE_KEY: privateKey, WEBHOOK_SECRET: secret, GHE_HOST: host, GHE_PROTOCOL: 'http', LOG_LEVEL: 'trace' },
       overrides: { log: memoryLogger(logs), Octokit: archReviewOctokit({ throttle: false }) },
     });
-    app = createArchReviewApp({ appId: APP_ID, concurrency: 2, retry: { fallbackWaitMs: 5 } });
+    app = createArchReviewApp({ appId: APP_ID, concurrency: 2, retry: { fallbackWaitMs: 5, transientWaitMs: 5 } });
     await probot.load(app.app);
     server = createAppServer({ probot, secret, log: probot.log, health: () => app.queue.stats() });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -322,7 +322,7 @@ describe('security of the App', { timeout: 180_000 }, () => {
       assert.deepEqual(leaks, []);
     });
 
-    it('nor does a run through failures: 5xx, dropped connections, rejected comments, a failed token exchange', async () => {
+    it('nor does a run through failures: 5xx answers, dropped connections, rejected comments, a failed token exchange', async () => {
       const from = logs.length;
       const writtenFrom = written.length;
       const injector = new FaultInjector({ seed: 6, rates: { ...NO_FAULTS, serverError: 0.25, drop: 0.05, commentRejected: 0.5 } });
