@@ -4,6 +4,7 @@ import type { Context, Probot } from 'probot';
 import { apiFromOctokit, type GitHubApi, type OctokitLike, type RetryOptions } from '../github/api.js';
 import { CHECK_NAME, RE_REVIEW_ACTION } from '../github/limits.js';
 import { pullRequestClaims } from '../review/pr-claims.js';
+import { permissionOf, WRITE_ROLES } from '../github/permission.js';
 import { concludeCheckRun, postComment, react } from '../github/publish.js';
 import { HELP_TEXT, parseCommand, type ReviewCommand } from './commands.js';
 import { journalId, type RunJournal } from './journal.js';
@@ -52,7 +53,6 @@ type Step = Exclude<JobData, { type: 'sequence' }>;
 /** Commands kept waiting per pull request; older ones beyond it are dropped (a flood of comments). */
 const MAX_WAITING_COMMANDS = 10;
 
-const WRITE_ROLES = new Set(['admin', 'maintain', 'write']);
 
 export interface ArchReviewApp {
   app: (probot: Probot) => void;
@@ -479,18 +479,3 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
   return { app, queue, recover };
 }
 
-async function permissionOf(api: GitHubApi, repo: Repo, username: string): Promise<string> {
-  try {
-    const res = await api.request<{ permission: string; role_name?: string }>('GET /repos/{owner}/{repo}/collaborators/{username}/permission', {
-      owner: repo.owner,
-      repo: repo.repo,
-      username,
-    });
-    // role_name tells maintain from write; `permission` folds maintain into write.
-    const role = res.data.role_name;
-    return role && WRITE_ROLES.has(role) ? role : res.data.permission;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return 'none';
-    throw error;
-  }
-}

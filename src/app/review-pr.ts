@@ -15,6 +15,7 @@ import { buildAnnotations, buildAppendix, buildCheckOutput, checkConclusion, inc
 import { planInlineComments } from '../github/inline.js';
 import { MAX_PR_FILES } from '../github/limits.js';
 import { ACCEPT_CONFIRMATION, acceptMarker } from '../github/markers.js';
+import { permissionOf, WRITE_ROLES } from '../github/permission.js';
 import { fetchPullRequestState, type PullRequestState } from '../github/pr-state.js';
 import {
   completeCheckRun,
@@ -322,9 +323,16 @@ async function applyAccept(
   if (accepted.has(finding.fingerprint)) return { changed: false, note: `${shortId} was already accepted.` };
   let authority: Authority;
   try {
-    authority = await acceptAuthority(ctx.api, {
-      owner: job.owner, repo: job.repo, number: job.number, defaultBranch: job.defaultBranch, login: by, admin: job.accept!.admin, author: job.accept!.author, path: finding.location.path,
-    });
+    // A retried run (recover) asks again: the role decided when the comment arrived may have changed.
+    const role = job.trigger === 'command' ? null : await permissionOf(ctx.api, pull, by);
+    if (role !== null && !WRITE_ROLES.has(role)) {
+      authority = { ok: false, reason: 'accepting a risk needs write access to this repository, which you no longer have.' };
+    } else {
+      authority = await acceptAuthority(ctx.api, {
+        owner: job.owner, repo: job.repo, number: job.number, defaultBranch: job.defaultBranch, login: by,
+        admin: role === null ? job.accept!.admin : role === 'admin', author: job.accept!.author, path: finding.location.path,
+      });
+    }
   } catch (error) {
     authority = { ok: false, reason: `accepting a risk needs a repository admin or a code owner of the file, and CODEOWNERS could not be checked (${describe(error)}).` };
   }

@@ -253,6 +253,41 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
     assert.deepEqual(onFile(path), []);
   });
 
+  it('an accept retried after its run could not report asks for the accepter\'s role again', async () => {
+    const pr = await open('accept retried');
+    const app = await startAppInstance(github, { unfinishedRetryDelaysMs: [200] });
+    await opened(app, pr);
+    await app.settle();
+    const id = /arch-review:fp=([0-9a-f]{8})/.exec(pull(pr.number).threads[0]?.comments[0]?.body ?? '')?.[1];
+    assert.ok(id, 'the dual-write has an inline comment');
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'chief', 'admin');
+    // The command's check run is stored but its answer lost, and every look-up for it fails.
+    const faults = new Map([['checks/create', 1], ['graphql:ExistingCheckRuns', 8]]);
+    github.sim.faultHook = (request) => {
+      const left = faults.get(request.operation) ?? 0;
+      if (left === 0) return null;
+      faults.set(request.operation, left - 1);
+      return request.operation === 'checks/create' ? { kind: 'drop', after: true } : { kind: 'status', status: 502, message: 'Server Error' };
+    };
+    try {
+      const commentId = github.sim.addUserComment(REPO.owner, REPO.name, pr.number, 'chief', `/review accept ${id} known risk`);
+      await app.send('issue_comment', issueCommentEvent(REPO, { number: pr.number, body: `/review accept ${id} known risk`, login: 'chief', commentId }));
+      await app.settle();
+    } finally {
+      github.sim.faultHook = null;
+    }
+    assert.deepEqual(app.outcomes.at(-1)?.outcome, { kind: 'failed', checkRunId: null, unfinished: true });
+    // Demoted before the retry runs.
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'chief', 'read');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await app.settle();
+    assert.equal(app.outcomes.at(-1)?.job.trigger, 'recover');
+    const bot = pull(pr.number).comments.filter((c) => c.login.endsWith('[bot]')).map((c) => c.body);
+    assert.ok(!bot.some((b) => b.includes('arch-review:accept')), 'no accept recorded');
+    assert.ok(bot.some((b) => /^@chief accepting a risk needs write access to this repository, which you no longer have\.$/.test(b)));
+    assert.ok(runsFor(pr.head).every((r) => r.status === 'completed'));
+  });
+
   it('without a journal (RUN_JOURNAL=off) nothing is recovered, and the next delivery of the head adopts the run left in progress', async () => {
     const pr = await open('no journal');
     const doomed = await startAppInstance(github, { journal: new RunJournal(null), ...atFirstBlobRead });
