@@ -143,6 +143,13 @@ interface Row {
   conclusions: Record<string, number>;
 }
 
+/**
+ * "Memory bounded": the App's peak RSS in any scenario, two reviews at a time (the default
+ * concurrency). Runs here peak at 290-490 MB; the bound leaves room for a busy host's late
+ * collections and is what docs/app.md asks a container to allow.
+ */
+const MAX_PEAK_RSS_MB = 640;
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const scenarios: Record<string, (w: World) => Promise<Row>> = {
@@ -163,6 +170,7 @@ async function main(): Promise<number> {
       console.log(`\n== ${name}`);
       const row = await scenarios[name]!(world);
       row.seconds = Math.round((Date.now() - started) / 100) / 10;
+      if (row.peakRssMb > MAX_PEAK_RSS_MB) row.failures.push(`peak RSS ${row.peakRssMb} MB is over the ${MAX_PEAK_RSS_MB} MB bound`);
       rows.push(row);
       for (const note of row.notes) console.log(`   ${note}`);
       for (const failure of row.failures) console.log(`   FAIL ${failure}`);
