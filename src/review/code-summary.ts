@@ -2,6 +2,8 @@
 // the docs rules and the computed sections read (review-output.md §3, §5-9), as plain data. The
 // code runner computes it while the file's model is alive and then lets the syntax tree go, so a
 // review's memory does not grow with the ASTs of every file it has read.
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { cacheFacts } from '../code/caches.js';
 import { callsInHandler, findHandlers } from '../code/handlers.js';
 import { writeHandlers } from '../code/http-routes.js';
 import { isDedupGuard } from '../code/idempotency.js';
@@ -25,6 +27,13 @@ export interface CodeFileSummary {
   retries: FactSite[];
   writeHandlers: number;
   lockSites: number;
+  /** Cache reads; writes that never expire; reads of uncoalesced cache-aside; `Date.now()` against an expiry (§8.1 modes 8, 9, 17). */
+  cacheReads: FactSite[];
+  cacheWritesWithoutTtl: FactSite[];
+  uncoalescedCacheReads: FactSite[];
+  clockComparisons: FactSite[];
+  /** Cache writes that expire: TTL code, with locks mode 17's exposure. */
+  ttlWrites: number;
   outboundCalls: FactSite[];
   publishes: (FactSite & { channel: string | null })[];
   dbWrites: FactSite[];
@@ -44,7 +53,7 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
   const { path } = model;
   const out: CodeFileSummary = {
     path, reported: options.reported, channelUses: [], consumers: [], retries: [], writeHandlers: 0, lockSites: 0,
-    outboundCalls: [], publishes: [], dbWrites: [], regionsWithWriteAndPublish: 0, patterns: [],
+    cacheReads: [], cacheWritesWithoutTtl: [], uncoalescedCacheReads: [], clockComparisons: [], ttlWrites: 0, outboundCalls: [], publishes: [], dbWrites: [], regionsWithWriteAndPublish: 0, patterns: [],
   };
   const compiled = compiledPatterns(options.config);
   const handlers = options.reported || options.patterns ? findHandlers(model) : [];
@@ -61,6 +70,13 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
     for (const retry of findRetries(model)) out.retries.push({ path, line: model.line(retry.node), library: retry.library });
     out.writeHandlers = writeHandlers(model).length;
     out.lockSites = lockFacts(model).acquires.length;
+    const caches = cacheFacts(model);
+    const site = (node: TSESTree.Node, library: string): FactSite => ({ path, line: model.line(node), library });
+    out.cacheReads = caches.reads.map((c) => site(c, 'cache'));
+    out.cacheWritesWithoutTtl = caches.writesWithoutTtl.map((c) => site(c, 'cache'));
+    out.uncoalescedCacheReads = caches.uncoalescedReads.map((c) => site(c, 'cache'));
+    out.clockComparisons = caches.clockComparisons.map((n) => site(n, 'Date.now()'));
+    out.ttlWrites = caches.writes.length - caches.writesWithoutTtl.length;
     for (const call of model.calls) {
       const outbound = outboundCall(model, call, { internalHosts: options.config.internalHosts });
       if (outbound) out.outboundCalls.push({ path, line: model.line(call), library: outbound.client });

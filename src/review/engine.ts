@@ -578,6 +578,9 @@ function collectFacts(
     schemaFiles: [...artifacts.features.values()].reduce((n, f) => n + f.schemas.size, 0),
     writeHandlers: 0,
     lockSites: 0,
+    cacheReads: 0,
+    cacheSites: { reads: [], writesWithoutTtl: [], uncoalescedReads: [], clockComparisons: [] },
+    ttlWrites: 0,
     outboundCalls: [],
     patternComments: [],
     analysedPaths: [...reported].sort(),
@@ -595,6 +598,12 @@ function collectFacts(
     facts.retries.push(...summary.retries);
     facts.writeHandlers! += summary.writeHandlers;
     facts.lockSites! += summary.lockSites;
+    facts.cacheReads! += summary.cacheReads.length;
+    facts.ttlWrites! += summary.ttlWrites;
+    facts.cacheSites!.reads.push(...summary.cacheReads);
+    facts.cacheSites!.writesWithoutTtl.push(...summary.cacheWritesWithoutTtl);
+    facts.cacheSites!.uncoalescedReads.push(...summary.uncoalescedCacheReads);
+    facts.cacheSites!.clockComparisons.push(...summary.clockComparisons);
     facts.outboundCalls!.push(...summary.outboundCalls);
     facts.publishes.push(...summary.publishes);
     facts.dbWrites.push(...summary.dbWrites);

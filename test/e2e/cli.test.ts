@@ -231,6 +231,37 @@ export async function reprice(sku: string) {
     assert.deepEqual(json.scope.patterns, ['Lease and Fencing Token, Message History, Process Manager (code)']);
   });
 
+  it('walks the cache and clock failure modes from code signals (Heuristic)', async () => {
+    const code = `import Redis from 'ioredis';
+import { Pool } from 'pg';
+
+const redis = new Redis();
+const db = new Pool();
+
+export async function price(sku: string) {
+  const hit = await redis.get('price:' + sku);
+  if (hit) return Number(hit);
+  const { rows } = await db.query('SELECT amount FROM prices WHERE sku = $1', [sku]);
+  await redis.set('price:' + sku, String(rows[0].amount));
+  return rows[0].amount;
+}
+
+export function stillHeld(lease: { expiresAt: number }) {
+  return Date.now() < lease.expiresAt;
+}
+`;
+    const repo = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/pricing/price.ts': code });
+    const { json, stderr } = await reviewJson(repo);
+    assert.ok(json, stderr);
+    const modes = Object.fromEntries(json.failureModes.map((m) => [m.id, m]));
+    assert.equal(modes['stale-cache']?.likelihood, 2);
+    assert.match(modes['stale-cache']!.rootCause, /^a cache write that never expires .*\(src\/pricing\/price\.ts:11\)\.$/);
+    assert.equal(modes['cache-stampede']?.likelihood, 2);
+    assert.match(modes['cache-stampede']!.rootCause, /\(src\/pricing\/price\.ts:8\)\.$/);
+    assert.equal(modes['clock-skew']?.likelihood, 2);
+    assert.match(modes['clock-skew']!.rootCause, /^`Date\.now\(\)` compared with an expiry .*\(src\/pricing\/price\.ts:16\)\.$/);
+  });
+
   it('finds a required test the pull request adds outside the service folder', async () => {
     const golden = (side: string) => {
       const files = readSnapshot(fileURLToPath(new URL(`../../fixtures/golden/inventory-reservations/${side}`, import.meta.url)));

@@ -52,6 +52,10 @@ export interface ReviewFacts {
   services?: number;
   /** Cache reads in scope. */
   cacheReads?: number;
+  /** Code sites of the Heuristic signals of failure modes 8, 9 and 17 (code-summary.ts, caches.ts), and of cache reads. */
+  cacheSites?: { reads: FactSite[]; writesWithoutTtl: FactSite[]; uncoalescedReads: FactSite[]; clockComparisons: FactSite[] };
+  /** Cache writes that expire (TTL code, mode 17's exposure with locks). */
+  ttlWrites?: number;
 
   // Evidence beyond the code model (review-output.md §5-9). Every field is optional: summaries
   // computed without it say "not evaluated" or fall back to findings only.

@@ -74,6 +74,12 @@ function codeSite(ctx: Ctx, sites: readonly FactSite[], construct: string): Expo
   return { construct, at: siteAt(s), slug: featuresOfCode(s.path, ctx.facts)[0] ?? null, path: s.path };
 }
 
+/** A Heuristic code signal: its first site, in the feature that code belongs to. */
+function codeSignal(ctx: Ctx, sites: readonly FactSite[] | undefined, text: string): Signal | null {
+  const s = sites?.[0];
+  return s ? { text, at: siteAt(s), slug: featuresOfCode(s.path, ctx.facts)[0] ?? null } : null;
+}
+
 function counted(n: number | undefined, construct: string): Exposure | null {
   return n !== undefined && n > 0 ? { construct, at: null, slug: null } : null;
 }
@@ -243,7 +249,8 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     id: 'stale-cache',
     name: 'Stale cache',
     rules: [],
-    exposure: (c) => counted(c.facts.cacheReads, 'cache reads'),
+    signal: (c) => codeSignal(c, c.facts.cacheSites?.writesWithoutTtl, 'a cache write that never expires (no TTL and no expire after it; Heuristic)'),
+    exposure: (c) => codeSite(c, c.facts.cacheSites?.reads ?? [], 'cache read') ?? counted(c.facts.cacheReads, 'cache reads'),
     impact: 1,
     mitigation: 'TTL, event-driven invalidation, read-your-writes path',
     requiredTest: 'write, then read back through the cache',
@@ -254,7 +261,8 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     id: 'cache-stampede',
     name: 'Cache stampede',
     rules: [],
-    exposure: (c) => counted(c.facts.cacheReads, 'cache reads'),
+    signal: (c) => codeSignal(c, c.facts.cacheSites?.uncoalescedReads, 'a cache-aside read (read, then write on a miss) with no request coalescing or lock around it (Heuristic)'),
+    exposure: (c) => codeSite(c, c.facts.cacheSites?.reads ?? [], 'cache read') ?? counted(c.facts.cacheReads, 'cache reads'),
     impact: 1,
     mitigation: 'singleflight, jittered TTL, request coalescing',
     requiredTest: 'let a hot key expire under load',
@@ -382,7 +390,8 @@ export const FAILURE_MODE_CATALOG: readonly CatalogRow[] = [
     id: 'clock-skew',
     name: 'Clock skew',
     rules: [],
-    exposure: (c) => counted(c.facts.lockSites, 'lock or TTL code'),
+    signal: (c) => codeSignal(c, c.facts.cacheSites?.clockComparisons, '`Date.now()` compared with an expiry or lease value that another process may have set (Heuristic)'),
+    exposure: (c) => counted(c.facts.lockSites === undefined ? undefined : c.facts.lockSites + (c.facts.ttlWrites ?? 0), 'lock or TTL code'),
     impact: 1,
     mitigation: 'server-side clocks, leases with fencing',
     requiredTest: 'inject clock skew',
