@@ -13,9 +13,9 @@
 // - A clock comparison is `Date.now()` (or arithmetic on it) compared with a value named like an expiry
 //   or a lease: set by one process and read by another, it is only as good as their clocks agree.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { argumentsOf, calleeOf, type CallLike, type FunctionLike, isFunction, parentOf, propertyName, unwrap } from './ast.js';
+import { argumentsOf, calleeOf, type CallLike, parentOf, propertyName, unwrap } from './ast.js';
 import type { CodeModel } from './model.js';
-import { originOf } from './values.js';
+import { enclosingFunction, originOf } from './values.js';
 
 export interface CacheFacts {
   reads: CallLike[];
@@ -138,10 +138,6 @@ function keyOf(key: TSESTree.Node): string | null {
   return null;
 }
 
-function enclosingFunction(node: TSESTree.Node): FunctionLike | null {
-  for (let p = parentOf(node); p; p = parentOf(p)) if (isFunction(p)) return p;
-  return null;
-}
 
 /** The comparison a `Date.now()` call takes part in (through `-`/`+` arithmetic), when its other side names an expiry. */
 function clockComparison(model: CodeModel, call: CallLike): TSESTree.Node | null {

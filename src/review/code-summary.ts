@@ -3,6 +3,7 @@
 // code runner computes it while the file's model is alive and then lets the syntax tree go, so a
 // review's memory does not grow with the ASTs of every file it has read.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { isClaimCheck } from '../code/blob-puts.js';
 import { cacheFacts } from '../code/caches.js';
 import { callsInHandler, findHandlers } from '../code/handlers.js';
 import { writeHandlers } from '../code/http-routes.js';
@@ -113,9 +114,11 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
       if (callsInHandler(model, handler).some((call) => isDedupGuard(model, call, compiled.inboxTable))) recognised('Idempotent Receiver');
     }
     // review-output.md §4.1's other recognisable constructs: a workflow-engine client, trace
-    // propagation injected into a carrier, and a lock whose protected writes carry a fence.
+    // propagation injected into a carrier, a blob put before a publish, and a lock whose protected
+    // writes carry a fence.
     if ([...model.imports.values()].some((b) => PROCESS_MANAGER_CLIENTS.has(b.module))) recognised('Process Manager');
     if (model.calls.some((call) => injectCarrier(model, call) !== null)) recognised('Message History');
+    if (isClaimCheck(model)) recognised('Claim Check');
     const acquires = lockFacts(model).acquires;
     if (acquires.length > 0) {
       const fences = fenceNames(model);

@@ -192,8 +192,9 @@ describe('arch-review review (CLI end to end)', () => {
     assert.deepEqual([skip?.side, skip?.reason], ['base', 'too-large']);
   });
 
-  it('names Process Manager, Message History and Lease and Fencing Token among the patterns touched', async () => {
+  it('names Process Manager, Message History, Claim Check and Lease and Fencing Token among the patterns touched', async () => {
     const code = `import { Connection, Client } from '@temporalio/client';
+import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { context, propagation } from '@opentelemetry/api';
 import Redis from 'ioredis';
 import { Kafka } from 'kafkajs';
@@ -214,6 +215,11 @@ export async function announce(orderId: string) {
   await producer.send({ topic: 'orders.placed.v1', messages: [{ key: orderId, value: orderId, headers }] });
 }
 
+export async function archive(orderId: string, body: Buffer) {
+  await new S3Client({}).send(new PutObjectCommand({ Bucket: 'orders', Key: orderId, Body: body }));
+  await producer.send({ topic: 'orders.archived.v1', messages: [{ key: orderId, value: JSON.stringify({ bucket: 'orders', key: orderId }) }] });
+}
+
 export async function reprice(sku: string) {
   if ((await redis.set('lock:' + sku, 'me', 'PX', 30000, 'NX')) !== 'OK') return;
   const token = await redis.incr('fence:' + sku);
@@ -228,7 +234,7 @@ export async function reprice(sku: string) {
     const { json, stderr } = await reviewJson(repo);
     assert.ok(json, stderr);
     // The scope line's patterns: recognised in code, then named by the design.
-    assert.deepEqual(json.scope.patterns, ['Lease and Fencing Token, Message History, Process Manager (code)']);
+    assert.deepEqual(json.scope.patterns, ['Claim Check, Lease and Fencing Token, Message History, Process Manager (code)']);
   });
 
   it('walks the cache and clock failure modes from code signals (Heuristic)', async () => {
