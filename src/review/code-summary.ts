@@ -3,6 +3,7 @@
 // code runner computes it while the file's model is alive and then lets the syntax tree go, so a
 // review's memory does not grow with the ASTs of every file it has read.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { calleeOf, type CallLike, propertyName } from '../code/ast.js';
 import { isClaimCheck } from '../code/blob-puts.js';
 import { cacheFacts } from '../code/caches.js';
 import { callsInHandler, findHandlers } from '../code/handlers.js';
@@ -35,6 +36,8 @@ export interface CodeFileSummary {
   clockComparisons: FactSite[];
   /** Cache writes that expire: TTL code, with locks mode 17's exposure. */
   ttlWrites: number;
+  /** Appends to a Redis stream (`XADD`), the stream writes of the unbounded-queues row (§7). */
+  streamWrites: number;
   outboundCalls: FactSite[];
   publishes: (FactSite & { channel: string | null })[];
   dbWrites: FactSite[];
@@ -54,7 +57,7 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
   const { path } = model;
   const out: CodeFileSummary = {
     path, reported: options.reported, channelUses: [], consumers: [], retries: [], writeHandlers: 0, lockSites: 0,
-    cacheReads: [], cacheWritesWithoutTtl: [], uncoalescedCacheReads: [], clockComparisons: [], ttlWrites: 0, outboundCalls: [], publishes: [], dbWrites: [], regionsWithWriteAndPublish: 0, patterns: [],
+    cacheReads: [], cacheWritesWithoutTtl: [], uncoalescedCacheReads: [], clockComparisons: [], ttlWrites: 0, streamWrites: 0, outboundCalls: [], publishes: [], dbWrites: [], regionsWithWriteAndPublish: 0, patterns: [],
   };
   const compiled = compiledPatterns(options.config);
   const handlers = options.reported || options.patterns ? findHandlers(model) : [];
@@ -91,6 +94,7 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
           if (effect.kind === 'publish') {
             publish = true;
             out.publishes.push({ ...site, channel: effect.channel });
+            if (isStreamAppend(call)) out.streamWrites += 1;
           } else {
             write = true;
             out.dbWrites.push(site);
@@ -127,6 +131,13 @@ export function summarizeCodeFile(model: CodeModel, options: SummaryOptions): Co
     }
   }
   return out;
+}
+
+const STREAM_APPENDS = new Set(['xadd', 'xAdd']);
+
+function isStreamAppend(call: CallLike): boolean {
+  const callee = calleeOf(call);
+  return callee.type === 'MemberExpression' && STREAM_APPENDS.has(propertyName(callee) ?? '');
 }
 
 /** Workflow-engine clients whose use in code is a Process Manager (Temporal, AWS Step Functions). */

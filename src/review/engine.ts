@@ -581,6 +581,7 @@ function collectFacts(
     cacheReads: 0,
     cacheSites: { reads: [], writesWithoutTtl: [], uncoalescedReads: [], clockComparisons: [] },
     ttlWrites: 0,
+    streamWrites: 0,
     outboundCalls: [],
     patternComments: [],
     analysedPaths: [...reported].sort(),
@@ -600,6 +601,7 @@ function collectFacts(
     facts.lockSites! += summary.lockSites;
     facts.cacheReads! += summary.cacheReads.length;
     facts.ttlWrites! += summary.ttlWrites;
+    facts.streamWrites! += summary.streamWrites;
     facts.cacheSites!.reads.push(...summary.cacheReads);
     facts.cacheSites!.writesWithoutTtl.push(...summary.cacheWritesWithoutTtl);
     facts.cacheSites!.uncoalescedReads.push(...summary.uncoalescedCacheReads);
