@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeRules, docsRules, allRules } from '../rules/index.js';
-import { loadConfigFile, parseConfig, CONFIG_PATH } from './config/load.js';
+import { loadConfigFile, parseConfig, CONFIG_PATH, MAX_CONFIG_BYTES } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { createLocalGitSource, EMPTY_BASE, resolveDefaultBase } from './git/local-source.js';
 import { renderJson } from './render/json.js';
@@ -16,6 +16,12 @@ import { normalisePathArgument, runReview, unchangedMappedCode, withDiffGate } f
 import { incompleteBecause } from './review/gate.js';
 import type { Finding, ReviewResult } from './review/types.js';
 import type { PullRequestText } from './review/pr-claims.js';
+
+const UNREADABLE_CONFIG = {
+  'too-large': `file is larger than ${MAX_CONFIG_BYTES / 1024} KiB; a configuration file has no need to be this big`,
+  symlink: 'is a symbolic link; the configuration must be a regular file',
+  binary: 'is not a text file',
+} as const;
 
 export const USAGE = `Usage: arch-review review [options]
        arch-review baseline [--repo DIR] [--head REF] [--config FILE] [--prune]
@@ -141,14 +147,17 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   let config: Config;
   if (values.config) {
-    const loaded = await loadConfigFile(resolve(io.cwd, values.config), { knownRuleIds });
+    const loaded = await loadConfigFile(resolve(io.cwd, values.config), { knownRuleIds, mustExist: true });
     if (!loaded.ok) throw new Error(loaded.error.message);
     config = loaded.config;
     for (const warning of loaded.warnings) io.stderr(`arch-review: warning: ${warning}`);
   } else {
     // Like the App: the gate's config comes from the base, so a change cannot switch off its own gate.
     // With --all there is no base to trust, so the head's committed config applies.
-    const read = await source.readFile(all ? 'head' : 'base', CONFIG_PATH, 64 * 1024 + 1);
+    const side = all ? 'head' : 'base';
+    const read = await source.readFile(side, CONFIG_PATH, MAX_CONFIG_BYTES);
+    // Only a missing file means the defaults: one that cannot be read must not silently stop gating.
+    if (!read.ok && read.reason !== 'missing') throw new Error(`${CONFIG_PATH} at ${side === 'base' ? source.baseRef : source.headRef}: ${UNREADABLE_CONFIG[read.reason]}`);
     const parsedConfig = parseConfig(read.ok ? read.text : '', CONFIG_PATH, { knownRuleIds });
     if (!parsedConfig.ok) throw new Error(parsedConfig.error.message);
     config = parsedConfig.config;

@@ -116,14 +116,20 @@ export function parseConfig(text: string, fileName = CONFIG_PATH, options: Parse
 }
 
 /** For the CLI: a missing file is not an error, it means the repository uses the defaults. */
-export async function loadConfigFile(path: string, options: ParseConfigOptions = {}): Promise<ConfigResult> {
+export interface LoadConfigOptions extends ParseConfigOptions {
+  /** A missing file is an error (a file the user named), not the defaults (the conventional path). */
+  mustExist?: boolean;
+}
+
+export async function loadConfigFile(path: string, options: LoadConfigOptions = {}): Promise<ConfigResult> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !options.mustExist) {
       return { ok: true, config: configSchema.parse({}), warnings: [] };
     }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return failure(path, 'no such file');
     return failure(path, `cannot read configuration: ${(error as Error).message}`);
   }
   try {

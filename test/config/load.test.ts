@@ -222,6 +222,11 @@ describe('loadConfigFile', () => {
     assert.deepEqual(result.warnings, []);
   });
 
+  it('refuses a missing file the user named (mustExist)', async () => {
+    const missing = join(dir, 'missing.yml');
+    assert.equal(err(await loadConfigFile(missing, { mustExist: true })).message, `${missing}: no such file`);
+  });
+
   it('parses a file on disk and names it in errors', async () => {
     const good = join(dir, 'good.yml');
     await writeFile(good, 'gate:\n  strict: true\n');

@@ -145,6 +145,17 @@ describe('arch-review review (CLI end to end)', () => {
     assert.match(stderr, /did you mean "failOn"/);
   });
 
+  it('exits 2 when the committed config cannot be read or a named --config does not exist, rather than use the defaults', async () => {
+    const big = `# ${'x'.repeat(70 * 1024)}\ngate:\n  failOn: [Critical, Important]\n`;
+    const repo = await repoFrom({ 'README.md': README, '.github/arch-review.yml': big }, { 'README.md': README, '.github/arch-review.yml': big, 'src/orders/place-order.ts': dualWriteHandler });
+    const tooBig = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
+    assert.equal(tooBig.code, 2);
+    assert.equal(tooBig.stderr, `arch-review: .github/arch-review.yml at ${repo.base}: file is larger than 64 KiB; a configuration file has no need to be this big`);
+    const missing = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head, '--config', 'no/such.yml']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^arch-review: .*no\/such\.yml: no such file$/);
+  });
+
   it('reads the gate config from the base, so a change cannot switch off its own gate', async () => {
     const relaxed = 'gate:\n  failOn: []\n';
     const repo = await repoFrom(
