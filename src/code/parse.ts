@@ -1,6 +1,7 @@
 // One typescript-estree parse per file and side. PR content is hostile: size-capped, time-capped, and
 // a parse failure becomes a coverage note rather than an exception.
 import { parse, type TSESTree } from '@typescript-eslint/typescript-estree';
+import { parseWithDeepStack } from './deep-parse.js';
 import { OverTimeLimit, withinTimeLimit } from './time-limit.js';
 
 export const CODE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
@@ -60,22 +61,30 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
   if (longest > limits.maxLineLength) {
     return { ok: false, reason: 'too-large', detail: `a line of ${longest} characters looks minified (limit ${limits.maxLineLength})` };
   }
+  const options = {
+    loc: true,
+    range: true,
+    // Comments matter only as suppression directives (src/review/code-suppressions.ts), and
+    // converting them walks every token of the file: about a fifth of the parse.
+    comment: mayHoldDirective(text),
+    jsx: /\.[jt]sx$/.test(path),
+    // Parse JS files with the TS parser too; errors on TS-only syntax in .js files are not ours to report.
+    errorOnUnknownASTType: false,
+    allowInvalidAST: false,
+  };
   try {
-    const ast = withinTimeLimit(() => parse(text, {
-      loc: true,
-      range: true,
-      // Comments matter only as suppression directives (src/review/code-suppressions.ts), and
-      // converting them walks every token of the file: about a fifth of the parse.
-      comment: mayHoldDirective(text),
-      jsx: /\.[jt]sx$/.test(path),
-      // Parse JS files with the TS parser too; errors on TS-only syntax in .js files are not ours to report.
-      errorOnUnknownASTType: false,
-      allowInvalidAST: false,
-    }), limits.timeBudgetMs);
+    const ast = withinTimeLimit(() => parse(text, options), limits.timeBudgetMs);
     return { ok: true, ast };
   } catch (error) {
     if (error instanceof OverTimeLimit) {
       return { ok: false, reason: 'time-budget', detail: `parsing took longer than the ${limits.timeBudgetMs} ms limit for one file` };
+    }
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      // Deep but ordinary code (long concatenations, deeply nested blocks): not the file's fault.
+      const deep = parseWithDeepStack(text, options, Number.isFinite(limits.timeBudgetMs) ? limits.timeBudgetMs : DEFAULT_PARSE_LIMITS.timeBudgetMs);
+      if (deep.ok) return { ok: true, ast: deep.ast };
+      if (deep.timedOut) return { ok: false, reason: 'time-budget', detail: `parsing took longer than the time limit for one file` };
+      return { ok: false, reason: 'unparseable', detail: `${deep.error.split('\n')[0]}${deep.lineNumber ? ` at line ${deep.lineNumber}` : ''}` };
     }
     const e = error as { message?: string; lineNumber?: number };
     const where = e.lineNumber ? ` at line ${e.lineNumber}` : '';

@@ -274,3 +274,23 @@ describe('traverse', () => {
     assert.equal(unary, MAX_DEPTH - 10);
   });
 });
+
+describe('parseCode on code too deep for the default stack', () => {
+  it('parses 200 nested callbacks and a 900-term concatenation again on a larger stack, literals intact', () => {
+    let callbacks = "export const r = /a+/g;\nexport const big = 12n;\ndeclare function run(f: () => Promise<void>): void;\n";
+    for (let i = 0; i < 200; i++) callbacks += 'run(async () => {\n';
+    callbacks += '});\n'.repeat(200);
+    const parsed = parseCode('src/deep.ts', callbacks);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.detail);
+    const literals: TSESTree.Literal[] = [];
+    let arrows = 0;
+    traverse(parsed.ast, [{ Literal: (n) => void literals.push(n as TSESTree.Literal), ArrowFunctionExpression: () => void (arrows += 1) }]);
+    assert.equal(arrows, 200);
+    const regex = literals.find((l) => 'regex' in l) as TSESTree.RegExpLiteral;
+    assert.ok(regex.value instanceof RegExp && regex.value.source === 'a+' && regex.regex.flags === 'g');
+    assert.equal(literals.find((l) => 'bigint' in l)?.value, 12n);
+
+    const chain = parseCode('src/chain.ts', `export const s = ${Array.from({ length: 900 }, (_, i) => `'p${i}'`).join(' + ')};\n`);
+    assert.ok(chain.ok, chain.ok ? '' : chain.detail);
+  });
+});
