@@ -65,8 +65,26 @@ function sitesAt<T extends FactSite>(sites: readonly T[], path: string): readonl
   return (entry.index.get(path) ?? []) as T[];
 }
 
+/** Answers per facts object and path; dropped when sites were added since (the facts are append-only). */
+const answers = new WeakMap<ReviewFacts, { publishes: number; consumers: number; byPath: Map<string, readonly string[]> }>();
+
 /** The touched features a code path belongs to. */
-export function featuresOfCode(path: string, facts: ReviewFacts): string[] {
+export function featuresOfCode(path: string, facts: ReviewFacts): readonly string[] {
+  let memo = answers.get(facts);
+  if (!memo || memo.publishes !== facts.publishes.length || memo.consumers !== facts.consumers.length) {
+    memo = { publishes: facts.publishes.length, consumers: facts.consumers.length, byPath: new Map() };
+    answers.set(facts, memo);
+  }
+  let answer = memo.byPath.get(path);
+  if (!answer) {
+    // Every finding of a file asks again: a file with thousands of publishes and findings made this quadratic.
+    answer = Object.freeze(computeFeaturesOfCode(path, facts));
+    memo.byPath.set(path, answer);
+  }
+  return answer;
+}
+
+function computeFeaturesOfCode(path: string, facts: ReviewFacts): string[] {
   const touched = facts.features;
   const out = new Set<string>();
   for (const [slug, globs] of Object.entries(facts.featureGlobs ?? {})) {
@@ -87,7 +105,7 @@ export function featuresOfCode(path: string, facts: ReviewFacts): string[] {
 }
 
 /** The touched features a finding belongs to (its `feature`, its docs folder, or its code file's). */
-export function featuresOfFinding(f: Finding, facts: ReviewFacts): string[] {
+export function featuresOfFinding(f: Finding, facts: ReviewFacts): readonly string[] {
   if (f.feature && facts.features.includes(f.feature)) return [f.feature];
   const slug = /^docs\/features\/([^/]+)\//.exec(f.location.path)?.[1];
   if (slug) return facts.features.includes(slug) ? [slug] : [];
