@@ -14,6 +14,8 @@ export interface GitRunOptions {
   maxBuffer?: number;
   /** Merged over the inherited environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
+  /** Written to git's standard input (`cat-file --batch`); none: stdin is closed at once. */
+  input?: string;
 }
 
 export class GitError extends Error {
@@ -98,7 +100,7 @@ function toGitError(
 export function gitBuffer(args: readonly string[], opts: GitRunOptions): Promise<Buffer> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       [...args],
       {
@@ -115,6 +117,9 @@ export function gitBuffer(args: readonly string[], opts: GitRunOptions): Promise
         else resolve(stdout);
       },
     );
+    // A write after git exited early (a bad argument) fails with EPIPE; the exit already reports it.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(opts.input ?? '');
   });
 }
 

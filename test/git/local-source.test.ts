@@ -324,3 +324,32 @@ describe('git runner', () => {
     assert.equal(isBinaryContent(Buffer.alloc(0)), false);
   });
 });
+
+describe('reading many files at once', () => {
+  it('answers each concurrent read with its own blob, through batched reads', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'arch-review-git-test-'));
+    cleanup.push(dir);
+    const files: Record<string, string | Buffer> = {};
+    for (let i = 0; i < 120; i++) files[`src/f${i}.ts`] = `export const v${i} = ${i};\n`.repeat(i % 7);
+    // Content that looks like cat-file's own headers, an empty file, a binary, two identical blobs.
+    files['src/header-like.ts'] = `${'a'.repeat(40)} blob 12\nnot a header\n`;
+    files['src/empty.ts'] = '';
+    files['src/binary.ts'] = BINARY;
+    files['src/same-a.ts'] = 'export const same = 1;\n';
+    files['src/same-b.ts'] = 'export const same = 1;\n';
+    await writeTree(join(dir, 'b'), { 'README.md': '# x\n' });
+    await writeTree(join(dir, 'h'), files);
+    const repo = await createRepoFromSnapshots(join(dir, 'b'), join(dir, 'h'), { dir: join(dir, 'repo') });
+    const source = await createLocalGitSource({ repo: repo.dir, base: repo.base, head: repo.head });
+    const paths = [...Object.keys(files), 'src/missing.ts', 'src'];
+    const reads = await Promise.all(paths.map((p) => source.readFile('head', p, 1024 * 1024)));
+    for (const [i, path] of paths.entries()) {
+      const read = reads[i]!;
+      const want = files[path];
+      if (want === undefined) assert.deepEqual(read, { ok: false, reason: 'missing' }, path);
+      else if (Buffer.isBuffer(want)) assert.deepEqual(read, { ok: false, reason: 'binary', bytes: want.length }, path);
+      else assert.deepEqual(read, { ok: true, text: want, bytes: Buffer.byteLength(want) }, path);
+    }
+    assert.deepEqual(await source.readFile('base', 'src/f1.ts', 1024), { ok: false, reason: 'missing' });
+  });
+});
