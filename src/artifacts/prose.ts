@@ -64,27 +64,60 @@ export function isNonAffirmativePath(path: readonly string[]): boolean {
 
 /** Every prose unit of the document in source order. */
 export function proseUnits(doc: MarkdownDoc, options: ProseOptions = {}): ProseUnit[] {
-  const definitions = new Map<string, string>();
-  for (const node of doc.root.children) {
-    if (node.type === 'definition') definitions.set(normalizeLabel((node as Definition).identifier), (node as Definition).url);
+  const cache = unitCache(doc);
+  const units: ProseUnit[] = [];
+  doc.root.children.forEach((node, index) => {
+    if (options.within && !overlaps(node, options.within)) return;
+    for (const unit of nodeUnits(doc, cache, node, index)) {
+      if (options.within && (unit.line < options.within.line || unit.line > options.within.endLine)) continue;
+      if (options.affirmative && unit.excluded) continue;
+      units.push(unit);
+    }
+  });
+  return units;
+}
+
+/**
+ * Units are built once per document and block: every docs rule and several summaries ask for the
+ * prose of the same parsed document, and a long paragraph is thousands of units. The cache holds
+ * what an unfiltered call would build; callers get a fresh array each time (the units themselves
+ * are shared and never modified after they are built).
+ */
+interface UnitCache {
+  ctx: InlineContext;
+  /** Units of `doc.root.children[i]`, filled on first use. */
+  byNode: (readonly ProseUnit[] | undefined)[];
+}
+
+const unitCaches = new WeakMap<MarkdownDoc, UnitCache>();
+
+function unitCache(doc: MarkdownDoc): UnitCache {
+  let cache = unitCaches.get(doc);
+  if (!cache) {
+    const definitions = new Map<string, string>();
+    for (const node of doc.root.children) {
+      if (node.type === 'definition') definitions.set(normalizeLabel((node as Definition).identifier), (node as Definition).url);
+    }
+    cache = { ctx: { text: doc.text, definitions }, byNode: [] };
+    unitCaches.set(doc, cache);
   }
-  const ctx: InlineContext = { text: doc.text, definitions };
+  return cache;
+}
+
+function nodeUnits(doc: MarkdownDoc, cache: UnitCache, node: RootContent, index: number): readonly ProseUnit[] {
+  const cached = cache.byNode[index];
+  if (cached) return cached;
   const units: ProseUnit[] = [];
   const add = (built: Built, kind: ProseUnit['kind']) => {
     const unit = toUnit(doc, built, kind);
-    if (!unit) return;
-    if (options.within && (unit.line < options.within.line || unit.line > options.within.endLine)) return;
-    if (options.affirmative && unit.excluded) return;
-    units.push(unit);
+    if (unit) units.push(unit);
   };
-  for (const node of doc.root.children) {
-    if (options.within && !overlaps(node, options.within)) continue;
-    if (node.type === 'paragraph') {
-      for (const sentence of splitBuilt(paragraphText(node, ctx))) add(sentence, 'sentence');
-    } else if (node.type === 'list') {
-      for (const item of node.children) add(itemText(item, ctx), 'item');
-    }
+  if (node.type === 'paragraph') {
+    for (const sentence of splitBuilt(paragraphText(node, cache.ctx))) add(sentence, 'sentence');
+  } else if (node.type === 'list') {
+    for (const item of node.children) add(itemText(item, cache.ctx), 'item');
   }
+  cache.byNode[index] = units;
   return units;
 }
 
@@ -249,19 +282,66 @@ function lineAt(breaks: readonly [number, number][], offset: number): number {
   return found;
 }
 
+/** First index in [0, length) whose key is >= `value` (> `value` when `strict`); keys must not decrease. */
+function lowerBound(length: number, key: (i: number) => number, value: number, strict: boolean): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = key(mid);
+    if (strict ? k <= value : k < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function nonDecreasing(length: number, key: (i: number) => number): boolean {
+  for (let i = 1; i < length; i++) if (!(key(i - 1) <= key(i))) return false;
+  return true;
+}
+
+/**
+ * Cuts parts [start, end) out of a built text, with masks and line breaks rebased. Masks and breaks
+ * are in offset order (the Builder appends them so), so each cut finds its first mask and break by
+ * binary search and reads only what it keeps: splitting a paragraph costs its length times a log,
+ * not its sentences times its masks and lines. Out-of-order input (a hand-built `MaskedText`) is
+ * filtered in full, as before.
+ */
+function slicer(built: Built): (start: number, end: number) => Built {
+  const { masks, breaks } = built;
+  const masksSorted = nonDecreasing(masks.length, (i) => masks[i].offset);
+  const breaksSorted = nonDecreasing(breaks.length, (i) => breaks[i][0]);
+  const rebase = (m: Mask, start: number): Mask => ({
+    ...m,
+    offset: m.offset - start,
+    ...(m.textOffset !== undefined ? { textOffset: Math.max(0, m.textOffset - start) } : {}),
+  });
+  return (start, end) => {
+    const text = built.text.slice(start, end);
+    let kept: Mask[];
+    if (masksSorted) {
+      kept = [];
+      for (let i = lowerBound(masks.length, (k) => masks[k].offset, start, false); i < masks.length && masks[i].offset < end; i++) {
+        kept.push(rebase(masks[i], start));
+      }
+    } else {
+      kept = masks.filter((m) => m.offset >= start && m.offset < end).map((m) => rebase(m, start));
+    }
+    const cut: [number, number][] = [[0, lineAt(breaks, start)]];
+    if (breaksSorted) {
+      for (let i = lowerBound(breaks.length, (k) => breaks[k][0], start, true); i < breaks.length && breaks[i][0] < end; i++) {
+        cut.push([breaks[i][0] - start, breaks[i][1]]);
+      }
+    } else {
+      for (const [offset, line] of breaks) if (offset > start && offset < end) cut.push([offset - start, line]);
+    }
+    return { text, masks: kept, breaks: cut };
+  };
+}
+
 /** The part [start, end) of a built text, with masks and line breaks rebased. */
 function slice(built: Built, start: number, end: number): Built {
-  const text = built.text.slice(start, end);
-  const masks = built.masks
-    .filter((m) => m.offset >= start && m.offset < end)
-    .map((m) => ({
-      ...m,
-      offset: m.offset - start,
-      ...(m.textOffset !== undefined ? { textOffset: Math.max(0, m.textOffset - start) } : {}),
-    }));
-  const breaks: [number, number][] = [[0, lineAt(built.breaks, start)]];
-  for (const [offset, line] of built.breaks) if (offset > start && offset < end) breaks.push([offset - start, line]);
-  return { text, masks, breaks };
+  return slicer(built)(start, end);
 }
 
 function trimBuilt(built: Built): Built | null {
@@ -302,6 +382,7 @@ function splitBuilt(built: Built): Built[] {
   const { text } = built;
   const tokenStarts = new Set<number>();
   for (const m of built.masks) tokenStarts.add(m.textOffset ?? m.offset);
+  const cut = slicer(built);
   const out: Built[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -313,10 +394,10 @@ function splitBuilt(built: Built): Built[] {
     while (k < text.length && /["'“‘(]/.test(text[k])) k++;
     const next = text[k] ?? '';
     if (!(tokenStarts.has(k) || next === MASK || /[\p{Lu}\p{Nd}]/u.test(next))) continue;
-    out.push(slice(built, start, i + 1));
+    out.push(cut(start, i + 1));
     start = j;
   }
-  out.push(slice(built, start, text.length));
+  out.push(cut(start, text.length));
   return out;
 }
 
