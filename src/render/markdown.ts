@@ -22,9 +22,20 @@ export const DEFAULT_MAX_PER_GROUP = 50;
 const GROUPS: readonly Severity[] = ['Critical', 'Important', 'Suggestion', 'System'];
 const TIER_ORDER: readonly Tier[] = ['Prototype', 'Service-ready', 'Production-ready', 'Enterprise-critical'];
 
-/** One line of inline text: no line breaks (they would end the bullet or row), no raw HTML. */
+/**
+ * Control characters (a file name may hold an ESC) shown as their Unicode control pictures (U+2400
+ * block), so they reach a terminal or a comment as visible marks, never as terminal commands.
+ */
+function visible(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
+}
+
+/** One line of inline text: no line breaks (they would end the bullet or row), no raw HTML, no control characters. */
 export function escapeInline(text: string): string {
-  return text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/</g, '&lt;');
+  return visible(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')).replace(/</g, '&lt;');
 }
 
 /** A GFM table cell: inline text whose pipes cannot split the row (this holds inside code spans too). */
@@ -34,7 +45,7 @@ export function escapeCell(text: string): string {
 
 /** A code span that survives backticks in its content (CommonMark: a longer fence, padded). */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+  const flat = visible(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '));
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';

@@ -31,10 +31,12 @@ const BASELINE: Record<FindingStatus, Sarif.Result.baselineState> = {
   removed: 'absent',
 };
 
-/** A relative URI reference: each path segment percent-encoded, separators kept. */
+/**
+ * A relative URI reference: each path segment percent-encoded, separators kept. Paths come from git,
+ * always `/`-separated, so a backslash is part of a file's name (`%5C`), not a separator.
+ */
 function uriOf(path: string): string {
   return path
-    .replace(/\\/g, '/')
     .replace(/^\.?\/+/, '')
     .split('/')
     .map((segment) => encodeURIComponent(segment))

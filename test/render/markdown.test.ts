@@ -263,6 +263,11 @@ describe('renderMarkdown escaping', () => {
     assert.equal(codeSpan('`x`'), '`` `x` ``');
     assert.equal(escapeCell('a\nb|c'), 'a b\\|c');
   });
+
+  it('shows control characters in paths and text as visible marks, never raw', () => {
+    assert.equal(codeSpan('src/\u001b[31mred\u0007.ts:1'), '`src/\u241b[31mred\u2407.ts:1`');
+    assert.equal(escapeCell('tab\there\u007f\u009b'), 'tab\there\u2421\ufffd');
+  });
 });
 
 describe('renderCoverageLine', () => {

@@ -120,4 +120,9 @@ describe('renderSarif', () => {
     ]);
     assert.equal(accepted.locations![0].physicalLocation!.artifactLocation!.uri, 'services/other%20dir/%C3%BCn%C3%AFcode%231.ts');
   });
+
+  it('keeps a backslash in a file name as part of the name', () => {
+    const out = JSON.parse(renderSarif(buildResult([finding({ ruleId: 'dual-write', path: 'src/back\\slash.ts', line: 2 })], exampleFacts()), RULES, '0.1.0')) as Sarif.Log;
+    assert.equal(out.runs[0].results![0].locations![0].physicalLocation!.artifactLocation!.uri, 'src/back%5Cslash.ts');
+  });
 });
