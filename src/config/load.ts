@@ -2,7 +2,7 @@
 // request author, so it is treated as hostile: size and alias expansion are capped before anything
 // is materialised. Every failure becomes one line that points at the key to fix.
 import { open, type FileHandle } from 'node:fs/promises';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import { didYouMean } from './did-you-mean.js';
 import { formatKeyPath, problemsFromIssue, type Problem } from './issue-text.js';
 import { configSchema, type Config } from './schema.js';
@@ -81,6 +81,12 @@ export function parseConfig(text: string, fileName = CONFIG_PATH, options: Parse
       const { line, col } = lineCounter.linePos(syntax.pos[0]);
       return failure(fileName, `YAML syntax error: ${syntax.message}`, '', { line, column: col });
     }
+    // toJS turns a `__proto__` key into the object's prototype, so the entry would vanish unseen.
+    const proto = protoKey(doc);
+    if (proto !== null) {
+      const { line, col } = lineCounter.linePos(proto);
+      return failure(fileName, 'a key named "__proto__" is not allowed', '', { line, column: col });
+    }
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
     if (error instanceof ReferenceError && /alias/i.test(error.message)) {
@@ -113,6 +119,21 @@ export function parseConfig(text: string, fileName = CONFIG_PATH, options: Parse
     warnings.push(...unknownRuleWarnings(parsed.data, options.knownRuleIds, doc, lineCounter, fileName));
   }
   return { ok: true, config: parsed.data, warnings };
+}
+
+/** The offset of the first mapping key `__proto__`, or null. */
+function protoKey(doc: Document): number | null {
+  let at: number | null = null;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        at = pair.key.range?.[0] ?? 0;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return at;
 }
 
 /** For the CLI: a missing file is not an error, it means the repository uses the defaults. */

@@ -207,6 +207,13 @@ describe('parseConfig: YAML and hostile input', () => {
   });
 });
 
+describe('parseConfig: __proto__ keys', () => {
+  it('names a __proto__ key and its line instead of letting it vanish', () => {
+    assert.equal(err(parseConfig('features:\n  orders: ["src/**"]\n  __proto__: ["src/**"]\n', 'c.yml')).message, 'c.yml:3:3: a key named "__proto__" is not allowed');
+    assert.equal(err(parseConfig('gate: { __proto__: { failOn: [] } }\n', 'c.yml')).message, 'c.yml:1:9: a key named "__proto__" is not allowed');
+  });
+});
+
 describe('loadConfigFile', () => {
   let dir = '';
   before(async () => {
