@@ -85,7 +85,7 @@ export function parseConfig(text: string, fileName = CONFIG_PATH, options: Parse
     const proto = protoKey(doc);
     if (proto !== null) {
       const { line, col } = lineCounter.linePos(proto);
-      return failure(fileName, 'a key named "__proto__" is not allowed', '', { line, column: col });
+      return failure(fileName, 'a key named "__proto__" is not allowed', '__proto__', { line, column: col });
     }
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
