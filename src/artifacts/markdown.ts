@@ -335,7 +335,17 @@ export function sectionAt(doc: MarkdownDoc, line: number): Section | null {
   let found: Section | null = null;
   let candidates = doc.sections;
   for (;;) {
-    const next = candidates.find((s) => s.line <= line && line <= s.endLine);
+    // Siblings are in line order and do not overlap: the last one starting at or before `line`
+    // is the only candidate (binary search: every prose unit asks, and a document may have
+    // thousands of headings).
+    let lo = 0;
+    let hi = candidates.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (candidates[mid]!.line <= line) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = lo > 0 && line <= candidates[lo - 1]!.endLine ? candidates[lo - 1]! : undefined;
     if (!next) return found;
     found = next;
     candidates = next.children;

@@ -163,7 +163,8 @@ class Builder {
 
   /** A separator between blocks of one unit; keeps the line of what follows. */
   separate(): void {
-    if (this.text && !/\s$/.test(this.text)) this.text += '\n';
+    // The last character only: an end-anchored regular expression scans the whole text each time.
+    if (this.text && !/\s/.test(this.text[this.text.length - 1]!)) this.text += '\n';
   }
 
   mask(kind: Mask['kind'], content: string, line: number, link?: { text: string; textOffset: number }): void {

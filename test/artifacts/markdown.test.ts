@@ -94,6 +94,17 @@ describe('sections', () => {
     assert.equal(sectionAt(parse(md('intro', '', '# T')), 1), null);
   });
 
+  it('finds the section of every line among many siblings', () => {
+    const lines = ['# Top', ''];
+    for (let i = 0; i < 300; i++) lines.push(`## S${i}`, '', `Line of ${i}.`, '');
+    const many = parse(md(...lines));
+    for (const i of [0, 1, 150, 299]) {
+      assert.deepEqual(headingPath(many, 3 + i * 4 + 2), ['top', `s${i}`], `the sentence of S${i}`);
+      assert.deepEqual(headingPath(many, 3 + i * 4), ['top', `s${i}`], `the heading of S${i}`);
+    }
+    assert.deepEqual(headingPath(many, 2), ['top'], 'before the first subsection');
+  });
+
   it('ignores headings inside block quotes and code', () => {
     const quoted = parse(md('# T', '', '> ## Not a section', '', '```', '## nor this', '```'));
     assert.deepEqual(
