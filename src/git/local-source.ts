@@ -35,6 +35,8 @@ const TREE_MAX_BUFFER = 64 * 1024 * 1024;
 /** One `cat-file --batch` call reads at most this much, and this many blobs. */
 const BATCH_MAX_BYTES = 32 * 1024 * 1024;
 const BATCH_MAX_BLOBS = 500;
+/** The changed files read ahead on a side's first read, at most this much in all. */
+const PREFETCH_MAX_BYTES = 64 * 1024 * 1024;
 // The engine may ask for hundreds of files at once; unbounded parallel spawns only thrash.
 const MAX_CONCURRENT_GIT = 8;
 
@@ -270,6 +272,35 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
     return tree;
   };
   const blobs = blobBatcher(run, limit);
+  // The engine reads a pull request's files one after another; the changed files of a side are asked
+  // for together on the first read, so they share a few `cat-file --batch` calls instead of one each.
+  const prefetched = new Map<string, Promise<Buffer>>();
+  const prefetchedSides = new Map<Side, Promise<void>>();
+  const prefetch = (side: Side, tree: Map<string, TreeEntry>, maxBytes: number): Promise<void> => {
+    let done = prefetchedSides.get(side);
+    if (!done) {
+      done = changedFilesOnce().then((files) => {
+        let budget = PREFETCH_MAX_BYTES;
+        for (const file of files) {
+          const entry = tree.get(side === 'base' ? file.previousPath ?? file.path : file.path);
+          if (!entry || entry.type !== 'blob' || entry.size === undefined || entry.mode === '120000') continue;
+          if (entry.size > maxBytes || entry.size > budget || prefetched.has(entry.oid)) continue;
+          budget -= entry.size;
+          const read = blobs.read(entry.oid, entry.size);
+          read.catch(() => undefined);
+          prefetched.set(entry.oid, read);
+        }
+      }, () => undefined);
+      prefetchedSides.set(side, done);
+    }
+    return done;
+  };
+  const changedFilesOnce = (): Promise<ChangedFile[]> => {
+    changed ??= limit(() => git([...DIFF_ARGS, baseSha, headSha, '--'], { ...run, maxBuffer: DIFF_MAX_BUFFER })).then(
+      changedFilesFromUnifiedDiff,
+    );
+    return changed;
+  };
 
   return {
     baseRef: baseSha,
@@ -278,12 +309,7 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
     headName: opts.head,
     repo,
 
-    changedFiles(): Promise<ChangedFile[]> {
-      changed ??= limit(() => git([...DIFF_ARGS, baseSha, headSha, '--'], { ...run, maxBuffer: DIFF_MAX_BUFFER })).then(
-        changedFilesFromUnifiedDiff,
-      );
-      return changed;
-    },
+    changedFiles: changedFilesOnce,
 
     async readFile(side: Side, path: string, maxBytes: number): Promise<ReadResult> {
       const wanted = normalizePath(path);
@@ -293,7 +319,10 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
       if (!entry || entry.type !== 'blob' || entry.size === undefined) return { ok: false, reason: 'missing' };
       if (entry.mode === '120000') return { ok: false, reason: 'symlink' };
       if (entry.size > maxBytes) return { ok: false, reason: 'too-large', bytes: entry.size };
-      const content = await blobs.read(entry.oid, entry.size);
+      if (tree) await prefetch(side, tree, maxBytes);
+      const early = prefetched.get(entry.oid);
+      prefetched.delete(entry.oid);
+      const content = await (early ?? blobs.read(entry.oid, entry.size));
       if (isBinaryContent(content)) return { ok: false, reason: 'binary', bytes: content.length };
       return { ok: true, text: content.toString('utf8'), bytes: content.length };
     },
