@@ -3,6 +3,7 @@
 import type { CoverageReason, CoverageSkip, Side } from '../review/types.js';
 import { classifyPath, currentTypeOf, isLegacyType, type ArtifactType, type Classification } from './classify.js';
 import { parseMarkdown, unwrapBackticks, type MarkdownDoc } from './markdown.js';
+import { schemaCoverageProblem } from './schema-model.js';
 import { parseJson, parseYaml, type KeyPath } from './structured.js';
 
 interface ArtifactCommon {
@@ -65,6 +66,9 @@ export interface Platform {
  * A file that failed to parse is in `skipped` and in no feature slot, but its path stays in
  * `paths`: rules that ask "does the schema file exist" must use `paths` (or the context's
  * `exists`), not the feature slots, or an unreadable file would read as a missing one.
+ * A schema (or AsyncAPI payload schema) that parses but cannot be modelled (schema-model.ts
+ * `schemaCoverageProblem`) stays in its slot and is listed in `skipped` too: its schema checks did
+ * not run, the others did.
  */
 export interface ArtifactModel {
   features: Map<string, Feature>;
@@ -120,6 +124,8 @@ export function buildArtifactModel(files: { path: string; text: string }[], opti
       continue;
     }
     model.artifacts.set(file.path, parsed.artifact);
+    const unmodelled = schemaCoverageProblem(parsed.artifact);
+    if (unmodelled) model.skipped.push({ path: file.path, ...(options.side ? { side: options.side } : {}), ...unmodelled });
     if (isLegacyType(classification.type)) model.legacy.push(parsed.artifact);
     else place(model, parsed.artifact);
   }

@@ -3,14 +3,30 @@
 // markers and PII annotations without caring which format the producer chose. Building a model
 // never throws: an unreadable schema comes back as an error the rule can skip or report.
 import protobuf from 'protobufjs';
+import { currentTypeOf } from './classify.js';
 import type { KeyPath } from './structured.js';
-import type { SchemaArtifact } from './model.js';
+import type { ParsedArtifact, SchemaArtifact } from './model.js';
 
 export const DEFAULT_MAX_SCHEMA_BYTES = 1024 * 1024;
 /** Real payloads nest a handful of levels; the cap keeps self-referencing types finite. */
 export const MAX_SCHEMA_DEPTH = 32;
 /** A schema with more fields than this is generated, not written; the rest is not modelled. */
 export const MAX_SCHEMA_FIELDS = 5000;
+/**
+ * Subschemas one JSON Schema walk may visit (each `allOf` branch, `items` and property it reaches
+ * counts, also one skipped as already walked). Real payload schemas need a few thousand; `$ref`
+ * fan-out that memoisation cannot collapse (a definition of many branches referenced from thousands
+ * of properties) is refused as too large rather than walked for minutes.
+ */
+export const MAX_SCHEMA_NODES = 100_000;
+/**
+ * protobufjs' parser re-indexes a message's fields on every field it adds, so one message costs the
+ * square of its field count (4,000 fields 0.8 s, 8,000 3.7 s, 16,000 19 s). Before parsing, a linear
+ * scan counts the field statements of each message (a `oneof`'s count toward its message) and of the
+ * whole file; a file over either cap is refused as too large.
+ */
+export const MAX_PROTO_FIELD_DECLARATIONS = 2000;
+export const MAX_PROTO_FILE_FIELD_DECLARATIONS = 20_000;
 
 export type SchemaFormat = 'json' | 'avsc' | 'proto';
 
@@ -108,7 +124,8 @@ export interface SchemaModel {
   truncated: boolean;
 }
 
-export type SchemaModelResult = { ok: true; model: SchemaModel } | { ok: false; error: string; line: number | null };
+/** `tooLarge`: refused by a size or work cap (coverage reason `too-large`), not for its content. */
+export type SchemaModelResult = { ok: true; model: SchemaModel } | { ok: false; error: string; line: number | null; tooLarge?: boolean };
 
 export interface SchemaModelOptions {
   maxBytes?: number;
@@ -140,6 +157,55 @@ export function cachedSchemaModel(artifact: SchemaArtifact): SchemaModelResult {
     cache.set(artifact, result);
   }
   return result;
+}
+
+/**
+ * Why a schema the rules read cannot be modelled, as a coverage entry (the artifact model lists it
+ * in `skipped`); null when it models. Schema files: their model failed (a Protobuf syntax error, an
+ * Avro root that is not a record, a JSON Schema root that is not an object, a cap). AsyncAPI files:
+ * an inline or local payload or `components.schemas` entry over the JSON Schema walk budget (other
+ * failures there are not schemas the rules would read). The schema checks (breaking changes, PII,
+ * closed schemas, ordering keys) skip such a schema, so the review must say they did not run.
+ */
+export function schemaCoverageProblem(artifact: ParsedArtifact): { reason: 'too-large' | 'unparseable'; detail: string } | null {
+  const type = currentTypeOf(artifact.type);
+  const problem = (error: string, tooLarge: boolean | undefined) => ({
+    reason: tooLarge ? ('too-large' as const) : ('unparseable' as const),
+    detail: `${error}; its schema checks did not run`,
+  });
+  if (type === 'schema' && artifact.syntax !== 'markdown') {
+    const result = cachedSchemaModel(artifact);
+    return result.ok ? null : problem(result.error, result.tooLarge);
+  }
+  if (type === 'asyncapi' && (artifact.syntax === 'yaml' || artifact.syntax === 'json')) {
+    for (const { value, keyPath } of asyncApiSchemas(artifact.value)) {
+      const result = jsonSchemaModel(artifact.path, value, artifact.lineOf, { root: keyPath, document: artifact.value });
+      if (!result.ok && result.tooLarge) return problem(`${result.error} at ${keyPath.join('.')}`, true);
+    }
+  }
+  return null;
+}
+
+/** `components.schemas` entries and every `payload` (not under examples) of an AsyncAPI document. */
+function asyncApiSchemas(document: unknown): { value: unknown; keyPath: KeyPath }[] {
+  const out: { value: unknown; keyPath: KeyPath }[] = [];
+  const schemas = isObject(document) && isObject(document.components) ? document.components.schemas : undefined;
+  if (isObject(schemas)) for (const [name, value] of Object.entries(schemas)) out.push({ value, keyPath: ['components', 'schemas', name] });
+  // YAML aliases share nodes: each object is visited once.
+  const visited = new WeakSet<object>();
+  const stack: { node: unknown; keyPath: KeyPath }[] = [{ node: document, keyPath: [] }];
+  while (stack.length > 0) {
+    const { node, keyPath } = stack.pop()!;
+    if (typeof node !== 'object' || node === null || visited.has(node)) continue;
+    visited.add(node);
+    const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+    for (const [key, value] of entries) {
+      if (key === 'examples' || key === 'example') continue;
+      if (key === 'payload' && isObject(value)) out.push({ value, keyPath: [...keyPath, key] });
+      else stack.push({ node: value, keyPath: [...keyPath, key] });
+    }
+  }
+  return out;
 }
 
 /** Fields directly under the payload root. */
@@ -184,6 +250,8 @@ export interface JsonSchemaOptions {
   root?: KeyPath;
   /** The whole document, for `#/...` references when the schema is embedded in a larger file. */
   document?: unknown;
+  /** Subschema budget (default MAX_SCHEMA_NODES). */
+  maxNodes?: number;
 }
 
 /**
@@ -195,10 +263,25 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
   if (!isObject(value)) return { ok: false, error: 'JSON Schema root is not an object', line: 1 };
   const rootPath = options.root ?? [];
   const document = options.document ?? value;
+  const maxNodes = options.maxNodes ?? MAX_SCHEMA_NODES;
   const model: SchemaModel = { format: 'json', path, fields: [], objects: [], closedMarkers: [], truncated: false };
   const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? lineOf(rootPath) ?? 1;
+  // A subschema reached again at the same field path (two `allOf` branches naming the same `$ref`,
+  // a definition reached along several chains) adds nothing new: it is walked again only when
+  // reached at a smaller depth, where the depth cap cuts it later. Without this a chain of
+  // definitions that each reference the next twice is walked 2^n times.
+  const walked = new WeakMap<object, Map<string, number>>();
+  // Field paths already read from a subschema's `properties`, so a walk again does not repeat them.
+  const read = new WeakMap<object, Set<string>>();
+  let nodes = 0;
+  let overBudget = false;
 
   const walkObject = (schema: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>): void => {
+    if (overBudget) return;
+    if (++nodes > maxNodes) {
+      overBudget = true;
+      return;
+    }
     if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
       model.truncated = true;
       return;
@@ -206,10 +289,18 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     const resolved = resolveLocalRef(document, schema, keyPath, seen);
     if (!resolved) return;
     const { schema: s, keyPath: at, seen: nextSeen } = resolved;
+    let depths = walked.get(s);
+    if (!depths) walked.set(s, (depths = new Map()));
+    const before = depths.get(fieldPath);
+    if (before !== undefined && before <= depth) return;
+    depths.set(fieldPath, depth);
+    const first = before === undefined;
     const where = fieldPath === '' ? 'at the root' : `on ${fieldPath}`;
-    for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
-      if (s[keyword] === false) {
-        model.closedMarkers.push({ kind: keyword, path: fieldPath, line: lineAt([...at, keyword]), description: `${keyword}: false ${where}` });
+    if (first) {
+      for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
+        if (s[keyword] === false) {
+          model.closedMarkers.push({ kind: keyword, path: fieldPath, line: lineAt([...at, keyword]), description: `${keyword}: false ${where}` });
+        }
       }
     }
     for (const [i, sub] of (Array.isArray(s.allOf) ? s.allOf : []).entries()) {
@@ -217,7 +308,9 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     }
     if (isObject(s.items)) walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
     if (!isObject(s.properties)) return;
-    model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
+    if (first) model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
+    let done = read.get(s);
+    if (!done) read.set(s, (done = new Set()));
     const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
     for (const [name, raw] of Object.entries(s.properties)) {
       if (model.fields.length >= MAX_SCHEMA_FIELDS) {
@@ -226,35 +319,46 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
       }
       const propKeyPath = [...at, 'properties', name];
       const prop = isObject(raw) ? raw : {};
-      const target = resolveLocalRef(document, prop, propKeyPath, nextSeen)?.schema ?? prop;
       const path = joinPath(fieldPath, name);
-      const enumValues = Array.isArray(prop.enum) ? prop.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null;
-      const pii = jsonPii(prop);
-      model.fields.push({
-        path,
-        name,
-        parent: fieldPath,
-        type: jsonType(target),
-        required: required.has(name),
-        hasDefault: 'default' in prop || 'default' in target,
-        ...('default' in prop ? { default: prop.default } : 'default' in target ? { default: target.default } : {}),
-        enumValues,
-        ref: typeof prop.$ref === 'string' ? prop.$ref : null,
-        constraints: jsonConstraints(target),
-        aliases: [],
-        annotated: pii.annotated,
-        pii: pii.pii,
-        line: lineAt(propKeyPath),
-        keyPath: propKeyPath,
-      });
-      if (Array.isArray(prop.enum)) {
-        model.closedMarkers.push({ kind: 'enum', path, line: lineAt([...propKeyPath, 'enum']), description: `enum on ${path}` });
+      if (!done.has(path)) {
+        done.add(path);
+        const target = resolveLocalRef(document, prop, propKeyPath, nextSeen)?.schema ?? prop;
+        const enumValues = Array.isArray(prop.enum) ? prop.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null;
+        const pii = jsonPii(prop);
+        model.fields.push({
+          path,
+          name,
+          parent: fieldPath,
+          type: jsonType(target),
+          required: required.has(name),
+          hasDefault: 'default' in prop || 'default' in target,
+          ...('default' in prop ? { default: prop.default } : 'default' in target ? { default: target.default } : {}),
+          enumValues,
+          ref: typeof prop.$ref === 'string' ? prop.$ref : null,
+          constraints: jsonConstraints(target),
+          aliases: [],
+          annotated: pii.annotated,
+          pii: pii.pii,
+          line: lineAt(propKeyPath),
+          keyPath: propKeyPath,
+        });
+        if (Array.isArray(prop.enum)) {
+          model.closedMarkers.push({ kind: 'enum', path, line: lineAt([...propKeyPath, 'enum']), description: `enum on ${path}` });
+        }
       }
       walkObject(prop, propKeyPath, path, depth + 1, nextSeen);
     }
   };
 
   walkObject(value, rootPath, '', 0, new Set());
+  if (overBudget) {
+    return {
+      ok: false,
+      error: `JSON Schema: more than ${maxNodes} subschemas to walk (allOf, items and $ref fan-out); not modelled`,
+      line: null,
+      tooLarge: true,
+    };
+  }
   model.closedMarkers.sort((a, b) => a.line - b.line);
   return { ok: true, model };
 }
@@ -491,7 +595,9 @@ const PROTO_SCALARS = new Set([
 export function protoModel(path: string, text: string, options: SchemaModelOptions = {}): SchemaModelResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SCHEMA_BYTES;
   const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > maxBytes) return { ok: false, error: `${bytes} bytes, over the Protobuf limit of ${maxBytes}`, line: null };
+  if (bytes > maxBytes) return { ok: false, error: `${bytes} bytes, over the Protobuf limit of ${maxBytes}`, line: null, tooLarge: true };
+  const crowded = protoFieldCount(text);
+  if (crowded) return { ok: false, error: `Protobuf: ${crowded}`, line: null, tooLarge: true };
   let parsed: protobuf.IParserResult;
   try {
     parsed = protobuf.parse(text, { keepCase: true, alternateCommentMode: true });
@@ -609,20 +715,27 @@ function protoField(f: protobuf.Field, parent: string, messageLine: number, loca
   };
 }
 
-/** Finds declaration lines in Protobuf text (comments stripped so they cannot match). */
+/**
+ * Finds declaration lines in Protobuf text (comments stripped so they cannot match). The lines are
+ * indexed once: `message X` / `enum X` by name, `name = number` by both, each with its lines in order,
+ * so a look-up is a binary search instead of a scan of the file (quadratic for a large message).
+ */
 class ProtoLocator {
-  private readonly code: string[];
+  private readonly declarations = new Map<string, number>();
+  private readonly assignments = new Map<string, number[]>();
 
   constructor(lines: string[]) {
     let inBlock = false;
-    this.code = lines.map((line) => {
-      let out = '';
+    const declaration = /\b(message|enum)\s+([A-Za-z_]\w*)\b/g;
+    const assignment = /\b([A-Za-z_]\w*)\s*=\s*(-?\d+)\b/g;
+    lines.forEach((line, index) => {
+      let code = '';
       for (let i = 0; i < line.length; i++) {
         if (inBlock) {
-          if (line.startsWith('*/', i)) {
-            inBlock = false;
-            i++;
-          }
+          const end = line.indexOf('*/', i);
+          if (end < 0) break;
+          inBlock = false;
+          i = end + 1;
           continue;
         }
         if (line.startsWith('/*', i)) {
@@ -631,23 +744,38 @@ class ProtoLocator {
           continue;
         }
         if (line.startsWith('//', i)) break;
-        out += line[i];
+        code += line[i];
       }
-      return out;
+      for (const m of code.matchAll(declaration)) {
+        const key = `${m[1]} ${m[2]}`;
+        if (!this.declarations.has(key)) this.declarations.set(key, index);
+      }
+      for (const m of code.matchAll(assignment)) {
+        const key = `${m[1]}=${m[2]}`;
+        const at = this.assignments.get(key);
+        if (!at) this.assignments.set(key, [index]);
+        else if (at[at.length - 1] !== index) at.push(index);
+      }
     });
   }
 
   declaration(keyword: 'message' | 'enum', name: string): number {
-    const re = new RegExp(`\\b${keyword}\\s+${escape(name)}\\b`);
-    const index = this.code.findIndex((l) => re.test(l));
-    return index + 1 || 1;
+    const index = this.declarations.get(`${keyword} ${name}`);
+    return index === undefined ? 1 : index + 1;
   }
 
+  /** The first `name = id` at or after line `from`, else the first anywhere, else `from`. */
   field(name: string, id: number, from: number): number {
-    const re = new RegExp(`\\b${escape(name)}\\s*=\\s*${id}\\b`);
-    for (let i = Math.max(0, from - 1); i < this.code.length; i++) if (re.test(this.code[i])) return i + 1;
-    const anywhere = this.code.findIndex((l) => re.test(l));
-    return anywhere + 1 || from;
+    const at = this.assignments.get(`${name}=${id}`);
+    if (!at) return from;
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid] < from - 1) lo = mid + 1;
+      else hi = mid;
+    }
+    return (lo < at.length ? at[lo] : at[0]) + 1;
   }
 
   enumValue(name: string, number: number, from: number): number {
@@ -655,6 +783,86 @@ class ProtoLocator {
   }
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * Counts field statements per message before protobufjs parses the text (see
+ * MAX_PROTO_FIELD_DECLARATIONS): one pass over the characters, skipping comments and strings. A
+ * statement is a `;` directly in a message (or `extend`) block or in a `oneof` (whose fields belong
+ * to its message); enum values, service methods and option literals are not fields. Returns why the file is
+ * refused, or null.
+ */
+function protoFieldCount(text: string): string | null {
+  interface Frame {
+    counter: { n: number } | null;
+  }
+  const stack: Frame[] = [{ counter: null }];
+  let total = 0;
+  let keyword: string | null = null;
+  let expectKeyword = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) break;
+      i = end + 1;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      i = j;
+      expectKeyword = false;
+      continue;
+    }
+    if (c === '{') {
+      const parent = stack[stack.length - 1];
+      // `extend` fields are added to the extended message, at the same cost.
+      const counter = keyword === 'message' || keyword === 'group' || keyword === 'extend' ? { n: 0 } : keyword === 'oneof' ? parent.counter : null;
+      stack.push({ counter });
+      keyword = null;
+      expectKeyword = true;
+      continue;
+    }
+    if (c === '}') {
+      if (stack.length > 1) stack.pop();
+      keyword = null;
+      expectKeyword = true;
+      continue;
+    }
+    if (c === ';') {
+      const counter = stack[stack.length - 1].counter;
+      if (counter) {
+        counter.n++;
+        total++;
+        if (counter.n > MAX_PROTO_FIELD_DECLARATIONS) {
+          return `more than ${MAX_PROTO_FIELD_DECLARATIONS} field statements in one message, over the Protobuf limit (parse time grows with their square)`;
+        }
+        if (total > MAX_PROTO_FILE_FIELD_DECLARATIONS) return `more than ${MAX_PROTO_FILE_FIELD_DECLARATIONS} field statements, over the Protobuf limit`;
+      }
+      keyword = null;
+      expectKeyword = true;
+      continue;
+    }
+    if (identStart(text.charCodeAt(i))) {
+      let j = i + 1;
+      while (j < text.length && (identStart(text.charCodeAt(j)) || digit(text.charCodeAt(j)))) j++;
+      const word = text.slice(i, j);
+      if (expectKeyword) keyword = word;
+      // `optional group Name = 1 {` (proto2): the block is a message.
+      else if (word === 'group') keyword = 'group';
+      expectKeyword = false;
+      i = j - 1;
+      continue;
+    }
+    if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r') expectKeyword = false;
+  }
+  return null;
 }
+
+const identStart = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+const digit = (code: number) => code >= 48 && code <= 57;
