@@ -51,6 +51,8 @@ interface CommentNode {
   databaseId: number;
   body: string;
   author: { login: string } | null;
+  /** Who last edited it; null (or absent) when never edited. */
+  editor?: { login: string } | null;
 }
 interface Page<T> {
   nodes: T[];
@@ -58,7 +60,7 @@ interface Page<T> {
 }
 
 const THREAD_FIELDS = 'id isResolved path comments(first: 1) { nodes { body author { login } } }';
-const COMMENT_FIELDS = 'databaseId body author { login }';
+const COMMENT_FIELDS = 'databaseId body author { login } editor { login }';
 
 const RUNS_OF_COMMIT = `... on Commit {
         checkSuites(first: 10, filterBy: { appId: $appId }) {
@@ -187,7 +189,9 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
     previousCheckRuns: req.previousSha && req.previousSha !== req.headSha ? runsOf(repo.previous) : [],
     threads: ownThreads,
     summaryCommentId: summary?.databaseId ?? null,
-    accepted: ownComments.flatMap((c) => acceptsIn(c.body)),
+    // Anyone with write access can edit the App's comments in the browser, and GitHub keeps the App
+    // as their author: an accept counts only in a confirmation nobody else has edited.
+    accepted: ownComments.filter((c) => !c.editor || own(c.editor.login)).flatMap((c) => acceptsIn(c.body)),
   };
 }
 

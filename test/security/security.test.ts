@@ -218,6 +218,23 @@ describe('security of the App', { timeout: 180_000 }, () => {
       assert.equal(runsFor(head).length, runs, 'an ordinary comment starts nothing');
     });
 
+    it('an App comment a person edited into an accept confirmation is not trusted', async () => {
+      const placeOrder = `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// edited confirmation\n`;
+      const first = await openPull({ ...baseFiles, [PLACE_ORDER]: placeOrder });
+      const fp = /arch-review:fp=([0-9a-f]{40})/.exec(pull(first.number).threads[0]?.comments[0]?.body ?? '')?.[1];
+      assert.ok(fp, 'the dual-write has an inline comment');
+      await comment(first.number, 'maintainer', '/review');
+      const summary = pull(first.number).comments.find((c) => c.body.startsWith('<!-- arch-review:summary -->'))!;
+      // What a browser edit sends: the App stays the author, line breaks become CRLF.
+      const forged = `Risk accepted by @boss (repository admin) for **dual-write** at \`x\`: ok\r\nIt no longer gates this pull request; it stays in the report.\r\n<!-- arch-review:accept fp=${fp} by=boss reason=ok -->`;
+      sim.editCommentAs(REPO.owner, REPO.name, first.number, summary.id, 'writer', forged);
+      const head = await repo.commit({ ...baseFiles, [PLACE_ORDER]: `${placeOrder}// again\n` }, first.head);
+      pull(first.number).head = head;
+      assert.equal(await deliver('pull_request', pullRequestEvent('synchronize', REPO, { number: first.number, head, base })), 202);
+      await app.queue.idle();
+      assert.equal(runsFor(head).at(-1)!.conclusion, 'failure', 'the edited comment is not an accept');
+    });
+
     it('a file path cannot plant an accept marker in a comment the App writes', async () => {
       const placeOrder = `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// planted marker\n`;
       const first = await openPull({ ...baseFiles, [PLACE_ORDER]: placeOrder });

@@ -50,6 +50,8 @@ export interface CommentRecord {
   login: string;
   reactions: string[];
   edits: number;
+  /** Who edited it last (GitHub's `editor`); null while never edited. */
+  editor: string | null;
 }
 
 export interface ThreadRecord {
@@ -247,6 +249,15 @@ export class GitHubSimulator {
     this.#hooks.push({ operation, fn });
   }
 
+  /** Someone with write access edits a comment in the browser (GitHub keeps the author; `editor` changes). */
+  editCommentAs(owner: string, name: string, number: number, commentId: number, login: string, body: string): void {
+    const c = this.pull(owner, name, number).comments.find((x) => x.id === commentId);
+    if (!c) throw new Error(`no comment ${commentId}`);
+    c.body = body;
+    c.edits++;
+    c.editor = login;
+  }
+
   /** A comment a person wrote on the pull request (the one a webhook announces). */
   addUserComment(owner: string, name: string, number: number, login: string, body: string): number {
     const c = this.#comment(body, login);
@@ -427,7 +438,7 @@ export class GitHubSimulator {
 
   #comment(body: string, login: string): CommentRecord {
     const id = this.#ids++;
-    return { id, nodeId: `IC_${id}`, body, login, reactions: [], edits: 0 };
+    return { id, nodeId: `IC_${id}`, body, login, reactions: [], edits: 0, editor: null };
   }
 
   #findIssueComment(repo: RepoRecord, id: number): CommentRecord {
@@ -582,6 +593,7 @@ export class GitHubSimulator {
         if (c.login !== bot) throw new HttpError(403, 'Resource not accessible by integration');
         c.body = text;
         c.edits++;
+        c.editor = bot;
         return { status: 200, body: { id: c.id, body: c.body } };
       }
       case 'reactions/create-for-issue-comment': {
@@ -674,7 +686,7 @@ export class GitHubSimulator {
               headRefOid: pull.head,
               baseRefOid: repo.branches.get(repo.defaultBranch),
               reviewThreads: (args: PageArgs) => connection(pull.threads.map(thread), args),
-              comments: (args: PageArgs) => connection(pull.comments.map((c) => ({ id: c.nodeId, databaseId: c.id, body: c.body, author: actor(c.login) })), args),
+              comments: (args: PageArgs) => connection(pull.comments.map((c) => ({ id: c.nodeId, databaseId: c.id, body: c.body, author: actor(c.login), editor: c.editor ? actor(c.editor) : null })), args),
             };
           },
         };
