@@ -32,8 +32,33 @@ export interface ArchReviewOptions {
   startGate?: () => Promise<void> | null;
 }
 
+/** What the steps of one sequence share: the head a plain `/review` among them has just reviewed. */
+interface SequenceState {
+  reviewedHead: string | null;
+}
+
 function stepsOf(data: JobData): Step[] {
   return data.type === 'sequence' ? data.steps : [data];
+}
+
+/**
+ * The commands that wait, in the order they came: a person's repeated command (the same text) counts
+ * once, at its latest place; accepts are kept apart from the cap on the others, so a flood of other
+ * commands cannot evict a waiting `/review accept`.
+ */
+function waitingCommands(steps: readonly Step[]): Step[] {
+  const commands = steps.filter((s): s is Extract<Step, { type: 'command' }> => s.type === 'command');
+  const others = steps.filter((s) => s.type !== 'command' && s.type !== 'review');
+  const latestOf = new Map<string, Extract<Step, { type: 'command' }>>();
+  for (const c of commands) {
+    const key = `${c.actor}\u0000${JSON.stringify(c.command)}`;
+    latestOf.delete(key);
+    latestOf.set(key, c);
+  }
+  const unique = [...latestOf.values()];
+  const accepts = unique.filter((c) => c.command.name === 'accept').slice(-MAX_WAITING_ACCEPTS);
+  const rest = unique.filter((c) => c.command.name !== 'accept').slice(-MAX_WAITING_COMMANDS);
+  return [...others, ...unique.filter((c) => accepts.includes(c) || rest.includes(c))];
 }
 
 interface Repo {
@@ -51,7 +76,8 @@ type JobData =
 type Step = Exclude<JobData, { type: 'sequence' }>;
 
 /** Commands kept waiting per pull request; older ones beyond it are dropped (a flood of comments). */
-const MAX_WAITING_COMMANDS = 10;
+const MAX_WAITING_COMMANDS = 20;
+const MAX_WAITING_ACCEPTS = 50;
 
 
 export interface ArchReviewApp {
@@ -114,6 +140,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
         key: `${job.owner}/${job.repo}#${job.number}`,
         headSha: job.headSha,
         explicit: false,
+        // The pull request may have moved on meanwhile: this retry must not cut short the newer head's review.
+        supersedes: false,
         data: { type: 'review', api, installationId, job: { ...job, trigger: 'recover' } },
       });
     }, delay).unref();
@@ -140,7 +168,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     return outcome;
   }
 
-  async function runCommand(data: Extract<JobData, { type: 'command' }>, signal: RunSignal): Promise<void> {
+  async function runCommand(data: Extract<JobData, { type: 'command' }>, signal: RunSignal, shared?: SequenceState): Promise<void> {
     const { api, repo, number, actor, command, commentId } = data;
     const pull = { owner: repo.owner, repo: repo.repo, number };
     const permission = await permissionOf(api, repo, actor);
@@ -157,6 +185,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     }
     await react(api, repo, commentId, 'eyes');
     let outcome: RunOutcome;
+    let reviewedHead: string | null = null;
     try {
       const pr = await api.request<{ state: string; head: { sha: string }; user: { login: string } | null }>('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
         owner: repo.owner,
@@ -167,6 +196,12 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
         await postComment(api, pull, `@${actor} this pull request is closed, so it was not reviewed.`);
         return;
       }
+      // Several people asked for the same review while it waited: one review answers them all.
+      if (command.name === 'review' && command.reach.kind === 'diff' && shared?.reviewedHead === pr.data.head.sha) {
+        await react(api, repo, commentId, 'rocket');
+        return;
+      }
+      reviewedHead = pr.data.head.sha;
       outcome = await review(api, {
         owner: repo.owner,
         repo: repo.repo,
@@ -188,6 +223,7 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       throw error;
     }
     const failed = outcome.kind === 'failed' || outcome.kind === 'config-error';
+    if (shared && outcome.kind === 'reviewed' && command.name === 'review' && command.reach.kind === 'diff') shared.reviewedHead = reviewedHead;
     await react(api, repo, commentId, failed ? 'confused' : 'rocket');
     if (failed) {
       const text = outcome.kind === 'config-error'
@@ -238,9 +274,10 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     run: async (task, signal) => {
       const data = task.data;
       if (data.type !== 'sequence') return runStep(data, signal);
+      const shared: SequenceState = { reviewedHead: null };
       for (const step of data.steps) {
         try {
-          await runStep(step, signal);
+          await runStep(step, signal, shared);
         } catch (error) {
           log.error({ key: task.key, err: (error as Error)?.message ?? String(error) }, 'review task failed');
         }
@@ -250,25 +287,30 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     onError: (error, task) => log.error({ key: task.key, err: (error as Error)?.message ?? String(error) }, 'review task failed'),
   });
 
-  async function runStep(step: Step, signal: RunSignal): Promise<void> {
+  async function runStep(step: Step, signal: RunSignal, shared?: SequenceState): Promise<void> {
     if (step.type === 'review') await review(step.api, step.job, signal, step.installationId);
-    else if (step.type === 'command') await runCommand(step, signal);
+    else if (step.type === 'command') await runCommand(step, signal, shared);
     else await runForSha(step, signal);
   }
 
   /**
    * What runs when a task arrives for a pull request that already has one waiting. A newer push's
-   * review replaces an older one; a command never replaces anything and is never replaced: a
-   * `/review` from someone without write access, or a `/review help`, must not cancel the push's
-   * review it displaced, and a push must not drop a waiting `/review accept`. Commands run first: a
-   * command that reviews the head leaves the push's review nothing to do (already reviewed).
+   * review replaces an older one; a command never replaces a review and is never replaced by one:
+   * a `/review` from someone without write access, or a `/review help`, must not cancel the push's
+   * review it displaced, and a push must not drop a waiting `/review accept`. Commands run first, in
+   * the order they came (a person's repeated command counts once), then runs the journal or a retry
+   * brought back for other commits (each only concludes what it left), then the newest push's
+   * review, which a command that reviewed the head leaves nothing to do.
    */
   function coalesce(older: QueueTask<JobData>, newer: QueueTask<JobData>): QueueTask<JobData> {
     const steps = [...stepsOf(older.data), ...stepsOf(newer.data)];
     const reviews = steps.filter((s): s is Extract<Step, { type: 'review' }> => s.type === 'review');
-    const others = steps.filter((s) => s.type !== 'review').slice(-MAX_WAITING_COMMANDS);
-    let latest = reviews.at(-1);
-    for (const replaced of reviews.slice(0, -1)) {
+    const pushes = reviews.filter((r) => r.job.trigger !== 'recover');
+    let latest = pushes.at(-1) ?? reviews.at(-1);
+    // A recovered run of another commit stays: it concludes the check run it left in progress.
+    const recovered = reviews.filter((r) => r !== latest && r.job.trigger === 'recover' && r.job.headSha !== latest!.job.headSha);
+    for (const replaced of reviews) {
+      if (replaced === latest || recovered.includes(replaced)) continue;
       // The replaced run will not happen: nothing to recover for it once the newer review is journaled
       // in its place. (A command is journaled only when it starts, so a review it displaced keeps its
       // entry until then: a crash in between must not leave the pull request unreviewed.)
@@ -279,11 +321,12 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       latest = { ...latest, job: { ...latest.job, summaryComment: true } };
       journal?.put(latest.installationId, latest.job);
     }
-    const kept: Step[] = latest ? [...others, latest] : others;
+    const kept: Step[] = [...waitingCommands(steps), ...recovered, ...(latest ? [latest] : [])];
     return {
       key: newer.key,
-      // Like a lone command, a sequence with one learns its head only when it starts and is never superseded.
-      headSha: others.length > 0 ? '' : newer.headSha,
+      // A push's review keeps the sequence supersedable by a newer push (a lone command is not: it
+      // learns its head only when it starts).
+      headSha: latest && latest.job.trigger !== 'recover' ? latest.job.headSha : kept.some((s) => s.type !== 'review') ? '' : newer.headSha,
       explicit: older.explicit || newer.explicit,
       data: kept.length === 1 ? kept[0]! : { type: 'sequence', steps: kept },
     };

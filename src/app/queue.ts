@@ -14,6 +14,11 @@ export interface QueueTask<T> {
   headSha: string;
   /** A user asked for this run (re-run, command): it is not a duplicate of a run for the same SHA. */
   explicit: boolean;
+  /**
+   * False for a run brought back for an older commit (a retry): it must not mark the running review
+   * of a newer head as superseded, as a new push does.
+   */
+  supersedes?: boolean;
   data: T;
 }
 
@@ -54,7 +59,7 @@ export class ReviewQueue<T> {
     const running = this.#running.get(task.key);
     if (running && running.task.headSha === task.headSha && !task.explicit && running.supersededBy === null) return 'duplicate';
     // A command run learns its SHA only once it starts, so it is never superseded.
-    if (running && running.task.headSha && task.headSha && running.task.headSha !== task.headSha) running.supersededBy = task.headSha;
+    if (running && task.supersedes !== false && running.task.headSha && task.headSha && running.task.headSha !== task.headSha) running.supersededBy = task.headSha;
 
     const waiting = this.#pending.get(task.key);
     if (waiting) {

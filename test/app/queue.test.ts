@@ -34,6 +34,24 @@ describe('review queue', () => {
     assert.deepEqual(started, ['a', 'c']);
   });
 
+  it('a retry of an older commit (supersedes: false) does not cut short the newer head\'s running review', async () => {
+    const signals = new Map<string, RunSignal>();
+    const release = gate();
+    const queue = new ReviewQueue<null>({
+      concurrency: 4,
+      maxPending: 10,
+      run: async (task, signal) => {
+        signals.set(task.headSha, signal);
+        if (task.headSha === 'b') await release.opened;
+      },
+    });
+    assert.equal(queue.enqueue({ key: 'o/r#1', headSha: 'b', explicit: false, data: null }), 'queued');
+    assert.equal(queue.enqueue({ key: 'o/r#1', headSha: 'a', explicit: false, supersedes: false, data: null }), 'queued');
+    assert.equal(signals.get('b')!.supersededBy(), null);
+    release.open();
+    await queue.idle();
+  });
+
   it('explicit re-runs of the same SHA are not duplicates; a full queue says so', async () => {
     const release = gate();
     const queue = new ReviewQueue<null>({ concurrency: 1, maxPending: 1, run: () => release.opened });

@@ -86,6 +86,27 @@ describe('commands and pushes waiting for one pull request', { timeout: 120_000 
     assert.deepEqual(pull(pr.number).comments.find((c) => c.id === commentId)?.reactions, ['eyes', 'rocket']);
   });
 
+  it('three people asking /review for the same head get one review, and each a rocket', async () => {
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'second', 'write');
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'third', 'write');
+    await busyWith('three-asks');
+    const pr = await opened('three-asks');
+    const ids = [await comment(pr.number, 'maintainer', '/review'), await comment(pr.number, 'second', '/review'), await comment(pr.number, 'third', '/review')];
+    await app.settle();
+    assert.equal(runsFor(pr.head).length, 1, 'one run answers the three comments and the push');
+    for (const id of ids) assert.ok(pull(pr.number).comments.find((c) => c.id === id)?.reactions.includes('rocket'), `comment ${id} answered`);
+  });
+
+  it('a flood of one person\'s comments cannot evict another person\'s waiting command', async () => {
+    await busyWith('flood');
+    const pr = await opened('flood');
+    const asked = await comment(pr.number, 'maintainer', '/review');
+    for (let i = 0; i < 25; i++) await comment(pr.number, 'stranger', '/review');
+    await app.settle();
+    assert.deepEqual(pull(pr.number).comments.find((c) => c.id === asked)?.reactions, ['eyes', 'rocket']);
+    assert.equal(botComments(pr.number).filter((c) => c.body.startsWith('Thanks @stranger')).length, 1);
+  });
+
   it('two waiting commands are both answered, in order', async () => {
     await busyWith('two-commands');
     const pr = await opened('two-commands');
