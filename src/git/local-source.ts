@@ -30,13 +30,14 @@ export const DEFAULT_BASE_CANDIDATES = [
 ] as const;
 
 const DIFF_MAX_BUFFER = 512 * 1024 * 1024;
-/** About 500,000 files; a larger tree is read a path at a time. */
-const TREE_MAX_BUFFER = 64 * 1024 * 1024;
+/** Changed paths listed per ls-tree call (their total length stays far below the argument limit). */
+const LIST_CHUNK = 200;
 /** One `cat-file --batch` call reads at most this much, and this many blobs. */
 const BATCH_MAX_BYTES = 32 * 1024 * 1024;
 const BATCH_MAX_BLOBS = 500;
-/** The changed files read ahead on a side's first read, at most this much in all. */
+/** The changed files read ahead on a side's first read: each at most the engine's code file limit, at most this much in all. */
 const PREFETCH_MAX_BYTES = 64 * 1024 * 1024;
+const PREFETCH_FILE_MAX_BYTES = 1024 * 1024;
 // The engine may ask for hundreds of files at once; unbounded parallel spawns only thrash.
 const MAX_CONCURRENT_GIT = 8;
 
@@ -259,42 +260,37 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
   // --literal-pathspecs keeps `*` or `:` in a name from being read as pathspec syntax.
   const lsTree = (args: string[]): Promise<TreeEntry[]> =>
     limit(() => git(['--literal-pathspecs', 'ls-tree', '-l', '-z', '--full-tree', ...args], run)).then(parseLsTree);
-  // One listing of each side's whole tree answers every readFile (a spawn per file took 4 ms, 8 s
-  // for a 1,000-file pull request); a tree too large to list at once falls back to a call per path.
-  const trees = new Map<Side, Promise<Map<string, TreeEntry> | null>>();
-  const treeOf = (side: Side): Promise<Map<string, TreeEntry> | null> => {
-    let tree = trees.get(side);
-    if (!tree) {
-      tree = limit(() => git(['ls-tree', '-r', '-l', '-z', '--full-tree', shaOf(side)], { ...run, maxBuffer: TREE_MAX_BUFFER }))
-        .then((out) => new Map(parseLsTree(out).map((e) => [e.path, e] as const)), () => null);
-      trees.set(side, tree);
-    }
-    return tree;
-  };
-  const blobs = blobBatcher(run, limit);
-  // The engine reads a pull request's files one after another; the changed files of a side are asked
-  // for together on the first read, so they share a few `cat-file --batch` calls instead of one each.
-  const prefetched = new Map<string, Promise<Buffer>>();
-  const prefetchedSides = new Map<Side, Promise<void>>();
-  const prefetch = (side: Side, tree: Map<string, TreeEntry>, maxBytes: number): Promise<void> => {
-    let done = prefetchedSides.get(side);
-    if (!done) {
-      done = changedFilesOnce().then((files) => {
+  // The changed files of a side are listed in a few calls and read ahead together on the side's
+  // first read: the engine reads them one after another, and a spawn per file took 4 ms (8 s for a
+  // 1,000-file pull request). Only the changed paths are listed, not the whole tree, which in a large
+  // monorepo costs seconds and hundreds of MB; other paths are looked up one call each.
+  const changedEntries = new Map<Side, Promise<Map<string, TreeEntry>>>();
+  const entriesOf = (side: Side): Promise<Map<string, TreeEntry>> => {
+    let entries = changedEntries.get(side);
+    if (!entries) {
+      entries = changedFilesOnce().then(async (files) => {
+        const paths = [...new Set(files.map((f) => (side === 'base' ? f.previousPath ?? f.path : f.path)))];
+        const out = new Map<string, TreeEntry>();
+        for (let i = 0; i < paths.length; i += LIST_CHUNK) {
+          for (const e of await lsTree([shaOf(side), '--', ...paths.slice(i, i + LIST_CHUNK)])) out.set(e.path, e);
+        }
         let budget = PREFETCH_MAX_BYTES;
-        for (const file of files) {
-          const entry = tree.get(side === 'base' ? file.previousPath ?? file.path : file.path);
-          if (!entry || entry.type !== 'blob' || entry.size === undefined || entry.mode === '120000') continue;
-          if (entry.size > maxBytes || entry.size > budget || prefetched.has(entry.oid)) continue;
+        for (const entry of out.values()) {
+          if (entry.type !== 'blob' || entry.size === undefined || entry.mode === '120000') continue;
+          if (entry.size > PREFETCH_FILE_MAX_BYTES || entry.size > budget || prefetched.has(entry.oid)) continue;
           budget -= entry.size;
           const read = blobs.read(entry.oid, entry.size);
           read.catch(() => undefined);
           prefetched.set(entry.oid, read);
         }
-      }, () => undefined);
-      prefetchedSides.set(side, done);
+        return out;
+      }).catch(() => new Map<string, TreeEntry>());
+      changedEntries.set(side, entries);
     }
-    return done;
+    return entries;
   };
+  const blobs = blobBatcher(run, limit);
+  const prefetched = new Map<string, Promise<Buffer>>();
   const changedFilesOnce = (): Promise<ChangedFile[]> => {
     changed ??= limit(() => git([...DIFF_ARGS, baseSha, headSha, '--'], { ...run, maxBuffer: DIFF_MAX_BUFFER })).then(
       changedFilesFromUnifiedDiff,
@@ -314,12 +310,10 @@ export async function createLocalGitSource(opts: LocalGitSourceOptions): Promise
     async readFile(side: Side, path: string, maxBytes: number): Promise<ReadResult> {
       const wanted = normalizePath(path);
       if (wanted === '') return { ok: false, reason: 'missing' };
-      const tree = await treeOf(side);
-      const entry = tree ? tree.get(wanted) : (await lsTree([shaOf(side), '--', wanted])).find((e) => e.path === wanted);
+      const entry = (await entriesOf(side)).get(wanted) ?? (await lsTree([shaOf(side), '--', wanted])).find((e) => e.path === wanted);
       if (!entry || entry.type !== 'blob' || entry.size === undefined) return { ok: false, reason: 'missing' };
       if (entry.mode === '120000') return { ok: false, reason: 'symlink' };
       if (entry.size > maxBytes) return { ok: false, reason: 'too-large', bytes: entry.size };
-      if (tree) await prefetch(side, tree, maxBytes);
       const early = prefetched.get(entry.oid);
       prefetched.delete(entry.oid);
       const content = await (early ?? blobs.read(entry.oid, entry.size));
