@@ -142,11 +142,15 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const draftWaits = state.isDraft && !(config.ok && config.config.drafts);
     if (job.trigger === 'edited' && draftWaits) return { kind: 'draft', checkRunId: null };
     if (automatic) {
-      // A run left in progress by a crashed process is finished here rather than duplicated, also
-      // when the head has a completed run besides it (a `/review` or Re-review adds a second run).
-      checkRunId = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
-      if (checkRunId === null && state.checkRuns.some((r) => r.status === 'completed')) return { kind: 'already-reviewed', checkRunId: null };
-      if (checkRunId === null && draftWaits) return { kind: 'draft', checkRunId: null };
+      // A run left in progress by a crashed process is finished here rather than duplicated. Beside a
+      // completed run (a `/review` or Re-review adds a second one) only a recovered run adopts it: a
+      // push for the head could otherwise take over a Re-review still running under another queue
+      // key (a fork's, keyed by SHA), and two runs would complete one check run.
+      const leftover = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
+      const completed = state.checkRuns.some((r) => r.status === 'completed');
+      if (completed && (leftover === null || job.trigger !== 'recover')) return { kind: 'already-reviewed', checkRunId: null };
+      if (leftover === null && draftWaits) return { kind: 'draft', checkRunId: null };
+      checkRunId = leftover;
     }
     if (checkRunId === null) {
       startSent = true;
@@ -322,9 +326,18 @@ async function applyAccept(
   const finding = matches[0]!;
   if (accepted.has(finding.fingerprint)) return { changed: false, note: `${shortId} was already accepted.` };
   let authority: Authority;
+  // A retried run (recover) asks again: the role decided when the comment arrived may have changed.
+  let role: string | null = null;
+  if (job.trigger !== 'command') {
+    try {
+      role = await permissionOf(ctx.api, pull, by);
+    } catch (error) {
+      const reason = `your permission on this repository could not be checked (${describe(error)}); try again.`;
+      await postComment(ctx.api, pull, `@${by} ${reason}`);
+      return { changed: false, note: `Accept request for ${shortId} by @${by} refused: ${reason}` };
+    }
+  }
   try {
-    // A retried run (recover) asks again: the role decided when the comment arrived may have changed.
-    const role = job.trigger === 'command' ? null : await permissionOf(ctx.api, pull, by);
     if (role !== null && !WRITE_ROLES.has(role)) {
       authority = { ok: false, reason: 'accepting a risk needs write access to this repository, which you no longer have.' };
     } else {
