@@ -3,13 +3,16 @@
 // Only files that import one of the SDKs are looked at; inside them a put is a `PutObjectCommand`
 // or lib-storage `Upload` (SDK v3), or a call named like an upload (`putObject`, `upload`, `save`,
 // `uploadData`, …), which in these files is almost always the SDK's.
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { calleeOf, type CallLike, propertyName } from './ast.js';
 import type { CodeModel } from './model.js';
 import { enclosingFunction } from './values.js';
 
 const BLOB_MODULES = new Set(['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'aws-sdk', 'aws-sdk/clients/s3', '@google-cloud/storage', '@azure/storage-blob']);
 const PUT_CONSTRUCTORS = new Set(['PutObjectCommand', 'Upload']);
-const PUT_METHODS = new Set(['putObject', 'upload', 'uploadData', 'uploadFile', 'uploadStream', 'save', 'createWriteStream']);
+const PUT_METHODS = new Set(['putObject', 'upload', 'uploadData', 'uploadFile', 'uploadStream']);
+/** Google Cloud Storage writes through a file handle: `bucket.file(name).save(…)`; a bare `x.save()` is usually an ORM's. */
+const FILE_METHODS = new Set(['save', 'createWriteStream']);
 
 export function blobPuts(model: CodeModel): CallLike[] {
   const local = new Set<string>();
@@ -24,9 +27,17 @@ export function blobPuts(model: CodeModel): CallLike[] {
   for (const call of model.calls) {
     const callee = calleeOf(call);
     if (call.type === 'NewExpression' && callee.type === 'Identifier' && local.has(callee.name)) out.push(call);
-    else if (call.type === 'CallExpression' && callee.type === 'MemberExpression' && PUT_METHODS.has(propertyName(callee) ?? '')) out.push(call);
+    else if (call.type === 'CallExpression' && callee.type === 'MemberExpression' && isPut(callee)) out.push(call);
   }
   return out;
+}
+
+function isPut(callee: TSESTree.MemberExpression): boolean {
+  const method = propertyName(callee) ?? '';
+  if (PUT_METHODS.has(method)) return true;
+  if (!FILE_METHODS.has(method)) return false;
+  const handle = callee.object;
+  return handle.type === 'CallExpression' && handle.callee.type === 'MemberExpression' && propertyName(handle.callee) === 'file';
 }
 
 /** A publish after a blob put in the same function: the message carries a reference to the payload. */

@@ -15,7 +15,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { argumentsOf, calleeOf, type CallLike, parentOf, propertyName, unwrap } from './ast.js';
 import type { CodeModel } from './model.js';
-import { enclosingFunction, originOf } from './values.js';
+import { declarationOf, enclosingFunction, originOf } from './values.js';
 
 export interface CacheFacts {
   reads: CallLike[];
@@ -40,7 +40,8 @@ const CACHE_NAME = /cache/i;
 const PLAIN_COLLECTIONS = new Set(['Map', 'WeakMap', 'Set']);
 const COALESCING = /singleflight|single-flight|coalesc|inflight|inFlight|in_flight|DataLoader|dataloader|p-memoize|pMemoize|stampede/;
 const LOCKING = /\b(acquire|lock|using|withLock|mutex)\b/i;
-const EXPIRY_NAME = /expir|lease|ttl|deadline|validUntil|valid_until|notAfter|until/i;
+// Not `deadline` or `until`: a local polling loop (`while (Date.now() < deadline)`) compares its own clock.
+const EXPIRY_NAME = /expir|lease|ttl|validUntil|valid_until|notAfter/i;
 const COMPARISON = new Set(['<', '>', '<=', '>=']);
 
 export function cacheFacts(model: CodeModel): CacheFacts {
@@ -95,7 +96,20 @@ function isCache(model: CodeModel, receiver: TSESTree.Node): boolean {
   const name = receiver.type === 'Identifier' ? receiver.name : receiver.type === 'MemberExpression' ? propertyName(receiver) : null;
   if (!name || !CACHE_NAME.test(name)) return false;
   const origin = unwrap(originOf(model, receiver));
-  return !(origin.type === 'NewExpression' && origin.callee.type === 'Identifier' && PLAIN_COLLECTIONS.has(origin.callee.name));
+  if (origin.type === 'NewExpression' && origin.callee.type === 'Identifier' && PLAIN_COLLECTIONS.has(origin.callee.name)) return false;
+  // A parameter or variable typed as a plain collection (`cache: Map<string, User>`).
+  if (receiver.type !== 'Identifier') return true;
+  const declaration = declarationOf(model, receiver);
+  const declared = declaration?.kind === 'param' ? unwrapParam(declaration.param) : declaration?.kind === 'var' ? declaration.decl.id : null;
+  const annotation = (declared as { typeAnnotation?: TSESTree.TSTypeAnnotation } | null)?.typeAnnotation?.typeAnnotation;
+  return !(annotation?.type === 'TSTypeReference' && annotation.typeName.type === 'Identifier' && PLAIN_COLLECTIONS.has(annotation.typeName.name));
+}
+
+/** `cache: Map<…> = new Map()` and `private cache: Map<…>` carry the annotation one level down. */
+function unwrapParam(param: TSESTree.Node): TSESTree.Node {
+  if (param.type === 'AssignmentPattern') return param.left;
+  if (param.type === 'TSParameterProperty') return unwrapParam(param.parameter);
+  return param;
 }
 
 function hasTtl(model: CodeModel, call: CallLike, method: string): boolean {

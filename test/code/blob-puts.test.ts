@@ -21,6 +21,11 @@ export async function f(key: string, body: Buffer) {
 }
 `);
     assert.deepEqual(blobPuts(model).map((c) => model.line(c)), [7, 8, 9]);
+    const orm = build(`import { S3Client } from '@aws-sdk/client-s3';
+declare const order: { save(): Promise<void> };
+export async function f() { await order.save(); }
+`);
+    assert.deepEqual(blobPuts(orm), [], 'an ORM save is not a blob put');
     const noSdk = build(`export async function f(form: { upload(x: unknown): Promise<void> }) { await form.upload(1); }\n`);
     assert.deepEqual(blobPuts(noSdk), []);
   });
