@@ -46,7 +46,8 @@ export function acceptsIn(body: string): AcceptMarker[] {
 }
 
 export function hasSummaryMarker(body: string): boolean {
-  return body.startsWith(`${SUMMARY_MARKER}\n`) || body === SUMMARY_MARKER;
+  // A browser edit turns the line break into CRLF; the comment is still the summary to update.
+  return body.startsWith(SUMMARY_MARKER) && /^(\r?\n|$)/.test(body.slice(SUMMARY_MARKER.length));
 }
 
 /** GraphQL names a bot author by its slug, REST by `slug[bot]`. */

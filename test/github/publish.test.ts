@@ -142,6 +142,8 @@ describe('markers', () => {
     assert.equal(fingerprintIn(`**[Critical] dual-write**\n…\n${fingerprintMarker(fp)}`), fp);
     assert.equal(hasSummaryMarker(`Risk accepted … ${SUMMARY_MARKER}`), false);
     assert.equal(hasSummaryMarker(`${SUMMARY_MARKER}\n**Architecture review**`), true);
+    assert.equal(hasSummaryMarker(`${SUMMARY_MARKER}\r\n**Architecture review**`), true, 'after a browser edit');
+    assert.equal(hasSummaryMarker(`${SUMMARY_MARKER} and more`), false);
   });
 
   it('trusts only the app bot as an author', () => {
