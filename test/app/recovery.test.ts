@@ -43,6 +43,16 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
   const onFile = (path: string) => new RunJournal(path, { log: quiet }).entries().map((e) => journalId(e.job)).sort();
   const idOf = (pr: { number: number; head: string }) => journalId({ owner: REPO.owner, repo: REPO.name, number: pr.number, headSha: pr.head });
   const creates = () => github.sim.requests.filter((r) => r.operation === 'checks/create').length;
+  /** The next check run create is stored but its answer lost, and the look-ups for it fail (8 times). */
+  const loseCheckRunCreate = (): NonNullable<SimulatedGitHub['sim']['faultHook']> => {
+    const faults = new Map([['checks/create', 1], ['graphql:ExistingCheckRuns', 8]]);
+    return (request) => {
+      const left = faults.get(request.operation) ?? 0;
+      if (left === 0) return null;
+      faults.set(request.operation, left - 1);
+      return request.operation === 'checks/create' ? { kind: 'drop', after: true } : { kind: 'status', status: 502, message: 'Server Error' };
+    };
+  };
   /** Kills the instance when its review starts reading files, i.e. after its check run is in progress. */
   const atFirstBlobRead = { crashWhen: (r: Parameters<typeof isGraphql>[0]) => isGraphql(r, 'ReadBlobs') };
 
@@ -221,13 +231,7 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
     // No retries in this process: the run is left to the journal at once.
     const first = await startAppInstance(github, { journal, unfinishedRetryDelaysMs: [] });
     // The check run is stored but its answer lost, and every look-up for it fails.
-    const faults = new Map([['checks/create', 1], ['graphql:ExistingCheckRuns', 8]]);
-    github.sim.faultHook = (request) => {
-      const left = faults.get(request.operation) ?? 0;
-      if (left === 0) return null;
-      faults.set(request.operation, left - 1);
-      return request.operation === 'checks/create' ? { kind: 'drop', after: true } : { kind: 'status', status: 502, message: 'Server Error' };
-    };
+    github.sim.faultHook = loseCheckRunCreate();
     try {
       await opened(first, pr);
       await first.settle();
@@ -262,13 +266,7 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
     assert.ok(id, 'the dual-write has an inline comment');
     github.sim.addCollaborator(REPO.owner, REPO.name, 'chief', 'admin');
     // The command's check run is stored but its answer lost, and every look-up for it fails.
-    const faults = new Map([['checks/create', 1], ['graphql:ExistingCheckRuns', 8]]);
-    github.sim.faultHook = (request) => {
-      const left = faults.get(request.operation) ?? 0;
-      if (left === 0) return null;
-      faults.set(request.operation, left - 1);
-      return request.operation === 'checks/create' ? { kind: 'drop', after: true } : { kind: 'status', status: 502, message: 'Server Error' };
-    };
+    github.sim.faultHook = loseCheckRunCreate();
     try {
       const commentId = github.sim.addUserComment(REPO.owner, REPO.name, pr.number, 'chief', `/review accept ${id} known risk`);
       await app.send('issue_comment', issueCommentEvent(REPO, { number: pr.number, body: `/review accept ${id} known risk`, login: 'chief', commentId }));
