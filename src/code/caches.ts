@@ -13,7 +13,7 @@
 // - A clock comparison is `Date.now()` (or arithmetic on it) compared with a value named like an expiry
 //   or a lease: set by one process and read by another, it is only as good as their clocks agree.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { argumentsOf, calleeOf, type CallLike, parentOf, propertyName, unwrap } from './ast.js';
+import { argumentsOf, calleeOf, type CallLike, keyName, parentOf, propertyName, unwrap } from './ast.js';
 import type { CodeModel } from './model.js';
 import { declarationOf, enclosingFunction, originOf } from './values.js';
 
@@ -121,14 +121,14 @@ function hasTtl(model: CodeModel, call: CallLike, method: string): boolean {
     // keyv, cache-manager, node-cache: `set(key, value, ttl)`.
     if (a.type === 'Literal' && typeof a.value === 'number') return true;
     if (a.type === 'Identifier' && /ttl|expir|seconds|ms$/i.test(a.name)) return true;
-    if (a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyOf(p.key) !== null && TTL_KEY.test(keyOf(p.key)!))) return true;
+    if (a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyName(p.key) !== null && TTL_KEY.test(keyName(p.key)!))) return true;
   }
   const callee = calleeOf(call) as TSESTree.MemberExpression;
   const origin = unwrap(originOf(model, callee.object));
   if (origin.type === 'NewExpression' || origin.type === 'CallExpression') {
     return origin.arguments.some((arg) => {
       const a = unwrap(arg);
-      return a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyOf(p.key) !== null && DEFAULT_TTL_KEY.test(keyOf(p.key)!));
+      return a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyName(p.key) !== null && DEFAULT_TTL_KEY.test(keyName(p.key)!));
     });
   }
   return false;
@@ -143,14 +143,9 @@ function keyText(model: CodeModel, call: CallLike): string | null {
 function isNx(arg: TSESTree.Node): boolean {
   const a = unwrap(arg);
   if (a.type === 'Literal' && typeof a.value === 'string') return NX_ARG.test(a.value);
-  return a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyOf(p.key) === 'NX');
+  return a.type === 'ObjectExpression' && a.properties.some((p) => p.type === 'Property' && keyName(p.key) === 'NX');
 }
 
-function keyOf(key: TSESTree.Node): string | null {
-  if (key.type === 'Identifier') return key.name;
-  if (key.type === 'Literal' && typeof key.value === 'string') return key.value;
-  return null;
-}
 
 
 /** The comparison a `Date.now()` call takes part in (through `-`/`+` arithmetic), when its other side names an expiry. */
