@@ -324,9 +324,11 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     const kept: Step[] = [...waitingCommands(steps), ...recovered, ...(latest ? [latest] : [])];
     return {
       key: newer.key,
-      // A push's review keeps the sequence supersedable by a newer push (a lone command is not: it
-      // learns its head only when it starts).
-      headSha: latest && latest.job.trigger !== 'recover' ? latest.job.headSha : kept.some((s) => s.type !== 'review') ? '' : newer.headSha,
+      // A sequence holding a command is never superseded, like a lone command: the command reviews
+      // the head it finds when it starts, and a newer push must not cut that review short (its
+      // accept would be lost, and its check run on the newest head concluded as superseded). The
+      // push's review waiting behind it is then wasted work at worst.
+      headSha: kept.some((s) => s.type !== 'review') ? '' : latest && latest.job.trigger !== 'recover' ? latest.job.headSha : newer.headSha,
       explicit: older.explicit || newer.explicit,
       data: kept.length === 1 ? kept[0]! : { type: 'sequence', steps: kept },
     };

@@ -107,6 +107,42 @@ describe('commands and pushes waiting for one pull request', { timeout: 120_000 
     assert.equal(botComments(pr.number).filter((c) => c.body.startsWith('Thanks @stranger')).length, 1);
   });
 
+  it('a push during a waiting /review accept does not cut it short: the accept is recorded, the newest head reviewed', async () => {
+    github.sim.addCollaborator(REPO.owner, REPO.name, 'chief', 'admin');
+    const pr = await opened('accept-then-push');
+    await app.settle();
+    const id = /arch-review:fp=([0-9a-f]{8})/.exec(pull(pr.number).threads[0]?.comments[0]?.body ?? '')?.[1];
+    assert.ok(id, 'the dual-write has an inline comment');
+    await busyWith('accept-then-push');
+    const h1 = await variant('accept-then-push-1', pr.head);
+    pull(pr.number).head = h1;
+    await app.send('pull_request', pullRequestEvent('synchronize', REPO, { number: pr.number, head: h1, base }));
+    const commentId = await comment(pr.number, 'chief', `/review accept ${id} reviewed with the team`);
+    // When the command starts (its eyes reaction), a newer commit is pushed.
+    const h2 = await variant('accept-then-push-2', h1);
+    let pushed = false;
+    github.sim.faultHook = (request) => {
+      if (!pushed && request.operation === 'reactions/create-for-issue-comment' && request.path.includes(`/comments/${commentId}/`)) {
+        pushed = true;
+        pull(pr.number).head = h2;
+        void app.send('pull_request', pullRequestEvent('synchronize', REPO, { number: pr.number, head: h2, base }));
+      }
+      return null;
+    };
+    try {
+      await app.settle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await app.settle();
+    } finally {
+      github.sim.faultHook = null;
+    }
+    assert.ok(pushed, 'the push happened while the command ran');
+    assert.ok(botComments(pr.number).some((c) => c.body.startsWith('Risk accepted by @chief')), 'the accept is recorded');
+    const last = runsFor(h2).at(-1)!;
+    assert.equal(last.status, 'completed');
+    assert.ok(!last.output?.title?.startsWith('Superseded'), `the newest head is reviewed, not superseded (${last.output?.title})`);
+  });
+
   it('two waiting commands are both answered, in order', async () => {
     await busyWith('two-commands');
     const pr = await opened('two-commands');
