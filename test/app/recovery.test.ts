@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { journalId, RunJournal } from '../../src/app/journal.js';
-import { isGraphql, startAppInstance, startSimulatedGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
-import { readSnapshot } from '../simulator/fixture-repo.js';
+import { isGraphql, startAppInstance, startDemoGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
 import { REPO } from '../simulator/harness.js';
 import { issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
 
@@ -57,11 +56,7 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
   const atFirstBlobRead = { crashWhen: (r: Parameters<typeof isGraphql>[0]) => isGraphql(r, 'ReadBlobs') };
 
   before(async () => {
-    github = await startSimulatedGitHub();
-    baseFiles = readSnapshot(new URL('base', demo).pathname);
-    base = await github.repo.commit(baseFiles);
-    github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
-    github.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+    ({ github, baseFiles, base } = await startDemoGitHub());
     dir = mkdtempSync(join(tmpdir(), 'arch-review-recovery-'));
   });
   after(async () => {
@@ -307,11 +302,8 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
 
 describe('REVIEW_CONCURRENCY as main.ts passes it', { timeout: 120_000 }, () => {
   it('a value below 1 (REVIEW_CONCURRENCY=-1) or not whole still runs reviews', async () => {
-    const github = await startSimulatedGitHub();
+    const { github, baseFiles, base } = await startDemoGitHub();
     try {
-      const baseFiles = readSnapshot(new URL('base', demo).pathname);
-      const base = await github.repo.commit(baseFiles);
-      github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
       const head = await github.repo.commit({ ...baseFiles, [PLACE_ORDER]: readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8') }, base);
       for (const [number, concurrency] of [[1, -1], [2, 0.5]] as const) {
         github.sim.openPull(REPO.owner, REPO.name, number, base, head);

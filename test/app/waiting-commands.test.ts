@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startAppInstance, startSimulatedGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
-import { readSnapshot } from '../simulator/fixture-repo.js';
+import { startAppInstance, startDemoGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
 import { REPO } from '../simulator/harness.js';
 import { issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
 
@@ -42,11 +41,7 @@ describe('commands and pushes waiting for one pull request', { timeout: 120_000 
   const busyWith = async (tag: string) => opened(`${tag}-occupant`);
 
   before(async () => {
-    github = await startSimulatedGitHub();
-    baseFiles = readSnapshot(new URL('base', demo).pathname);
-    base = await github.repo.commit(baseFiles);
-    github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
-    github.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+    ({ github, baseFiles, base } = await startDemoGitHub());
     app = await startAppInstance(github, { concurrency: 1 });
   });
   after(async () => {

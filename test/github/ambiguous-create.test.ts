@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { startAppInstance, startSimulatedGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
-import { readSnapshot } from '../simulator/fixture-repo.js';
+import { startAppInstance, startDemoGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
 import type { InjectedFault } from '../simulator/github-simulator.js';
 import { APP_ID, REPO } from '../simulator/harness.js';
 import { checkSuiteEvent, issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
@@ -62,11 +61,7 @@ describe('creates whose answer is lost', { timeout: 120_000 }, () => {
   }
 
   before(async () => {
-    github = await startSimulatedGitHub();
-    baseFiles = readSnapshot(new URL('base', demo).pathname);
-    base = await github.repo.commit(baseFiles);
-    github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
-    github.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+    ({ github, baseFiles, base } = await startDemoGitHub());
     github.sim.faultHook = (request) => {
       const rule = rules.find((r) => r.operation === request.operation && r.times > 0);
       if (!rule) return null;

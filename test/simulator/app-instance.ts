@@ -4,15 +4,16 @@
 // requests reaches GitHub or ever answers, so its reviews stop where they were and it writes nothing
 // more, as after a SIGKILL. A new instance on the same journal file is the restarted process.
 import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createProbot, type Probot } from 'probot';
 import { createArchReviewApp, type ArchReviewApp } from '../../src/app/app.js';
 import type { RetryOptions } from '../../src/github/api.js';
 import type { RunJournal } from '../../src/app/journal.js';
 import { archReviewOctokit } from '../../src/app/octokit.js';
 import type { ReviewJob, RunOutcome } from '../../src/app/review-pr.js';
-import { FixtureRepo } from './fixture-repo.js';
+import { FixtureRepo, readSnapshot } from './fixture-repo.js';
 import { GitHubSimulator } from './github-simulator.js';
-import { APP_ID, APP_SLUG, memoryLogger, SECRET, type LogLine } from './harness.js';
+import { APP_ID, APP_SLUG, memoryLogger, REPO, SECRET, type LogLine } from './harness.js';
 import { deliveryId } from './payloads.js';
 
 export interface SimulatedGitHub {
@@ -39,6 +40,19 @@ export async function startSimulatedGitHub(): Promise<SimulatedGitHub> {
       repo.remove();
     },
   };
+}
+
+/**
+ * The simulator with one repository whose default branch holds the demo's base snapshot
+ * (fixtures/demo/base) and a maintainer: the starting point of the App's pull request tests.
+ */
+export async function startDemoGitHub(): Promise<{ github: SimulatedGitHub; baseFiles: Record<string, string>; base: string }> {
+  const github = await startSimulatedGitHub();
+  const baseFiles = readSnapshot(fileURLToPath(new URL('../../fixtures/demo/base', import.meta.url)));
+  const base = await github.repo.commit(baseFiles);
+  github.sim.addRepo(REPO.owner, REPO.name, github.repo, base);
+  github.sim.addCollaborator(REPO.owner, REPO.name, 'maintainer', 'maintain');
+  return { github, baseFiles, base };
 }
 
 /** One request as the instance sends it (GraphQL requests carry their query in `body`). */
