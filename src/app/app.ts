@@ -48,7 +48,15 @@ function stepsOf(data: JobData): Step[] {
  */
 function waitingCommands(steps: readonly Step[]): Step[] {
   const commands = steps.filter((s): s is Extract<Step, { type: 'command' }> => s.type === 'command');
-  const others = steps.filter((s) => s.type !== 'command' && s.type !== 'review');
+  // Re-runs of one commit (a check run's Re-run, pressed again and again) count once, at their latest place.
+  const rerunOf = new Map<string, Step>();
+  for (const s of steps) {
+    if (s.type !== 'rerun-sha') continue;
+    const key = `${s.headSha}\u0000${s.pullNumbers.join(',')}`;
+    rerunOf.delete(key);
+    rerunOf.set(key, s);
+  }
+  const others = [...rerunOf.values()].slice(-MAX_WAITING_COMMANDS);
   const latestOf = new Map<string, Extract<Step, { type: 'command' }>>();
   for (const c of commands) {
     const key = `${c.actor}\u0000${JSON.stringify(c.command)}`;
@@ -308,7 +316,10 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     const pushes = reviews.filter((r) => r.job.trigger !== 'recover');
     let latest = pushes.at(-1) ?? reviews.at(-1);
     // A recovered run of another commit stays: it concludes the check run it left in progress.
-    const recovered = reviews.filter((r) => r !== latest && r.job.trigger === 'recover' && r.job.headSha !== latest!.job.headSha);
+    // Two of the same commit (the journal's and a retry's) conclude the same check run: one is kept.
+    const recovered = [...new Map(reviews
+      .filter((r) => r !== latest && r.job.trigger === 'recover' && r.job.headSha !== latest!.job.headSha)
+      .map((r) => [r.job.headSha, r] as const)).values()];
     for (const replaced of reviews) {
       if (replaced === latest || recovered.includes(replaced)) continue;
       // The replaced run will not happen: nothing to recover for it once the newer review is journaled

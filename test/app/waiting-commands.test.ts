@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startAppInstance, startDemoGitHub, type AppInstance, type SimulatedGitHub } from '../simulator/app-instance.js';
-import { REPO } from '../simulator/harness.js';
-import { issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
+import { APP_ID, REPO } from '../simulator/harness.js';
+import { checkRunEvent, issueCommentEvent, pullRequestEvent } from '../simulator/payloads.js';
 
 const demo = new URL('../../fixtures/demo/', import.meta.url);
 const PLACE_ORDER = 'services/orders/src/place-order.ts';
@@ -149,5 +149,19 @@ describe('commands and pushes waiting for one pull request', { timeout: 120_000 
     assert.match(answers[0]!, /^\*\*arch-review commands\*\*/);
     assert.match(answers[1]!, /^Thanks @stranger!/);
     assert.equal(runsFor(pr.head).length, 1);
+  });
+
+  it('Re-run pressed five times while the pull request waits runs once', async () => {
+    await busyWith('reruns');
+    const pr = await opened('reruns');
+    await app.settle();
+    await busyWith('reruns-2');
+    for (let i = 0; i < 5; i++) {
+      await app.send('check_run', checkRunEvent('rerequested', REPO, { headSha: pr.head, appId: APP_ID, name: 'Architecture review', pullNumbers: [pr.number] }));
+    }
+    await app.settle();
+    const runs = runsFor(pr.head);
+    assert.equal(runs.length, 2, 'the push\'s run and one re-run');
+    assert.ok(runs.every((r) => r.status === 'completed'));
   });
 });
