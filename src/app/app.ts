@@ -269,8 +269,20 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       }, { appId: options.appId });
       return;
     }
+    const jobOf = (number: number): ReviewJob => ({ owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false });
+    if (data.pullNumbers.length > 0) {
+      for (const number of numbers) await review(api, jobOf(number), signal, data.installationId);
+      return;
+    }
+    // Found by SHA, so this task ran under the commit's key: each review now takes its pull request's
+    // place in the queue instead, where it cannot run beside that pull request's own review (two at
+    // once could each post the summary comment).
     for (const number of numbers) {
-      await review(api, { owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false }, signal, data.installationId);
+      const job = jobOf(number);
+      const task: QueueTask<JobData> = { key: `${repo.owner}/${repo.repo}#${number}`, headSha, explicit: true, data: { type: 'review', api, installationId: data.installationId, job } };
+      const result = queue.enqueue(task);
+      if (result === 'queued' || result === 'coalesced') journal?.put(data.installationId, job);
+      if (result === 'full') await busy(task);
     }
   }
 

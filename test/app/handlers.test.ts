@@ -83,6 +83,23 @@ describe('webhook handlers', () => {
     assert.ok(stack.sim.requests.some((r) => r.operation === 'pulls/list'));
   });
 
+  it('a fork\'s Re-run (no pull_requests) waits for the pull request\'s own review: one summary comment', async () => {
+    const always = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}summaryComment: always\n` });
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, always);
+    try {
+      const head = await variant('fork-race');
+      const number = open(head);
+      await pr('opened', number, head);
+      await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [] }));
+      await stack.settle();
+      const summaries = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.body.startsWith('<!-- arch-review:summary -->'));
+      assert.equal(summaries.length, 1);
+      assert.ok(runsFor(head).length >= 1 && runsFor(head).every((r) => r.status === 'completed'));
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+  });
+
   it('check_suite.rerequested and the Re-review button re-run; other apps and buttons are ignored', async () => {
     const head = await variant('suite');
     const number = open(head);
