@@ -30,7 +30,10 @@ export interface AppServerOptions {
    * on the next turn of the event loop.
    */
   activity?: RequestActivity;
-  /** Bytes of not-yet-verified bodies read at once, across requests (default 64 MB; tests lower it). */
+  /**
+   * Bytes of not-yet-verified bodies read at once, across requests (default 64 MB; tests lower it).
+   * Bodies declaring at most 1 MB have a 16 MB budget of their own besides.
+   */
   unverifiedBudgetBytes?: number;
 }
 
@@ -144,6 +147,14 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
  */
 const UNVERIFIED_BUDGET_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Bodies that declare at most this length (GitHub's pull request and comment deliveries are tens of
+ * kilobytes) are read against a budget of their own, so a flood of large fake-signed bodies cannot
+ * turn genuine deliveries away with 503s. Node's parser stops a body at its declared length.
+ */
+const SMALL_BODY_BYTES = 1024 * 1024;
+const SMALL_BUDGET_BYTES = 16 * 1024 * 1024;
+
 interface Budget {
   used: number;
   max: number;
@@ -220,6 +231,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
   let wake: (() => void) | null = null;
   let takenWaiters: (() => void)[] = [];
   const unverified: Budget = { used: 0, max: options.unverifiedBudgetBytes ?? UNVERIFIED_BUDGET_BYTES };
+  const unverifiedSmall: Budget = { used: 0, max: SMALL_BUDGET_BYTES };
 
   const server = createServer((req, res) => {
     if (activity) {
@@ -271,7 +283,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
       reject(true);
       return;
     }
-    const read = await readBody(req, unverified);
+    const declared = Number(req.headers['content-length']);
+    const small = req.headers['content-length'] !== undefined && Number.isFinite(declared) && declared <= SMALL_BODY_BYTES;
+    const read = await readBody(req, small ? unverifiedSmall : unverified);
     if (!read.ok) {
       if (read.status === 503) res.setHeader('retry-after', '5');
       send(res, read.status, { error: read.status === 413 ? 'payload too large' : 'too many deliveries being read at once' }, true);

@@ -69,4 +69,24 @@ describe('webhook server limits', { timeout: 30_000 }, () => {
     assert.equal(signed.statusCode, 202, 'the budget is given back when a request goes');
     signed.resume();
   });
+
+  it('a flood of large unverified bodies does not turn away a small signed delivery', async () => {
+    const big = Buffer.alloc(1000 * 1024, 0x20);
+    const held = open({ 'content-length': String(1400 * 1024), 'x-github-delivery': 'flood', 'x-github-event': 'ping', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, big);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // 30 KB more would pass the 1 MB budget the large body has nearly used up.
+    const body = JSON.stringify({ zen: 'x'.repeat(30 * 1024), hook_id: 2 });
+    const signed = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/api/github/webhooks', headers: {
+        'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-github-delivery': 'signed-2', 'x-github-event': 'ping',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      } }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+    signed.resume();
+    pending.get(held)!.destroy();
+    await held.catch(() => undefined);
+    assert.equal(signed.statusCode, 202);
+  });
 });
