@@ -1,5 +1,6 @@
-// SARIF 2.1.0 output for code-scanning upload and other SARIF viewers: one run, every head finding,
-// plus removed findings as `baselineState: absent` so viewers can close them.
+// SARIF 2.1.0 output for code-scanning upload and other SARIF viewers: one run, every finding at head.
+// Removed findings are left out: their location is the base's, and GitHub's code scanning ignores
+// `baselineState`, so a fixed finding uploaded as `absent` would open an alert on the fixing code.
 import type * as Sarif from 'sarif';
 import type { Finding, FindingStatus, Precision, RelatedLocation, ReviewResult, Severity } from '../review/types.js';
 import { BASELINE_PATH } from '../review/baseline.js';
@@ -25,10 +26,9 @@ const LEVEL: Record<Severity, Sarif.Result.level> = {
   System: 'note',
 };
 
-const BASELINE: Record<FindingStatus, Sarif.Result.baselineState> = {
+const BASELINE: Record<Exclude<FindingStatus, 'removed'>, Sarif.Result.baselineState> = {
   introduced: 'new',
   'pre-existing': 'unchanged',
-  removed: 'absent',
 };
 
 /**
@@ -67,7 +67,7 @@ function toResult(f: Finding, ruleIndex: Map<string, number>): Sarif.Result {
     message: { text: f.message },
     locations: [{ physicalLocation: physical(f.location.path, f.location.startLine, f.location.endLine) }],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    baselineState: BASELINE[f.status],
+    baselineState: BASELINE[f.status as Exclude<FindingStatus, 'removed'>],
   };
   if (f.related.length) out.relatedLocations = f.related.map(related);
   if (f.accepted) {
@@ -119,7 +119,7 @@ export function toSarif(result: ReviewResult, rules: readonly SarifRule[], toolV
           driver: { name: TOOL_NAME, version: toolVersion, informationUri: TOOL_INFORMATION_URI, rules: descriptors },
         },
         originalUriBaseIds: { [SRCROOT]: { description: { text: 'The repository root.' } } },
-        results: [...result.findings].sort(compareFindings).map((f) => toResult(f, ruleIndex)),
+        results: result.findings.filter((f) => f.status !== 'removed').sort(compareFindings).map((f) => toResult(f, ruleIndex)),
         properties: { base: result.base, head: result.head, gate: { ...result.gate } },
       },
     ],

@@ -107,11 +107,10 @@ describe('renderSarif', () => {
     assert.equal(new Set(fps).size, fps.length);
   });
 
-  it('includes removed findings only as absent, and accepted risks as external suppressions', () => {
+  it('leaves removed findings out (their place is the base\'s), and shows accepted risks as external suppressions', () => {
     const results = log().runs[0].results!;
-    const removed = results.filter((r) => r.baselineState === 'absent');
-    assert.deepEqual(removed.map((r) => r.ruleId), ['unbounded-retry']);
-    assert.equal(removed[0].ruleIndex, undefined);
+    assert.equal(results.filter((r) => r.ruleId === 'unbounded-retry' || r.baselineState === 'absent').length, 0);
+    assert.ok(results.length > 0);
 
     const accepted = results.find((r) => r.suppressions)!;
     assert.equal(accepted.baselineState, 'unchanged');
