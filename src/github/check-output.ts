@@ -54,8 +54,8 @@ export function checkConclusion(result: ReviewResult, incomplete: string | null,
   if (gate === 'failure') return gate;
   // Before `skipped`: "nothing relevant" cannot be known of files that were never read.
   if (incomplete !== null) return onError;
-  if (gate === 'skipped') return gate;
-  const notable = headFindings(result.findings).some((f) => f.severity !== 'Suggestion');
+  if (gate === 'skipped' || gate === 'neutral') return gate;
+  const notable = headFindings(result.findings).some((f) => !f.baselined && f.severity !== 'Suggestion');
   return notable ? 'neutral' : 'success';
 }
 

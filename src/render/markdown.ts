@@ -16,6 +16,7 @@ import type {
   Verdict,
 } from '../review/types.js';
 import { compareInGroup, headFindings } from '../review/summary/facts.js';
+import { NOT_RUN } from '../review/summary/anti-patterns.js';
 
 export const DEFAULT_MAX_PER_GROUP = 50;
 
@@ -147,12 +148,19 @@ function antiPatternsSection(rows: readonly AntiPatternRow[]): string[] {
   const by = (state: AntiPatternRow['state']) => rows.filter((r) => r.state === state);
   const named = (r: AntiPatternRow) => (r.detail ? `${escapeInline(r.name)}: ${escapeInline(r.detail)}` : escapeInline(r.name));
   const notChecked = by('not-checked');
-  const noRule = notChecked.filter((r) => !r.detail.startsWith('n/a')).map((r) => escapeInline(r.name));
+  const noRule = notChecked.filter((r) => !r.detail.startsWith('n/a') && !r.detail.startsWith(NOT_RUN)).map((r) => escapeInline(r.name));
   const na = notChecked
     .filter((r) => r.detail.startsWith('n/a'))
     .map((r) => `${escapeInline(r.name)} (${escapeInline(r.detail.replace(/^n\/a:\s*/, ''))})`);
+  const notRun = notChecked.filter((r) => r.detail.startsWith(NOT_RUN));
   let notCheckedText = noRule.join(', ') || 'none';
   if (na.length) notCheckedText += `; n/a in scope: ${na.join(', ')}`;
+  // Rows sharing one reason (every row, when files went unread) name it once.
+  const reasons = [...new Set(notRun.map((r) => r.detail.slice(NOT_RUN.length)))];
+  for (const reason of reasons) {
+    const names = notRun.filter((r) => r.detail.slice(NOT_RUN.length) === reason).map((r) => escapeInline(r.name));
+    notCheckedText += `; not decided here, ${escapeInline(reason)}: ${names.join(', ')}`;
+  }
   return [
     '## Anti-patterns',
     `- **Fired:** ${sentence(by('fired').map(named))}`,

@@ -13,7 +13,7 @@ import { loadCrossFileSources, serviceResolver } from './cross-file.js';
 import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
 import type { OtherFinding } from './other-findings.js';
-import { decideGate, gatePolicy, isGating } from './gate.js';
+import { decideGate, gatePolicy, isGating, unreadChanges } from './gate.js';
 import { matchesGlob } from './glob.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CodeRule, DocsRule } from './rule.js';
@@ -257,6 +257,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     ciConfigs: evidence.ciConfigs,
     loadTestPaths: evidence.loadTestPaths,
     ranRules,
+    unreadFiles: unreadChanges(skipped).filter((s) => changedPaths.has(s.path)).map((s) => s.path),
     changes: reviewable.map((f) => ({ path: f.path, status: f.status })),
     deploymentChanges: evidence.deploymentChanges,
     serviceFolderChanges: evidence.serviceFolderChanges,
@@ -333,7 +334,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
     features.size > 0 || platformChanged;
-  const gate = decideGate(findings, relevant);
+  const gate = decideGate(findings, relevant, unreadChanges(skipped).filter((s) => changedPaths.has(s.path)));
 
   const suppressed: Record<string, number> = {};
   for (const map of [headCode.suppressed, headDocs.suppressed]) {
@@ -629,9 +630,11 @@ function verdictsOf(findings: ReturnType<typeof assignStatuses>, facts: ReviewFa
 function dedupeSkips(skips: CoverageSkip[]): CoverageSkip[] {
   const seen = new Set<string>();
   const out: CoverageSkip[] = [];
+  // "No patch" says less than why the file was not read (binary, too large): a file is counted once.
+  const unread = new Set(skips.filter((s) => s.reason !== 'no-patch').map((s) => s.path));
   for (const skip of skips) {
     const key = `${skip.path}|${skip.reason}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key) || (skip.reason === 'no-patch' && unread.has(skip.path))) continue;
     seen.add(key);
     out.push(skip);
   }

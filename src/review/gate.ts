@@ -1,6 +1,6 @@
 // The merge gate (rules.md §1.3, review-output.md §2): which findings fail the check run.
 import type { Config } from '../config/schema.js';
-import type { Finding, GateDecision, Precision, ReviewResult, Severity } from './types.js';
+import type { CoverageReason, CoverageSkip, Finding, GateDecision, Precision, ReviewResult, Severity } from './types.js';
 
 const PRECISION_RANK: Record<Precision, number> = { High: 0, Medium: 1, Heuristic: 2 };
 
@@ -28,7 +28,20 @@ export function isGating(finding: Finding, policy: GatePolicy, changedPaths: Rea
   return true;
 }
 
-export function decideGate(findings: Finding[], relevant: boolean): GateDecision {
+/** Why a changed file could not be read at all: what it holds is unknown, so the review cannot call it clean. */
+const UNREAD: ReadonlySet<CoverageReason> = new Set(['too-large', 'binary', 'unparseable']);
+
+/** Changed files the review could not read (hostile or generated input), head side. */
+export function unreadChanges(skipped: readonly CoverageSkip[]): CoverageSkip[] {
+  return skipped.filter((s) => s.side !== 'base' && UNREAD.has(s.reason));
+}
+
+/**
+ * review-output.md §11.2: a gating finding fails; else findings worth a look (a Critical, Important
+ * or System one that does not gate) make it `neutral`, as does a changed file left unread (§11.6:
+ * coverage that is not whole cannot conclude better than `neutral`); nothing in scope is `skipped`.
+ */
+export function decideGate(findings: Finding[], relevant: boolean, unread: readonly CoverageSkip[] = []): GateDecision {
   const gating = findings.filter((f) => f.gating);
   if (gating.length > 0) {
     const first = gating[0]!;
@@ -40,13 +53,30 @@ export function decideGate(findings: Finding[], relevant: boolean): GateDecision
       reason: `${gating.length} gating finding${gating.length === 1 ? '' : 's'} (${summary}); first at ${first.location.path}:${first.location.startLine}`,
     };
   }
+  if (unread.length > 0) {
+    const first = unread[0]!;
+    return {
+      conclusion: 'neutral',
+      reason: `no gating finding, but ${unread.length} changed file${unread.length === 1 ? ' was' : 's were'} not read (${[...new Set(unread.map((s) => s.reason))].join(', ')}); first ${first.path}`,
+    };
+  }
   if (!relevant) {
     return { conclusion: 'skipped', reason: 'nothing architectural in scope: no sink, handler or retry in changed code and no artifact touched' };
   }
   const accepted = findings.filter((f) => f.accepted && f.status !== 'removed').length;
   const baselined = findings.filter((f) => f.baselined && !f.accepted).length;
   const set = [accepted > 0 ? `${accepted} accepted risk${accepted === 1 ? '' : 's'}` : null, baselined > 0 ? `${baselined} baselined` : null].filter(Boolean);
-  return { conclusion: 'success', reason: set.length ? `no gating finding (${set.join(', ')})` : 'no gating finding' };
+  const reason = set.length ? `no gating finding (${set.join(', ')})` : 'no gating finding';
+  // Baselined findings are the debt a team chose to carry: they would make every run neutral.
+  const notable = findings.filter((f) => f.status !== 'removed' && !f.baselined && f.severity !== 'Suggestion');
+  if (notable.length > 0) {
+    const bySeverity = (['Critical', 'Important', 'System'] as const)
+      .map((sev) => [sev, notable.filter((f) => f.severity === sev).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([sev, n]) => `${n} ${sev}`);
+    return { conclusion: 'neutral', reason: `${reason}; ${bySeverity.join(', ')} to look at` };
+  }
+  return { conclusion: 'success', reason };
 }
 
 /** Why a review did not finish, for the conclusion and the title; null when it did. */

@@ -45,7 +45,8 @@ describe('runReview with unchangedCode', () => {
     const result = await runReview({ source: source(false), config: settings.config, codeRules, docsRules, unchangedCode: ['services/orders/src/legacy.ts'] });
     const legacy = result.findings.find((f) => f.ruleId === 'dual-write')!;
     assert.deepEqual([legacy.location.path, legacy.status, legacy.gating], ['services/orders/src/legacy.ts', 'pre-existing', false]);
-    assert.equal(result.gate.conclusion, 'success');
+    // review-output.md §11.2: a Critical that does not gate still makes the run neutral, never a failure.
+    assert.deepEqual([result.gate.conclusion, result.gate.reason], ['neutral', 'no gating finding; 1 Critical, 2 Important to look at']);
     assert.equal(result.coverage.reach, 'full review: 1 unchanged code file of the touched features analysed');
   });
 

@@ -28,6 +28,16 @@ describe('computeAntiPatterns', () => {
     assert.equal(find(r, 'non-idempotent consumer under at-least-once')[0].state, 'clean');
   });
 
+  it('is not clean when its rule was turned off, or when a changed file went unread', () => {
+    const ran = new Set(['unbounded-retry']);
+    const off = rows([], { ...exampleCodeFacts(), ranRules: ran });
+    assert.deepEqual(find(off, 'dual-write'), [{ name: 'dual-write', state: 'not-checked', detail: 'not run: dual-write turned off in the config' }]);
+    assert.equal(find(off, 'unbounded retry')[0].state, 'clean');
+    const unread = rows([], { ...exampleCodeFacts(), unreadFiles: ['src/big.ts', 'src/bin.ts'] });
+    assert.deepEqual(find(unread, 'dual-write'), [{ name: 'dual-write', state: 'not-checked', detail: 'not run: 2 changed files were not read (first src/big.ts)' }]);
+    assert.equal(unread.filter((x) => x.state === 'clean').length, 0);
+  });
+
   it('is not checked with an n/a reason when the construct is absent', () => {
     const r = rows([], facts({ hasDesign: false }));
     assert.deepEqual(find(r, 'ack / commit before processing or auto-commit'), [

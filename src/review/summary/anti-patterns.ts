@@ -8,7 +8,7 @@ import { findSection, sectionBody } from '../../artifacts/markdown.js';
 import { maskInline, revealText } from '../../artifacts/prose.js';
 import type { AntiPatternRow, Finding } from '../types.js';
 import { firstMatch, vocab, where } from './docs.js';
-import { at, compareInGroup, siteAt, type FactSite, type ReviewFacts } from './facts.js';
+import { at, compareInGroup, ruleRan, siteAt, type FactSite, type ReviewFacts } from './facts.js';
 import { featureScopes } from './scope.js';
 
 /** A checked condition: `true`, or the n/a reason shown when it does not hold. */
@@ -256,6 +256,9 @@ function namedIn(ap: AntiPattern, bullets: readonly DesignBullet[]): DesignBulle
   return bullets.filter((b) => firstMatch(b.lead, v) !== null);
 }
 
+/** Detail prefix of a row whose rules could not decide here: a rule turned off, or changed files left unread. */
+export const NOT_RUN = 'not run: ';
+
 export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewFacts): AntiPatternRow[] {
   const rows: AntiPatternRow[] = [];
   const bullets = designAntiPatterns(facts);
@@ -305,7 +308,14 @@ export function computeAntiPatterns(findings: readonly Finding[], facts: ReviewF
     }
     if (head.length > 0) continue;
 
-    const checked = ap.checked(facts);
+    const off = ap.rules.filter((id) => !ruleRan(facts, id));
+    // A rule turned off in the config checked nothing: its anti-pattern is not "clean" (§7).
+    const unread = facts.unreadFiles ?? [];
+    const checked = off.length > 0
+      ? `${NOT_RUN}${off.join(', ')} turned off in the config`
+      : unread.length > 0
+        ? `${NOT_RUN}${unread.length} changed file${unread.length === 1 ? ' was' : 's were'} not read (first ${unread[0]})`
+        : ap.checked(facts);
     if (checked === true) {
       rows.push({ name: ap.name, state: 'clean', detail: '' });
     } else {

@@ -72,6 +72,8 @@ export interface ReviewFacts {
   ciConfigs?: EvidenceFile[];
   /** Repository paths that look like load tests (k6, artillery, `*.load.*`) for C4.2. */
   loadTestPaths?: string[];
+  /** Changed files the review could not read (too large, binary, unparseable): nothing is "clean" with them unread. */
+  unreadFiles?: readonly string[];
   /** Ids of the rules that ran; a rule that did not run cannot show a criterion "clean". */
   ranRules?: ReadonlySet<string>;
   /** Changed paths of the PR (head paths; removed files at their base path) with their status. */
