@@ -1,10 +1,12 @@
 // Code suppressions (rules.md §1.5): `// arch-review-disable-next-line <rule-id> -- <reason>` covers
 // the next line; `/* arch-review-disable <rule-id> -- <reason> */` right before a function (or as
 // the first thing in its body) covers the whole function. The reason is mandatory: a suppression
-// without one still suppresses, but is itself reported, and so is one that matched nothing.
+// without one still suppresses, but is itself reported, and so is one that matched nothing, and one
+// naming a rule id that is a typo of a real one (it suppresses nothing).
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isFunction, parentOf, type FunctionLike } from '../code/ast.js';
 import type { CodeModel } from '../code/model.js';
+import { didYouMean } from '../config/did-you-mean.js';
 import type { RawFinding } from './types.js';
 
 export interface Suppression {
@@ -135,7 +137,13 @@ export function applyCodeSuppressions(
   for (const [path, list] of byPath) {
     for (const s of list) {
       for (const ruleId of s.ruleIds) {
-        if (!known.has(ruleId)) continue;
+        if (!known.has(ruleId)) {
+          // Reported under the rule it was meant for; an id close to none may be a newer version's rule.
+          const meant = didYouMean(ruleId, knownRuleIds);
+          if (meant) kept.push(suppressionFinding(path, s, meant, 'unknownRuleInSuppression',
+            `Suppression names \`${ruleId}\`, which is no rule, so it suppresses nothing. Did you mean \`${meant}\`?`));
+          continue;
+        }
         if (!s.reason) kept.push(suppressionFinding(path, s, ruleId, 'suppressionWithoutReason',
           `Suppression of ${ruleId} has no reason. Write the reason after \`--\`: a reviewer must be able to see why the risk is acceptable.`));
         else if (!s.used) kept.push(suppressionFinding(path, s, ruleId, 'unusedSuppression',
@@ -144,6 +152,13 @@ export function applyCodeSuppressions(
     }
   }
   return { findings: kept, suppressed };
+}
+
+const PROBLEM_MESSAGES: ReadonlySet<string> = new Set(['suppressionWithoutReason', 'unusedSuppression', 'unknownRuleInSuppression']);
+
+/** A Suggestion about a suppression comment (code or docs), not a finding of the rule it names. */
+export function isSuppressionProblem(finding: { messageId: string }): boolean {
+  return PROBLEM_MESSAGES.has(finding.messageId);
 }
 
 function suppressionFinding(path: string, s: Suppression, ruleId: string, messageId: string, message: string): RawFinding {

@@ -14,6 +14,7 @@ import { runDocsRules } from './docs-runner.js';
 import { assignStatuses } from './fingerprint.js';
 import type { OtherFinding } from './other-findings.js';
 import { decideGate, gatePolicy, isGating, unreadChanges } from './gate.js';
+import { isSuppressionProblem } from './code-suppressions.js';
 import { matchesGlob } from './glob.js';
 import { resolveRuleSettings } from './rule-settings.js';
 import type { CodeRule, DocsRule } from './rule.js';
@@ -335,6 +336,8 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
     features.size > 0 || platformChanged;
   const gate = decideGate(findings, relevant, unreadChanges(skipped).filter((s) => changedPaths.has(s.path)));
+  // A note about a suppression comment carries the suppressed rule's id, but it is not that anti-pattern firing.
+  const summarised = findings.filter((f) => !isSuppressionProblem(f));
 
   const suppressed: Record<string, number> = {};
   for (const map of [headCode.suppressed, headDocs.suppressed]) {
@@ -373,10 +376,10 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
       patterns: scopeLine.patterns,
       contracts: scopeLine.contracts,
     },
-    checklists: computeChecklists(findings, facts),
-    antiPatterns: computeAntiPatterns(findings, facts),
-    failureModes: computeFailureModes(findings, facts),
-    ...verdictsOf(findings, facts),
+    checklists: computeChecklists(summarised, facts),
+    antiPatterns: computeAntiPatterns(summarised, facts),
+    failureModes: computeFailureModes(summarised, facts),
+    ...verdictsOf(summarised, facts),
     coverage: {
       codeFiles: head.code.map((f) => f.path).filter((p) => !headCode.skipped.some((s) => s.path === p)).sort(),
       artifacts: [...headArtifacts.model.artifacts.keys()].sort(),
