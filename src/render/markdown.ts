@@ -220,6 +220,17 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
   // Removed findings are positive notes: they show under Anti-patterns, never as findings.
   const head = headFindings(result.findings);
   const { reliability, distributed } = result.checklists;
+  // review-output.md §3.5: nothing architectural in scope means nothing else to say. Checklists all
+  // "Open" and a Prototype tier would read as an alarm about a change the review has no opinion on.
+  if (result.gate.conclusion === 'skipped') {
+    const why = result.gate.reason.replace(/^nothing architectural in scope:\s*/, '');
+    return `${[
+      '**Architecture review** — nothing architectural in scope',
+      scopeLine(result),
+      '',
+      `${escapeInline(why.charAt(0).toUpperCase() + why.slice(1))}, so no checklist, anti-pattern or readiness verdict applies.`,
+    ].join('\n')}\n`;
+  }
   const lines = [
     titleLine(result, head),
     scopeLine(result),

@@ -498,7 +498,8 @@ describe('webhook handlers', () => {
     const relaxed = await review('config-relaxed', baseFiles[CONFIG]!.replace('failOn: [Critical]', 'failOn: [System]'));
     assert.equal(relaxed.run.conclusion, 'failure');
     assert.match(relaxed.note, /The gate above uses the file on `main`, so a change cannot switch off its own gate;/);
-    assert.match(relaxed.note, /with the proposed file the gate would be \*\*success\*\* \(no gating finding[^)]*\), with \d+ findings \(now \d+\)\./);
+    // It would not fail, but a Critical that does not gate still makes the run neutral (§11.2).
+    assert.match(relaxed.note, /with the proposed file the gate would be \*\*neutral\*\* \(no gating finding; 1 Critical[^)]*\), with \d+ findings \(now \d+\)\./);
 
     const broken = await review('config-broken', 'gate:\n  failOn: [Critcal]\n');
     assert.equal(broken.run.conclusion, 'failure');

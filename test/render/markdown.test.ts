@@ -146,6 +146,19 @@ describe('renderMarkdown structure', () => {
   });
 });
 
+describe('renderMarkdown of a skipped review', () => {
+  it('says only that nothing architectural is in scope, and why (§3.5)', () => {
+    const result = buildResult([], facts({ hasDesign: false }), {
+      gate: { conclusion: 'skipped', reason: 'nothing architectural in scope: no sink, handler or retry in changed code and no artifact touched' },
+    });
+    const lines = renderMarkdown(result).split('\n');
+    assert.equal(lines[0], '**Architecture review** — nothing architectural in scope');
+    assert.match(lines[1]!, /^Scope: /);
+    assert.equal(lines[3], 'No sink, handler or retry in changed code and no artifact touched, so no checklist, anti-pattern or readiness verdict applies.');
+    assert.equal(lines.length, 5);
+  });
+});
+
 describe('renderMarkdown findings rules', () => {
   it('orders by status, then path, then line, then rule id', () => {
     const findings: Finding[] = [
