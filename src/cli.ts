@@ -159,7 +159,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     // Only a missing file means the defaults: one that cannot be read must not silently stop gating.
     if (!read.ok && read.reason !== 'missing') throw new Error(`${CONFIG_PATH} at ${side === 'base' ? source.baseRef : source.headRef}: ${UNREADABLE_CONFIG[read.reason]}`);
     const parsedConfig = parseConfig(read.ok ? read.text : '', CONFIG_PATH, { knownRuleIds });
-    if (!parsedConfig.ok) throw new Error(parsedConfig.error.message);
+    // The file on disk may already be fixed: say which commit's version the error is about.
+    const ref = side === 'base' ? source.baseRef : source.headRef;
+    if (!parsedConfig.ok) throw new Error(`${parsedConfig.error.message} (the file as committed at ${side} ${ref.slice(0, 12)}; the gate's config comes from there)`);
     config = parsedConfig.config;
     for (const warning of parsedConfig.warnings) io.stderr(`arch-review: warning: ${warning}`);
   }

@@ -145,6 +145,15 @@ describe('arch-review review (CLI end to end)', () => {
     assert.match(stderr, /did you mean "failOn"/);
   });
 
+  it('names the commit whose config is invalid: the base\'s, though the pull request fixes it', async () => {
+    const bad = 'gate:\n  failOn: [Critical, Blocker]\n';
+    const good = 'gate:\n  failOn: [Critical]\n';
+    const repo = await repoFrom({ 'README.md': README, '.github/arch-review.yml': bad }, { 'README.md': README, '.github/arch-review.yml': good, 'src/orders/place-order.ts': dualWriteHandler });
+    const { code, stderr } = await cli(['review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head]);
+    assert.equal(code, 2);
+    assert.match(stderr, /^arch-review: \.github\/arch-review\.yml:2:\d+: gate\.failOn\[1\]: .*"Blocker" \(the file as committed at base [0-9a-f]{12}; the gate's config comes from there\)$/);
+  });
+
   it('exits 2 when the committed config cannot be read or a named --config does not exist, rather than use the defaults', async () => {
     const big = `# ${'x'.repeat(70 * 1024)}\ngate:\n  failOn: [Critical, Important]\n`;
     const repo = await repoFrom({ 'README.md': README, '.github/arch-review.yml': big }, { 'README.md': README, '.github/arch-review.yml': big, 'src/orders/place-order.ts': dualWriteHandler });
