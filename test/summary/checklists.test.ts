@@ -174,6 +174,14 @@ describe('computeChecklists: distributed systems (§6)', () => {
     );
   });
 
+  it('does not call intake bounded (D5) when unbounded-prefetch-concurrency fired in scope', () => {
+    const flagged = finding({ ruleId: 'unbounded-prefetch-concurrency', severity: 'Important', path: 'services/loyalty/src/award-consumer.ts', line: 12 });
+    const d5 = computeChecklists([...exampleFindings(), flagged], exampleFacts()).distributed.rows.find((r) => r.id === 'D5')!;
+    assert.equal(d5.status, 'Regressed');
+    assert.doesNotMatch(d5.evidence, /clean|did not run/);
+    assert.equal(d5.evidence, 'bounded at design.md:23; unbounded-prefetch-concurrency introduced at award-consumer.ts:12');
+  });
+
   it('is not applicable when nothing of §6.1 holds', () => {
     const c = computeChecklists([], docsFacts());
     assert.equal(c.distributed.applicable, false);

@@ -482,13 +482,18 @@ export const DISTRIBUTED_QUESTIONS: readonly Question[] = [
       if (consumers.length === 0 && scope.facts.codeFiles > 0 && !findInProse(allDocs(feature), BACKPRESSURE)) {
         return done(['n/a: the code in scope has no consumer'], [], Boolean(feature?.design));
       }
-      if (consumers.length > 0 && ruleRan(scope.facts, 'unbounded-prefetch-concurrency')) {
+      // "Clean" only when the rule found nothing here: its findings are the row's evidence otherwise.
+      const flagged = scope.findings.some((f) => f.ruleId === 'unbounded-prefetch-concurrency' && f.status !== 'removed');
+      if (consumers.length > 0 && ruleRan(scope.facts, 'unbounded-prefetch-concurrency') && !flagged) {
         const libraries = [...new Set(consumers.map((c) => c.library))].sort();
         return done([`${libraries.map(intakeOf).join('; ')} (unbounded-prefetch-concurrency clean)`], [], Boolean(feature?.design));
       }
       const stated = findInProse(allDocs(feature), BACKPRESSURE);
       if (stated) return done([`${lower(stated.text)} at ${where(stated.path, stated.line)}`], [], Boolean(feature?.design));
-      return done([], [consumers.length ? 'unbounded-prefetch-concurrency did not run and the docs state no backpressure' : 'no consumer intake shown and the docs state no backpressure'], Boolean(feature?.design));
+      const why = flagged
+        ? 'the docs state no backpressure'
+        : consumers.length ? 'unbounded-prefetch-concurrency did not run and the docs state no backpressure' : 'no consumer intake shown and the docs state no backpressure';
+      return done([], [why], Boolean(feature?.design));
     },
   },
   {
