@@ -94,8 +94,9 @@ function checkLaunch(context: DocsRuleContext<MessageId>, launch: MarkdownArtifa
   const risksSection = sectionByKey(doc, 'acknowledged risks');
   const blockers = blockersSection ? entriesOf(doc, blockersSection) : [];
   const risks = (risksSection ? entriesOf(doc, risksSection) : []).map(toRisk);
-  const accepted = risks.filter((r) => !isEmptyOrPlaceholder(r.acceptedBy));
-  const isGo = status?.normalized === 'go';
+  const accepted = risks.filter((r) => namesSomeone(r.acceptedBy));
+  const decision = status ? launchDecision(status.normalized) : null;
+  const isGo = decision === 'go';
   const statusRelated: RelatedLocation[] = status ? [{ path, line: status.line, note: `Status: ${status.value}` }] : [];
 
   // Variant 1.
@@ -137,7 +138,7 @@ function checkLaunch(context: DocsRuleContext<MessageId>, launch: MarkdownArtifa
     const missing = [
       ...(isEmptyOrPlaceholder(risk.risk) ? ['risk'] : []),
       ...(isEmptyOrPlaceholder(risk.mitigation) ? ['mitigation'] : []),
-      ...(isEmptyOrPlaceholder(risk.acceptedBy) ? ['accepted-by'] : []),
+      ...(namesSomeone(risk.acceptedBy) ? [] : ['accepted-by']),
     ];
     if (missing.length > 0) {
       report('incompleteRisk', risk.line, `acknowledged risk "${short(risk.text)}" has no ${missing.join(', ')}`, `risk ${short(risk.text)}`, {
@@ -148,7 +149,7 @@ function checkLaunch(context: DocsRuleContext<MessageId>, launch: MarkdownArtifa
   }
 
   // Variant 5.
-  if (status?.normalized === 'no-go' && blockers.length === 0) {
+  if (decision === 'no-go' && blockers.length === 0) {
     report('noGoWithoutBlockers', statusLine, 'Status NO-GO but `### Blockers` lists nothing that blocks the launch', 'no-go without blockers', { severity: 'Suggestion' });
   }
 
@@ -161,6 +162,28 @@ function checkLaunch(context: DocsRuleContext<MessageId>, launch: MarkdownArtifa
       });
     }
   }
+}
+
+/**
+ * `GO (conditional)`, `GO ✅` and `**GO**` are still a GO: summary-metadata reports the decoration,
+ * and this rule must not let it skip the blocker and rollback checks. A value that names both
+ * decisions (`GO / NO-GO`) is neither.
+ */
+function launchDecision(normalized: string): 'go' | 'no-go' | null {
+  const m = /^(no[- ]?go|go)(?![\p{L}\p{N}_/-])(.*)$/su.exec(normalized);
+  if (!m) return null;
+  if (/(?<![\p{L}\p{N}_-])(?:no[- ]?)?go(?![\p{L}\p{N}_-])/u.test(m[2])) return null;
+  return m[1] === 'go' ? 'go' : 'no-go';
+}
+
+/**
+ * An accepted-by names someone; `n/a`, `-`, `pending`, `nobody` and the like are the absence of
+ * an acceptance written out, as unusable as `<TBD>`.
+ */
+const NOBODY = /^(?:[\p{P}\p{S}\s]*|(?:n\/a|n\.a\.?|none|nobody|no[- ]?one|nil|null|pending|tbc|tbd|todo|tba|unknown|unassigned|not (?:yet|accepted|applicable)|awaiting|to be (?:confirmed|decided|determined|named))(?![\p{L}\p{N}_-]).*)$/isu;
+
+function namesSomeone(acceptedBy: string): boolean {
+  return !isEmptyOrPlaceholder(acceptedBy) && !NOBODY.test(acceptedBy.replace(/[*_`]/g, '').trim());
 }
 
 type Report = (messageId: MessageId, line: number, variant: string, anchor: string, extra?: { severity?: Severity; related?: RelatedLocation[]; endLine?: number }) => void;

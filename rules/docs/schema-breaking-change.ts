@@ -165,7 +165,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
       (x) =>
         !paired.has(x) &&
         x.parent === r.parent &&
-        x.type === r.type &&
+        typeOf(x) === typeOf(r) &&
         (!avro || x.aliases.includes(r.name) || r.required || x.required),
     );
     if (a) {
@@ -195,7 +195,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
     const key = `field:${h.path}`;
     const n = name(h);
     if (avro) {
-      if (b.type !== h.type && !avroCompatible(b.type, h.type)) out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
+      if (typeOf(b) !== typeOf(h) && !avroCompatible(typeOf(b), typeOf(h))) out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
       const lost = (b.enumValues ?? []).filter((v) => h.enumValues && !h.enumValues.includes(v));
       if (lost.length > 0) out.add(key, 'breaking', n, h.line, `enum symbol ${lost.join(', ')} removed from ${n}`);
       const gained = (h.enumValues ?? []).filter((v) => b.enumValues && !b.enumValues.includes(v));
@@ -217,6 +217,9 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
   }
   return out;
 }
+
+/** Types compare by their resolved names; messages keep the names as written. */
+const typeOf = (f: SchemaField) => f.typeKey ?? f.type;
 
 const AVRO_PROMOTIONS: Record<string, string[]> = {
   int: ['long', 'float', 'double'],
@@ -265,9 +268,9 @@ function diffProto(base: SchemaModel, head: SchemaModel): Changes {
       const subject = `${message}.${b.name}`;
       const h = headFields.find((f) => f.number === b.number);
       if (h) {
-        if (h.name !== b.name && h.type !== b.type) {
+        if (h.name !== b.name && typeOf(h) !== typeOf(b)) {
           out.add(key, 'breaking', subject, h.line, `field number ${b.number} of ${message} reused: was ${b.type} ${b.name}, now ${h.type} ${h.name}`);
-        } else if (h.type !== b.type) {
+        } else if (typeOf(h) !== typeOf(b)) {
           out.add(key, 'breaking', subject, h.line, `type of ${subject} changed from ${b.type} to ${h.type}`);
         } else if (h.name !== b.name) {
           out.add(key, 'weakening', subject, h.line, `field ${subject} renamed to ${h.name} (wire-safe, but generated code breaks)`);

@@ -3,7 +3,7 @@
 // trigger for the alternative and names who decides; a choice that cannot be made yet is Deferred,
 // with its blocking question and due date.
 import { currentTypeOf } from '../../src/artifacts/classify.js';
-import { findSectionBy, isFilled, summaryStatus, withoutLines } from '../../src/artifacts/claims.js';
+import { findSectionBy, isFilled, statusSectionStatus, summaryStatus, withoutLines } from '../../src/artifacts/claims.js';
 import {
   findField,
   findSection,
@@ -82,7 +82,9 @@ export default createDocsRule({
 
 function checkDecision(context: DocsRuleContext<MessageId>, artifact: MarkdownArtifact, type: string): void {
   const { doc, path } = artifact;
-  const status = summaryStatus(doc);
+  // A Nygard ADR may state its status only in a `## Status` section; judging it as if it had none
+  // would read a Deferred or Superseded decision as an uncommitted Accepted one.
+  const status = summaryStatus(doc) ?? statusSectionStatus(doc);
   const feature = artifact.slug ? { feature: artifact.slug } : {};
 
   // Step 3: Deferred is judged on its own terms, hedge or not.

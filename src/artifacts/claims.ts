@@ -3,7 +3,7 @@
 // `Label: value` parts of a list item, content words for subject and overlap comparisons, and
 // GitHub heading anchors.
 import { currentTypeOf } from './classify.js';
-import { findField, findSection, headingKey, isEmptyOrPlaceholder, isAnnotatedTbd, sectionFields, type MarkdownDoc } from './markdown.js';
+import { findField, findSection, headingKey, isEmptyOrPlaceholder, isAnnotatedTbd, plainText, sectionBody, sectionFields, type MarkdownDoc } from './markdown.js';
 import type { ArtifactModel, MarkdownArtifact, ParsedArtifact } from './model.js';
 import { normalizeStatus } from './model.js';
 import { bareKey, type Mask, type MaskedText, type ProseUnit } from './prose.js';
@@ -39,6 +39,27 @@ export function summaryStatus(doc: MarkdownDoc): { value: string; normalized: st
   const summary = findSection(doc, 'summary');
   const field = findField(summary ? sectionFields(summary, true) : doc.fields, 'Status');
   return field ? { value: field.value, normalized: normalizeStatus(field.value), line: field.line } : null;
+}
+
+/**
+ * The status an ADR states in a classic Nygard `## Status` section (artifacts.md 5.1 ADR variant):
+ * its `Status:` field, else its first paragraph or list. `normalized` is the first word, so
+ * `Superseded by ADR-0004` and `Deferred until the pricing review` compare as their status.
+ */
+export function statusSectionStatus(doc: MarkdownDoc): { value: string; normalized: string; line: number } | null {
+  const section = findSection(doc, 'status', 2);
+  if (!section) return null;
+  let stated: { value: string; line: number } | null = null;
+  const field = findField(section.fields, 'Status');
+  if (field) stated = { value: field.value, line: field.line };
+  else {
+    const first = sectionBody(doc, section).find((n) => n.type === 'paragraph' || n.type === 'list');
+    const value = first ? plainText(first).replace(/\s+/g, ' ').trim() : '';
+    if (first && value) stated = { value, line: first.position?.start.line ?? section.line };
+  }
+  if (!stated || isEmptyOrPlaceholder(stated.value)) return null;
+  const word = /^[\p{L}\p{N}]+/u.exec(normalizeStatus(stated.value))?.[0];
+  return word ? { ...stated, normalized: word } : null;
 }
 
 /** The first section whose key, without an overview's numbering, satisfies `test`. */

@@ -141,7 +141,7 @@ export function parseMarkdown(text: string, options: MarkdownParseOptions = {}):
   if (deep) return { ok: false, reason: 'unparseable', detail: `refused: ${deep}` };
   const dense = denseInline(text, options.maxInlineMarkers ?? DEFAULT_MAX_INLINE_MARKERS, options.maxBlockMarkers ?? DEFAULT_MAX_BLOCK_MARKERS);
   if (dense) return { ok: false, reason: 'too-large', detail: `refused: ${dense}` };
-  const parsed = parseWithBudget(text, options.timeBudgetMs ?? DEFAULT_MARKDOWN_TIME_BUDGET_MS, (t) => processor.parse(t));
+  const parsed = parseWithBudget(withoutFrontMatter(text), options.timeBudgetMs ?? DEFAULT_MARKDOWN_TIME_BUDGET_MS, (t) => processor.parse(t));
   if (!parsed.ok) {
     return parsed.timedOut
       ? { ok: false, reason: 'time-budget', detail: `Markdown parser: ${parsed.error}` }
@@ -152,6 +152,23 @@ export function parseMarkdown(text: string, options: MarkdownParseOptions = {}):
   } catch (error) {
     return { ok: false, reason: 'unparseable', detail: `Markdown parser failed: ${describeError(error)}` };
   }
+}
+
+/**
+ * YAML (`---`) or TOML (`+++`) front matter at the top of the file, blanked to spaces. CommonMark
+ * reads it as a thematic break and a setext heading, which puts a bogus `##` section before the
+ * Summary; blanking every character but the line breaks keeps the offsets and lines of the rest.
+ */
+function withoutFrontMatter(text: string): string {
+  const open = /^\uFEFF?(---|\+\+\+)[ \t]*\r?\n/.exec(text);
+  if (!open) return text;
+  const fence = open[1] === '---' ? '-{3}' : '\\+{3}';
+  const close = new RegExp(`^${fence}[ \\t]*\\r?$`, 'm');
+  const rest = text.slice(open[0].length);
+  const end = close.exec(rest);
+  if (!end) return text;
+  const stop = open[0].length + end.index + end[0].length;
+  return text.slice(0, stop).replace(/[^\r\n]/g, ' ') + text.slice(stop);
 }
 
 const CONTAINER_MARKER = '(?:>|[-*+](?=[ \\t]|$)|\\d{1,9}[.)](?=[ \\t]|$))';
@@ -320,14 +337,27 @@ function buildSections(root: Root, lineCount: number, maxHeadings: number) {
   return { sections, headings, truncated };
 }
 
-/** artifacts.md §4.1. */
+/**
+ * artifacts.md §4.1. A trailing `:` or `.` is dropped too (`### Blockers:`, `## Decision.`): writers
+ * add it freely, and a section that stops matching its key silently skips every check that reads
+ * it. It goes before and after the parenthetical (`## Reliability checklist (8 answers):`).
+ */
 export function headingKey(text: string): string {
-  return text
-    .replace(/`/g, '')
-    .toLowerCase()
-    .replace(/\s*\([^()]*\)\s*$/, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Trimmed by scanning, not by end-anchored regexes: those retry from every position, which is
+  // quadratic on a hostile heading (40,000 spaces took 16 s).
+  let key = trimEndOf(text.replace(/`/g, '').toLowerCase(), ':.');
+  if (key.endsWith(')')) {
+    const open = key.lastIndexOf('(');
+    if (open !== -1 && !key.slice(open + 1, -1).includes(')')) key = trimEndOf(key.slice(0, open), ':.');
+  }
+  return key.replace(/\s+/g, ' ').trim();
+}
+
+/** `text` without its trailing whitespace and trailing characters of `extra`. */
+function trimEndOf(text: string, extra: string): string {
+  let end = text.length;
+  while (end > 0 && (/\s/.test(text[end - 1]!) || extra.includes(text[end - 1]!))) end--;
+  return text.slice(0, end);
 }
 
 /** The deepest section whose range holds `line`, or null before the first heading. */
@@ -623,27 +653,33 @@ export function parseDate(value: string): string | null {
 
 const DURATION_UNITS: [RegExp, number][] = [
   [/^ms$/, 1],
-  [/^(s|sec|seconds?)$/, 1000],
-  [/^(min|minutes?)$/, 60_000],
-  [/^(h|hours?)$/, 3_600_000],
+  [/^(s|secs?|seconds?)$/, 1000],
+  [/^(m|mins?|minutes?)$/, 60_000],
+  [/^(h|hrs?|hours?)$/, 3_600_000],
   [/^(d|days?)$/, 86_400_000],
   [/^(w|weeks?)$/, 604_800_000],
 ];
 
 /** First duration in the value, in milliseconds; `Infinity` for infinite/forever; null if none. */
 export function parseDuration(value: string): number | null {
-  const v = unwrapBackticks(value);
+  // A duration is stated in its first words; the digit patterns below are quadratic on a long run
+  // of digits (40,000 took 3.5 s), so a hostile field is cut first.
+  const v = unwrapBackticks(value.slice(0, 200));
   if (/\b(infinite|forever)\b/i.test(v)) return Infinity;
   const iso = /\bP(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\b/.exec(v);
   if (iso && iso[0].length > 1 && iso[0] !== 'PT') {
     const n = (i: number) => Number(iso[i] ?? 0);
     return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
   }
-  const m = /(\d+(?:\.\d+)?)\s*(ms|sec|seconds?|s|min|minutes?|h|hours?|d|days?|w|weeks?)(?![A-Za-z0-9_])/i.exec(v);
-  if (!m) return null;
-  const unit = m[2].toLowerCase();
-  const factor = DURATION_UNITS.find(([re]) => re.test(unit))?.[1] ?? 1;
-  return Number(m[1]) * factor;
+  // The spec's unit words, plus the shorthands writers use for the same units (`15m`, `15 mins`,
+  // `2 hrs`, `30 secs`); a bare capital `M` is left out because `1M` is a count (a million).
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)\s*(ms|secs?|seconds?|s|mins?|minutes?|m|hrs?|hours?|h|d|days?|w|weeks?)(?![A-Za-z0-9_])/gi)) {
+    if (m[2] === 'M') continue;
+    const unit = m[2].toLowerCase();
+    const factor = DURATION_UNITS.find(([re]) => re.test(unit))?.[1] ?? 1;
+    return Number(m[1]) * factor;
+  }
+  return null;
 }
 
 /** Field-name comparison form: `memberId`, `member_id` and `` `member_id` `` agree; `(a, b)` is `a,b`. */

@@ -54,6 +54,12 @@ export interface SchemaField {
    * type (`string`, `Address`, `map<string,int32>`, `repeated string`).
    */
   type: string;
+  /**
+   * `type` with named types resolved to their full names (`record:com.example.Address`,
+   * `repeated com.example.v1.Order.Line`), for comparisons: the same type may be written short or
+   * fully qualified. Absent when no name resolves.
+   */
+  typeKey?: string;
   required: boolean;
   hasDefault: boolean;
   default?: unknown;
@@ -453,20 +459,12 @@ export function avroModel(path: string, value: unknown, lineOf: LineOf): SchemaM
   const named = new Map<string, Record<string, unknown>>();
   const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? 1;
 
-  const register = (schema: Record<string, unknown>) => {
-    if (typeof schema.name === 'string') {
-      named.set(schema.name, schema);
-      const ns = typeof schema.namespace === 'string' ? schema.namespace : null;
-      if (ns) named.set(`${ns}.${schema.name}`, schema);
-    }
-  };
-
-  const walkRecord = (record: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>) => {
+  const walkRecord = (record: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>, enclosing: string | null) => {
     if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
       model.truncated = true;
       return;
     }
-    register(record);
+    const ns = registerAvroName(named, record, enclosing);
     const fields = Array.isArray(record.fields) ? record.fields : [];
     model.objects.push({ path: fieldPath, propertiesLine: lineAt([...keyPath, 'fields']) });
     for (const [i, raw] of fields.entries()) {
@@ -478,13 +476,14 @@ export function avroModel(path: string, value: unknown, lineOf: LineOf): SchemaM
       const fieldKeyPath = [...keyPath, 'fields', i];
       const path = joinPath(fieldPath, raw.name);
       const typeKeyPath = [...fieldKeyPath, 'type'];
-      const info = avroTypeInfo(raw.type, named, typeKeyPath);
+      const info = avroTypeInfo(raw.type, named, typeKeyPath, ns);
       const pii = avroPii(raw);
       model.fields.push({
         path,
         name: raw.name,
         parent: fieldPath,
         type: info.type,
+        ...(info.key !== info.type ? { typeKey: info.key } : {}),
         required: !('default' in raw),
         hasDefault: 'default' in raw,
         ...('default' in raw ? { default: raw.default } : {}),
@@ -508,64 +507,99 @@ export function avroModel(path: string, value: unknown, lineOf: LineOf): SchemaM
       }
       if (info.record) {
         const name = String(info.record.schema.name ?? '');
-        if (!seen.has(name)) walkRecord(info.record.schema, info.record.keyPath, path, depth + 1, new Set(seen).add(name));
+        if (!seen.has(name)) walkRecord(info.record.schema, info.record.keyPath, path, depth + 1, new Set(seen).add(name), info.record.namespace);
       }
     }
   };
 
-  walkRecord(value, [], '', 0, new Set([String(value.name ?? '')]));
+  walkRecord(value, [], '', 0, new Set([String(value.name ?? '')]), null);
   model.closedMarkers.sort((a, b) => a.line - b.line);
   return { ok: true, model };
 }
 
 interface AvroTypeInfo {
   type: string;
+  /** `type` with named types by full name (`SchemaField.typeKey`). */
+  key: string;
   /** The record this field holds (directly, in a union, array or map), to walk its fields. */
-  record?: { schema: Record<string, unknown>; keyPath: KeyPath };
+  record?: { schema: Record<string, unknown>; keyPath: KeyPath; namespace: string | null };
   /** `defined`: the enum is declared here (a marker belongs to its declaration, not its uses). */
   enumSchema?: { schema: Record<string, unknown>; keyPath: KeyPath; defined: boolean };
 }
 
-function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>, keyPath: KeyPath): AvroTypeInfo {
+/**
+ * Avro names (specification, "Names"): a name with a dot is a full name; otherwise the type's own
+ * `namespace`, else the enclosing one, qualifies it. Registered by full name and by bare name (the
+ * bare name as a fallback for references this resolution misses). Returns the namespace the
+ * type's fields resolve their references in.
+ */
+function registerAvroName(named: Map<string, Record<string, unknown>>, schema: Record<string, unknown>, enclosing: string | null): string | null {
+  if (typeof schema.name !== 'string') return enclosing;
+  const full = avroFullName(schema.name, typeof schema.namespace === 'string' && schema.namespace ? schema.namespace : enclosing);
+  named.set(full, schema);
+  avroFullNames.set(schema, full);
+  if (!named.has(schema.name)) named.set(schema.name, schema);
+  const dot = full.lastIndexOf('.');
+  return dot === -1 ? null : full.slice(0, dot);
+}
+
+const avroFullNames = new WeakMap<object, string>();
+
+function avroFullName(name: string, namespace: string | null): string {
+  return name.includes('.') || !namespace ? name : `${namespace}.${name}`;
+}
+
+function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>, keyPath: KeyPath, ns: string | null): AvroTypeInfo {
   if (typeof type === 'string') {
-    if (AVRO_PRIMITIVES.has(type)) return { type };
-    const target = named.get(type);
-    if (target?.type === 'record') return { type: `record:${type}`, record: { schema: target, keyPath } };
-    if (target?.type === 'enum') return { type: `enum:${type}`, enumSchema: { schema: target, keyPath, defined: false } };
-    return { type: target ? `${String(target.type)}:${type}` : type };
+    if (AVRO_PRIMITIVES.has(type)) return { type, key: type };
+    const full = avroFullName(type, ns);
+    const target = named.get(full) ?? named.get(type);
+    if (!target) return { type, key: full };
+    const targetName = avroFullNames.get(target) ?? full;
+    const key = `${String(target.type)}:${targetName}`;
+    if (target.type === 'record') return { type: `record:${type}`, key, record: { schema: target, keyPath, namespace: namespaceOf(targetName) } };
+    if (target.type === 'enum') return { type: `enum:${type}`, key, enumSchema: { schema: target, keyPath, defined: false } };
+    return { type: `${String(target.type)}:${type}`, key };
   }
   if (Array.isArray(type)) {
-    const members = type.map((t, i) => avroTypeInfo(t, named, [...keyPath, i]));
-    const out: AvroTypeInfo = { type: members.map((m) => m.type).sort().join('|') };
+    const members = type.map((t, i) => avroTypeInfo(t, named, [...keyPath, i], ns));
+    const out: AvroTypeInfo = { type: members.map((m) => m.type).sort().join('|'), key: members.map((m) => m.key).sort().join('|') };
     const record = members.find((m) => m.record)?.record;
     const enumSchema = members.find((m) => m.enumSchema)?.enumSchema;
     if (record) out.record = record;
     if (enumSchema) out.enumSchema = enumSchema;
     return out;
   }
-  if (!isObject(type)) return { type: 'unknown' };
+  if (!isObject(type)) return { type: 'unknown', key: 'unknown' };
   const kind = String(type.type);
+  let inner = ns;
+  let full = '';
   if (typeof type.name === 'string' && (kind === 'record' || kind === 'enum' || kind === 'fixed')) {
-    named.set(type.name, type);
-    if (typeof type.namespace === 'string') named.set(`${type.namespace}.${type.name}`, type);
+    inner = registerAvroName(named, type, ns);
+    full = avroFullName(type.name, typeof type.namespace === 'string' && type.namespace ? type.namespace : ns);
   }
-  if (typeof type.logicalType === 'string' && AVRO_PRIMITIVES.has(kind)) return { type: kind };
+  if (typeof type.logicalType === 'string' && AVRO_PRIMITIVES.has(kind)) return { type: kind, key: kind };
   switch (kind) {
     case 'record':
-      return { type: `record:${String(type.name)}`, record: { schema: type, keyPath } };
+      return { type: `record:${String(type.name)}`, key: `record:${full}`, record: { schema: type, keyPath, namespace: inner } };
     case 'enum':
-      return { type: `enum:${String(type.name)}`, enumSchema: { schema: type, keyPath, defined: true } };
+      return { type: `enum:${String(type.name)}`, key: `enum:${full}`, enumSchema: { schema: type, keyPath, defined: true } };
     case 'array': {
-      const inner = avroTypeInfo(type.items, named, [...keyPath, 'items']);
-      return { ...inner, type: `array<${inner.type}>` };
+      const item = avroTypeInfo(type.items, named, [...keyPath, 'items'], ns);
+      return { ...item, type: `array<${item.type}>`, key: `array<${item.key}>` };
     }
     case 'map': {
-      const inner = avroTypeInfo(type.values, named, [...keyPath, 'values']);
-      return { ...inner, type: `map<${inner.type}>` };
+      const value = avroTypeInfo(type.values, named, [...keyPath, 'values'], ns);
+      return { ...value, type: `map<${value.type}>`, key: `map<${value.key}>` };
     }
     default:
-      return avroTypeInfo(kind, named, keyPath);
+      return avroTypeInfo(kind, named, keyPath, ns);
   }
+}
+
+function namespaceOf(name: string): string | null {
+  const dot = name.lastIndexOf('.');
+  return dot === -1 ? null : name.slice(0, dot);
 }
 
 function avroPii(field: Record<string, unknown>): { annotated: boolean; pii: boolean | null } {
@@ -679,6 +713,14 @@ function fullName(obj: protobuf.ReflectionObject): string {
   return obj.fullName.replace(/^\./, '');
 }
 
+function protoTypeName(scope: protobuf.Type, typeName: string): string {
+  try {
+    return fullName(scope.lookupTypeOrEnum(typeName));
+  } catch {
+    return typeName.replace(/^\./, '');
+  }
+}
+
 function resolveProto(scope: protobuf.Type, typeName: string): protobuf.ReflectionObject | null {
   if (PROTO_SCALARS.has(typeName)) return null;
   try {
@@ -696,11 +738,16 @@ function protoField(f: protobuf.Field, parent: string, messageLine: number, loca
   else if (f.comment) pii = textPii(f.comment);
   const mapKey = (f as protobuf.Field & { keyType?: string }).keyType;
   const type = f.map ? `map<${mapKey ?? '?'},${f.type}>` : f.repeated ? `repeated ${f.type}` : f.type;
+  // `Line`, `Order.Line` and `.pkg.Order.Line` name one type; compare them by the full name.
+  const scope = f.parent instanceof protobuf.Type ? f.parent : null;
+  const resolved = PROTO_SCALARS.has(f.type) || !scope ? f.type : protoTypeName(scope, f.type);
+  const typeKey = f.map ? `map<${mapKey ?? '?'},${resolved}>` : f.repeated ? `repeated ${resolved}` : resolved;
   return {
     path: joinPath(parent, f.name),
     name: f.name,
     parent,
     type,
+    ...(typeKey !== type ? { typeKey } : {}),
     required: f.rule === 'required',
     hasDefault: options.default !== undefined,
     ...(options.default !== undefined ? { default: options.default } : {}),

@@ -39,6 +39,51 @@ describe('headingKey (artifacts.md §4.1)', () => {
     assert.equal(headingKey('Contract: `orders.placed.v1`'), 'contract: orders.placed.v1');
     assert.equal(headingKey('  Ordering,   idempotency,  retention '), 'ordering, idempotency, retention');
   });
+
+  it('drops trailing colons and periods, before and after the parenthetical', () => {
+    assert.equal(headingKey('Blockers:'), 'blockers');
+    assert.equal(headingKey('Decision :'), 'decision');
+    assert.equal(headingKey('Rollback plan.'), 'rollback plan');
+    assert.equal(headingKey('Related artifacts::'), 'related artifacts');
+    assert.equal(headingKey('Reliability checklist (8 answers):'), 'reliability checklist');
+    assert.equal(headingKey('Reliability checklist: (8 answers)'), 'reliability checklist');
+    assert.equal(headingKey('Contract: `orders.placed.v1`.'), 'contract: orders.placed.v1');
+  });
+});
+
+describe('front matter', () => {
+  it('is no heading, and the lines after it keep their numbers', () => {
+    for (const eol of ['\n', '\r\n']) {
+      const doc = parse(['---', 'title: Points awarded', 'owner: loyalty', '---', '', '# Points awarded', '', '## Summary', '- **Status**: Active', ''].join(eol));
+      assert.deepEqual(
+        doc.headings.map((s) => [s.depth, s.key, s.line]),
+        [
+          [1, 'points awarded', 6],
+          [2, 'summary', 8],
+        ],
+      );
+      assert.deepEqual(
+        doc.fields.map((f) => [f.name, f.value, f.line]),
+        [['Status', 'Active', 9]],
+      );
+      assert.equal(doc.lines[1], 'title: Points awarded');
+    }
+  });
+
+  it('TOML front matter too; an opening fence without a closing one is a thematic break', () => {
+    assert.deepEqual(
+      parse(md('+++', '# a TOML comment', 'title = "x"', '+++', '## Summary')).headings.map((s) => [s.key, s.line]),
+      [['summary', 5]],
+    );
+    assert.deepEqual(
+      parse(md('---', 'Text', '', '## Summary')).headings.map((s) => [s.key, s.line]),
+      [['summary', 4]],
+    );
+    assert.deepEqual(
+      parse(md('', '---', 'title: x', '---')).headings.map((s) => [s.key, s.line]),
+      [['title: x', 3]],
+    );
+  });
 });
 
 describe('sections', () => {
@@ -282,6 +327,18 @@ describe('value helpers (artifacts.md §1, §8)', () => {
     assert.equal(parseDuration('PT30M'), 1_800_000);
     assert.equal(parseDuration('forever'), Infinity);
     assert.equal(parseDuration('5 members'), null);
+  });
+
+  it('parseDuration reads the shorthand units (m, mins, hr, hrs, secs)', () => {
+    assert.equal(parseDuration('15m'), 900_000);
+    assert.equal(parseDuration('15 mins'), 900_000);
+    assert.equal(parseDuration('< 1 hr'), 3_600_000);
+    assert.equal(parseDuration('2 hrs'), 7_200_000);
+    assert.equal(parseDuration('1h'), 3_600_000);
+    assert.equal(parseDuration('30 secs'), 30_000);
+    assert.equal(parseDuration('1 min'), 60_000);
+    assert.equal(parseDuration('1M messages, then 7 days'), 7 * 86_400_000);
+    assert.equal(parseDuration('10 mb'), null);
   });
 
   it('normKey, teamOf, complianceSet, tiers, lists', () => {

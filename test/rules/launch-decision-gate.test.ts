@@ -75,6 +75,24 @@ testDocsRule(rule, {
       },
     },
     {
+      name: 'an accepted-by that merely starts like a non-name is a name',
+      files: {
+        [L]: launch('GO', [BLOCKER], ['- Risk: ack-before-commit at src/inventory/consumer.ts:142. Mitigation: beta behind flag. Accepted by: Nadia Nobre (VP Eng).']),
+      },
+    },
+    {
+      name: 'a status naming both decisions is no decision to judge',
+      files: { [L]: launch('GO / NO-GO', [BLOCKER], ['- None.'], null) },
+    },
+    {
+      name: 'a `### Rollback plan:` heading with a trailing colon is the rollback plan',
+      files: { [L]: launch('GO', ['- None.'], ['- None.']).replace('### Rollback plan\n', '### Rollback plan:\n') },
+    },
+    ...['15m', '15 mins', '< 1 hr', '2 hrs', '90 secs'].map((rto) => ({
+      name: `an RTO of "${rto}" is a duration`,
+      files: { [L]: launch('GO', ['- None.'], ['- None.'], [ROLLBACK[0], ROLLBACK[1], `- **RTO**: ${rto}`]) },
+    })),
+    {
       name: 'an unchanged launch file is not judged again',
       files: { [L]: launch('GO', [BLOCKER], ['- None.'], null) },
       baseFiles: { [L]: launch('GO', [BLOCKER], ['- None.'], null) },
@@ -124,6 +142,32 @@ testDocsRule(rule, {
         { messageId: 'goOverBlockers', path: L, line: 9 },
         { messageId: 'incompleteRisk', path: L, line: 12, severity: 'Important' },
       ],
+    },
+    ...['n/a', 'N/A', '-', '—', 'pending', 'Pending sign-off', 'none', 'nobody', 'nobody yet', 'TBC'].map((who) => ({
+      name: `an accepted-by of "${who}" names nobody: the blocker stays unaccepted`,
+      files: { [L]: launch('GO', [BLOCKER], [`- Risk: ack-before-commit at src/inventory/consumer.ts:142. Mitigation: flag. Accepted by: ${who}`]) },
+      errors: [
+        { messageId: 'goOverBlockers', path: L, line: 9, severity: 'Critical' as const },
+        { messageId: 'incompleteRisk', path: L, line: 12, severity: 'Important' as const },
+      ],
+    })),
+    ...['GO (conditional)', 'GO ✅', '**GO**', 'Go!'].map((status) => ({
+      name: `a decorated "${status}" is judged as GO`,
+      files: { [L]: launch(status, [BLOCKER], ['- None.'], [ROLLBACK[0], ROLLBACK[1], '- **RTO**: <TBD>']) },
+      errors: [
+        { messageId: 'goOverBlockers', path: L, line: 9, severity: 'Critical' as const },
+        { messageId: 'incompleteRollback', path: L, line: 17, severity: 'Critical' as const },
+      ],
+    })),
+    {
+      name: 'a `### Blockers:` heading with a trailing colon still lists blockers',
+      files: { [L]: launch('GO', [BLOCKER], ['- None.']).replace('### Blockers\n', '### Blockers:\n') },
+      errors: [{ messageId: 'goOverBlockers', path: L, line: 9, severity: 'Critical' }],
+    },
+    {
+      name: 'a decorated NO-GO without blockers is judged as NO-GO',
+      files: { [L]: launch('NO-GO ⛔', ['- None.'], ['- None.']) },
+      errors: [{ messageId: 'noGoWithoutBlockers', path: L, line: 2, severity: 'Suggestion' }],
     },
     {
       name: 'NO-GO without blockers',

@@ -74,6 +74,21 @@ const avro = (...fields: string[]) =>
 
 const proto = (...body: string[]) => md('syntax = "proto3";', 'package orders;', '', 'message OrderPlaced {', ...body, '}');
 
+/** An Avro record in namespace `com.example.orders`: the first field on line 6. */
+const avroNs = (...fields: string[]) =>
+  json(
+    '{',
+    '  "type": "record",',
+    '  "name": "OrderPlaced",',
+    '  "namespace": "com.example.orders",',
+    '  "fields": [',
+    ...fields.map((f, i) => `    ${f}${i < fields.length - 1 ? ',' : ''}`),
+    '  ]',
+    '}',
+  );
+
+const ADDRESS = '{ "name": "shipping", "type": { "type": "record", "name": "Address", "fields": [{ "name": "zip", "type": "string" }] } }';
+
 const pair = (path: string, base: string, head: string): { files: FileTree; baseFiles: FileTree } => ({
   baseFiles: { [path]: base },
   files: { [path]: head },
@@ -162,8 +177,51 @@ testDocsRule(rule, {
         proto('  string order_id = 1;', '  reserved 2;', '  reserved "coupon";', '  int64 total_cents = 3;'),
       ),
     },
+    {
+      name: 'Protobuf: a type written short, fully qualified or with a leading dot is the same type',
+      ...pair(
+        PROTO,
+        proto('  repeated Line lines = 1;', '  Line first = 2;', '  map<string, Line> by_sku = 3;', '  message Line { string sku = 1; }'),
+        proto(
+          '  repeated orders.OrderPlaced.Line lines = 1;',
+          '  .orders.OrderPlaced.Line first = 2;',
+          '  map<string, OrderPlaced.Line> by_sku = 3;',
+          '  message Line { string sku = 1; }',
+        ),
+      ),
+    },
+    {
+      name: 'Avro: a named type referenced by its full name, the namespace inherited from the enclosing record',
+      ...pair(
+        AVSC,
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }'),
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "com.example.orders.Address"], "default": null }'),
+      ),
+    },
   ],
   invalid: [
+    {
+      name: 'Protobuf: a short name and a qualified name that resolve to different types',
+      ...pair(
+        PROTO,
+        md('syntax = "proto3";', 'package orders;', 'message Line { string id = 1; }', 'message OrderPlaced {', '  Line first = 1;', '  message Line { string sku = 1; }', '}'),
+        md('syntax = "proto3";', 'package orders;', 'message Line { string id = 1; }', 'message OrderPlaced {', '  .orders.Line first = 1;', '  message Line { string sku = 1; }', '}'),
+      ),
+      errors: [{ messageId: 'breaking', path: PROTO, line: 5, severity: 'Critical' }],
+    },
+    {
+      name: 'Avro: a reference to a same-named type of another namespace is another type',
+      ...pair(
+        AVSC,
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }'),
+        avroNs(
+          ADDRESS,
+          '{ "name": "legacy", "type": ["null", { "type": "record", "name": "Address", "namespace": "com.example.legacy", "fields": [{ "name": "zip", "type": "string" }] }], "default": null }',
+          '{ "name": "billing", "type": ["null", "com.example.legacy.Address"], "default": null }',
+        ),
+      ),
+      errors: [{ messageId: 'breaking', path: AVSC, line: 8, severity: 'Critical' }],
+    },
     {
       name: 'rule 4 Fails example: customer_id renamed to account_id (one finding)',
       ...pair(V1, BASE_V1, HEAD_V1),

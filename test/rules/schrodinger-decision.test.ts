@@ -12,6 +12,10 @@ const PLATFORM_ADR = 'docs/system/adrs/0002-broker.md';
 const adr = (status: string, ...decision: string[]) =>
   md('# ADR-0003: Use Temporal for the refund saga', '', '## Summary', `- **Status**: ${status}`, '- **Date**: 2026-05-30', '', '## Decision', ...decision);
 
+/** A classic Nygard ADR without a Summary: the Status value on line 4, the Decision's first line on line 7. */
+const nygard = (status: string, ...decision: string[]) =>
+  md('# ADR-0003: Use Temporal for the refund saga', '', '## Status', status, '', '## Decision', ...decision);
+
 const FAILS = 'Use Temporal for the refund saga, with Step Functions as a fallback if Temporal Cloud pricing becomes a problem.';
 const PASSES = [
   'We will run the refund saga on Temporal. Decision owner: Payments Platform tech lead (Ana Souza).',
@@ -65,6 +69,14 @@ testDocsRule(rule, {
       },
     },
     {
+      name: 'a Nygard `## Status` section stands in for the Summary Status: Superseded is history',
+      files: { [ADR]: nygard('Superseded by ADR-0004', FAILS) },
+    },
+    {
+      name: 'a Nygard `## Status` section saying Deferred, with a blocking question and a due date',
+      files: { [ADR]: nygard('Deferred', FAILS, '', 'Blocking question: can Temporal Cloud meet EU residency? Due 2026-07-01.') },
+    },
+    {
       name: 'designs and non-RFC architecture docs are not decision records',
       files: {
         'docs/features/refund-saga/design.md': adr('Accepted', FAILS),
@@ -80,6 +92,11 @@ testDocsRule(rule, {
     {
       name: 'rule 16 Fails example: no commitment, no measurable trigger, no owner',
       files: { [ADR]: adr('Accepted', FAILS) },
+      errors: [{ messageId: 'uncommitted', path: ADR, line: 8, severity: 'Critical' }],
+    },
+    {
+      name: 'a `## Decision:` heading with a trailing colon is the decision section',
+      files: { [ADR]: adr('Accepted', FAILS).replace('## Decision\n', '## Decision:\n') },
       errors: [{ messageId: 'uncommitted', path: ADR, line: 8, severity: 'Critical' }],
     },
     {
@@ -126,6 +143,16 @@ testDocsRule(rule, {
       name: 'Deferred without a blocking question or due date',
       files: { [ADR]: adr('Deferred', 'Either Temporal or Step Functions; to be decided.') },
       errors: [{ messageId: 'deferredIncomplete', path: ADR, line: 4 }],
+    },
+    {
+      name: 'a Nygard `## Status` section saying Deferred is judged as Deferred, on its value line',
+      files: { [ADR]: nygard('Deferred', FAILS) },
+      errors: [{ messageId: 'deferredIncomplete', path: ADR, line: 4 }],
+    },
+    {
+      name: 'a Nygard `## Status` section saying Accepted keeps the hedge check',
+      files: { [ADR]: nygard('Accepted', FAILS) },
+      errors: [{ messageId: 'uncommitted', path: ADR, line: 7, severity: 'Critical' }],
     },
     {
       name: 'Deferred with a question but no due date (the Summary Date does not count)',

@@ -33,6 +33,12 @@ testDocsRule(rule, {
       files: { [DESIGN]: designWith('- **Status**: Proposed', '- **Date**: 2026-05-30', GOOD_TLDR) },
     },
     {
+      name: 'YAML front matter before the title is no section',
+      files: {
+        [DESIGN]: `---\ntitle: Refund saga\nowner: payments\n---\n\n${designWith('- **Status**: Proposed', '- **Date**: 2026-05-30', GOOD_TLDR)}`,
+      },
+    },
+    {
       name: 'indexes and free-form docs carry no Summary',
       files: {
         'docs/features/refunds/README.md': md('# Refunds', '', '## Service info', '- **Tier**: Prototype'),
