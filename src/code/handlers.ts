@@ -237,10 +237,20 @@ function registrationHandler(model: CodeModel, call: CallLike): Handler | null {
       };
     }
   }
+  const args = call.arguments as TSESTree.Node[];
+  if ((method === 'on' || method === 'addListener') && model.stringValue(args[0]) === 'message') {
+    const created = createdSubscription(model, callee.object);
+    const fn = created ? resolveFunction(model, args[1]) : null;
+    if (created && fn) {
+      return {
+        library: 'pubsub', kind: 'message-event', registration: call, fn, root: fn.body, messageNames: boundNames(fn.params[0]),
+        channel: created.name, options: null, via: created.via, atLeastOnce: true, implicitSettlement: false,
+      };
+    }
+  }
   const owner = model.roleOf(callee.object);
   if (!owner) return null;
   const via = owner.via;
-  const args = call.arguments as TSESTree.Node[];
 
   if (owner.role === 'kafka.consumer' && method === 'run') {
     const options = asObject(args[0]);
@@ -385,6 +395,34 @@ function subscriptionName(model: CodeModel, node: TSESTree.Node): string | null 
   return null;
 }
 
+/**
+ * `const [sub] = await topic.createSubscription('name')`: the client resolves to a tuple, and an
+ * array pattern is outside what role resolution follows, so the subscription is recognised here.
+ */
+function createdSubscription(model: CodeModel, node: TSESTree.Node): { name: string | null; via: Handler['via'] } | null {
+  const target = unwrap(node);
+  if (target.type !== 'Identifier') return null;
+  for (const decl of model.patternDeclarators) {
+    const first = decl.id.type === 'ArrayPattern' ? decl.id.elements[0] : null;
+    if (first?.type !== 'Identifier' || first.name !== target.name || !decl.init) continue;
+    if (!inScopeOf(decl, target)) continue;
+    const call = unwrap(decl.init);
+    if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression' || propertyName(call.callee) !== 'createSubscription') continue;
+    const owner = model.roleOf(call.callee.object);
+    // `pubsub.createSubscription(topic, name, options)` names the subscription second.
+    if (owner?.role === 'pubsub.client') return { name: model.channelValue(call.arguments[1]), via: owner.via };
+    if (owner?.role === 'pubsub.topic') return { name: model.channelValue(call.arguments[0]), via: owner.via };
+  }
+  return null;
+}
+
+/** The declarator's function (or the program) encloses the use, so a same-named binding elsewhere does not count. */
+function inScopeOf(decl: TSESTree.VariableDeclarator, use: TSESTree.Node): boolean {
+  let scope = parentOf(decl);
+  while (scope && !isFunction(scope) && scope.type !== 'Program') scope = parentOf(scope);
+  return !scope || contains(scope, use);
+}
+
 /** SQS receive loops, NATS iterators and Redis stream loops: the loop body is the handler. */
 function loopHandler(model: CodeModel, loop: CodeModel['loops'][number]): Handler | null {
   if (loop.type !== 'ForOfStatement') return null;
@@ -479,7 +517,7 @@ function sqsReceiveSource(model: CodeModel, iterable: TSESTree.Node): { queue: s
   } else if (target.type === 'Identifier') {
     for (const decl of model.patternDeclarators) {
       if (decl.id.type !== 'ObjectPattern' || !decl.init) continue;
-      if (decl.id.properties.some((p) => p.type === 'Property' && keyName(p.key) === 'Messages' && p.value.type === 'Identifier' && p.value.name === target.name)) {
+      if (decl.id.properties.some((p) => p.type === 'Property' && keyName(p.key) === 'Messages' && bindsName(p.value, target.name))) {
         source = decl.init;
       }
     }
@@ -503,6 +541,12 @@ function sqsReceiveSource(model: CodeModel, iterable: TSESTree.Node): { queue: s
     }
   }
   return null;
+}
+
+/** The SDK omits `Messages` on an empty receive, so loops often bind it with a default (`Messages = []`). */
+function bindsName(value: TSESTree.Node, name: string): boolean {
+  const target = value.type === 'AssignmentPattern' ? value.left : value;
+  return target.type === 'Identifier' && target.name === name;
 }
 
 function queueName(model: CodeModel, node: TSESTree.Node | null): string | null {

@@ -1324,7 +1324,7 @@ function loopTestBound(model: CodeModel, loop: LoopNode, test: TSESTree.Node, co
 }
 
 /** Whether the catch (or the try) inspects the failure before retrying (rule 17 variant 4). */
-export function inspectsError(model: CodeModel, handler: TSESTree.CatchClause): TSESTree.Node | null {
+export function inspectsError(model: CodeModel, handler: { param: TSESTree.Node | null; body: TSESTree.Node }): TSESTree.Node | null {
   if (!handler.param) return null;
   const aliases = new Set(patternNames(handler.param));
   for (const decl of findAll(handler.body, (n): n is TSESTree.VariableDeclarator => n.type === 'VariableDeclarator')) {
@@ -1644,53 +1644,119 @@ function thisMethodIs(member: TSESTree.MemberExpression, fn: FunctionLike): bool
 function recursionConstructs(model: CodeModel): RetryConstruct[] {
   const out: RetryConstruct[] = [];
   for (const fn of model.functions) {
-    // A retry by recursion re-calls from a catch clause: no `catch` in the function's text, no walk.
-    const catchAt = model.text.indexOf('catch', fn.range[0]);
-    if (catchAt === -1 || catchAt >= fn.range[1]) continue;
+    // A retry by recursion re-calls from a catch clause or a rejection handler: neither word in the
+    // function's text, no walk.
+    if (!inText(model, fn, 'catch') && !inText(model, fn, 'then')) continue;
     const isSelf = selfReference(model, fn);
     if (!isSelf) continue;
-    const tries = findAll(fn.body, (n): n is TSESTree.TryStatement => n.type === 'TryStatement' && !!n.handler, { intoFunctions: false });
-    for (const attempt of tries) {
-      const handler = attempt.handler!;
-      const selfCall = findAll(handler.body, (n): n is CallLike => (n.type === 'CallExpression') && isSelf(n))[0];
-      if (!selfCall) continue;
-      // `this.emit('error', err)` inside an emitter re-enters with another operation, not a retry.
-      const errorNames = new Set(handler.param ? patternNames(handler.param) : []);
-      if (argumentsOf(selfCall).some((arg) => {
-        const target = unwrap(arg);
-        return (target.type === 'Literal' && typeof target.value === 'string') || mentions(target, errorNames);
-      })) continue;
-      const wrapped = settledCallsIn(model, attempt.block).filter((c) => !isSelf(c));
-      if (wrapped.length === 0) continue;
-      const counters = updatedNames(model, fn.body);
-      const params = new Set(fn.params.flatMap((p) => patternNames(p)));
-      const { bound, boundNode } = recursionBound(model, fn, selfCall, counters, params);
-      const delays = findAll(handler.body, (n): n is CallLike => n.type === 'CallExpression' || n.type === 'NewExpression')
-        .map((c) => delayOf(model, c) ?? scheduledDelay(model, c, selfCall))
-        .filter((d): d is DelayCall => d !== null);
-      const inspected = inspectsError(model, handler);
-      out.push(base({
-        library: 'recursion',
-        kind: 'recursion',
-        node: selfCall,
-        description: `recursive call ${calleeText(model.text, selfCall)}() from catch`,
-        key: `recursion|${model.functionName(fn)}|${calleeText(model.text, selfCall)}`,
-        bound,
-        boundNode,
-        attempts: typeof bound === 'number' ? Math.max(1, bound) : null,
-        backoff: delays.length === 0
-          ? { kind: 'none', jitter: 'no', node: null }
-          : { kind: delayKind(model, delays), jitter: combine(delays.map((d) => d.jitter)), node: delays[0]!.call },
-        escapes: inspected ? [{ kind: 'error-check', node: inspected }] : [],
-        runs: [{ call: selfCall, fn }],
-        wraps: wrapped,
-        handler,
-        shape: 'try-catch',
-      }));
-      break;
-    }
+    const site = catchClauseSite(model, fn, isSelf) ?? rejectionHandlerSite(model, fn, isSelf);
+    if (!site) continue;
+    const { selfCall, body } = site;
+    const counters = updatedNames(model, fn.body);
+    const params = new Set(fn.params.flatMap((p) => patternNames(p)));
+    const { bound, boundNode } = recursionBound(model, fn, selfCall, counters, params, site.onRejected);
+    const delays = findAll(body, (n): n is CallLike => n.type === 'CallExpression' || n.type === 'NewExpression')
+      .map((c) => delayOf(model, c) ?? scheduledDelay(model, c, selfCall))
+      .filter((d): d is DelayCall => d !== null);
+    const inspected = inspectsError(model, { param: site.errorParam, body });
+    out.push(base({
+      library: 'recursion',
+      kind: 'recursion',
+      node: selfCall,
+      description: `recursive call ${calleeText(model.text, selfCall)}() from ${site.from}`,
+      key: `recursion|${model.functionName(fn)}|${calleeText(model.text, selfCall)}`,
+      bound,
+      boundNode,
+      attempts: typeof bound === 'number' ? Math.max(1, bound) : null,
+      backoff: delays.length === 0
+        ? { kind: 'none', jitter: 'no', node: null }
+        : { kind: delayKind(model, delays), jitter: combine(delays.map((d) => d.jitter)), node: delays[0]!.call },
+      escapes: inspected ? [{ kind: 'error-check', node: inspected }] : [],
+      runs: [{ call: selfCall, fn }],
+      wraps: site.wrapped,
+      handler: site.handler,
+      shape: 'try-catch',
+    }));
   }
   return out;
+}
+
+function inText(model: CodeModel, fn: FunctionLike, word: string): boolean {
+  const at = model.text.indexOf(word, fn.range[0]);
+  return at !== -1 && at < fn.range[1];
+}
+
+/** Where a function calls itself again after a failure. */
+interface RecursionSite {
+  selfCall: CallLike;
+  /** The failure handler's code: a catch clause body or a rejection callback body. */
+  body: TSESTree.Node;
+  errorParam: TSESTree.Node | null;
+  wrapped: CallLike[];
+  handler: TSESTree.CatchClause | null;
+  onRejected: FunctionLike | null;
+  from: string;
+}
+
+function catchClauseSite(model: CodeModel, fn: FunctionLike, isSelf: (call: CallLike) => boolean): RecursionSite | null {
+  const tries = findAll(fn.body, (n): n is TSESTree.TryStatement => n.type === 'TryStatement' && !!n.handler, { intoFunctions: false });
+  for (const attempt of tries) {
+    const handler = attempt.handler!;
+    const selfCall = retryingSelfCall(handler.body, handler.param, isSelf);
+    if (!selfCall) continue;
+    const wrapped = settledCallsIn(model, attempt.block).filter((c) => !isSelf(c));
+    if (wrapped.length === 0) continue;
+    return { selfCall, body: handler.body, errorParam: handler.param, wrapped, handler, onRejected: null, from: 'catch' };
+  }
+  return null;
+}
+
+/**
+ * `call().catch(() => f())` and `call().then(ok, () => f())`: the rejection handler is the catch. The
+ * handler settles the chain's rejection itself, so the chained calls count as wrapped whether or not
+ * anything awaits the chain.
+ */
+function rejectionHandlerSite(model: CodeModel, fn: FunctionLike, isSelf: (call: CallLike) => boolean): RecursionSite | null {
+  const chains = findAll(fn.body, (n): n is TSESTree.CallExpression => n.type === 'CallExpression' && n.callee.type === 'MemberExpression', { intoFunctions: false });
+  for (const chain of chains) {
+    const member = chain.callee as TSESTree.MemberExpression;
+    const method = propertyName(member);
+    const callback = method === 'catch' ? chain.arguments[0] : method === 'then' ? chain.arguments[1] : undefined;
+    const onRejected = callback ? unwrap(callback) : null;
+    if (!onRejected || !isFunction(onRejected)) continue;
+    const errorParam = onRejected.params[0] ?? null;
+    const selfCall = retryingSelfCall(onRejected.body, errorParam, isSelf);
+    if (!selfCall) continue;
+    const wrapped = ownNodes(chainStart(member.object), (n): n is CallLike => n.type === 'CallExpression' || n.type === 'NewExpression')
+      .filter((c) => !isSelf(c) && !delayOf(model, c));
+    if (wrapped.length === 0) continue;
+    return {
+      selfCall, body: onRejected.body, errorParam, wrapped, handler: null, onRejected, from: method === 'catch' ? '.catch()' : '.then() rejection handler',
+    };
+  }
+  return null;
+}
+
+/** `call().then(a).catch(b)`: the call the promise chain starts from. */
+function chainStart(node: TSESTree.Node): TSESTree.Node {
+  let current = unwrap(node);
+  while (current.type === 'CallExpression' && current.callee.type === 'MemberExpression' &&
+    ['then', 'catch', 'finally'].includes(propertyName(current.callee) ?? '')) {
+    current = unwrap(current.callee.object);
+  }
+  return current;
+}
+
+function retryingSelfCall(body: TSESTree.Node, errorParam: TSESTree.Node | null, isSelf: (call: CallLike) => boolean): CallLike | null {
+  const selfCall = findAll(body, (n): n is CallLike => (n.type === 'CallExpression') && isSelf(n))[0];
+  if (!selfCall) return null;
+  // `this.emit('error', err)` inside an emitter re-enters with another operation, not a retry.
+  const errorNames = new Set(errorParam ? patternNames(errorParam) : []);
+  const reenters = argumentsOf(selfCall).some((arg) => {
+    const target = unwrap(arg);
+    return (target.type === 'Literal' && typeof target.value === 'string') || mentions(target, errorNames);
+  });
+  return reenters ? null : selfCall;
 }
 
 /** `setTimeout(() => this.connect(), 5_000)` schedules the retry after a delay. */
@@ -1701,14 +1767,16 @@ function scheduledDelay(model: CodeModel, call: CallLike, selfCall: CallLike): D
   return { call, args, helper: null, jitter: combine(args.map((a) => expressionJitter(model, a))) };
 }
 
-/** A decreasing / increasing counter argument, or an exit guarded by a compared counter (rule 6 variant 2). */
+/** A decreasing or compared counter argument, or an exit guarded by a compared counter (rule 6 variant 2). */
 function recursionBound(
   model: CodeModel,
   fn: FunctionLike,
   selfCall: CallLike,
   counters: Set<string>,
   params: Set<string>,
+  onRejected: FunctionLike | null,
 ): { bound: RetryBound; boundNode: TSESTree.Node | null } {
+  const exits = exitsOf(fn, onRejected);
   const args = argumentsOf(selfCall);
   const names = new Set([...counters, ...params]);
   for (let i = 0; i < args.length; i += 1) {
@@ -1719,7 +1787,9 @@ function recursionBound(
       const start = param?.type === 'AssignmentPattern' ? numberValue(model, param.right) : null;
       const decreasing = (arg.type === 'BinaryExpression' && arg.operator === '-') || (arg.type === 'UpdateExpression' && arg.operator === '--');
       if (decreasing && start !== null) return { bound: start + 1, boundNode: arg };
-      const guard = paramGuards(model, fn, new Set([counter]))[0];
+      // A rising counter only feeds the backoff unless something compares it with a limit.
+      if (!decreasing && !comparesParam(fn, counter)) return { bound: 'unbounded', boundNode: null };
+      const guard = paramGuards(fn, exits, new Set([counter]))[0];
       const limit = guard ? guardBound(model, [guard], names) : null;
       return { bound: limit ?? 'unknown', boundNode: arg };
     }
@@ -1729,7 +1799,7 @@ function recursionBound(
       }
     }
   }
-  const guards = [...exitGuards(model, fn, counters), ...paramGuards(model, fn, params)];
+  const guards = [...exitGuards(model, fn, exits, counters), ...paramGuards(fn, exits, params)];
   if (guards.length > 0) return { bound: guardBound(model, guards, names) ?? 'unknown', boundNode: guards[0]! };
   return { bound: 'unbounded', boundNode: null };
 }
@@ -1750,10 +1820,18 @@ function counterArgument(arg: TSESTree.Node, params: Set<string> | null): string
   return null;
 }
 
+/**
+ * Throws and returns of the function, and of its rejection handler: a throw there rejects the chain
+ * instead of retrying, so it ends the recursion just the same.
+ */
+function exitsOf(fn: FunctionLike, onRejected: FunctionLike | null): TSESTree.Node[] {
+  const isExit = (n: TSESTree.Node): n is TSESTree.Node => n.type === 'ThrowStatement' || n.type === 'ReturnStatement';
+  return [fn.body, ...(onRejected ? [onRejected.body] : [])].flatMap((root) => findAll(root, isExit, { intoFunctions: false }));
+}
+
 /** Guards of throws/returns that bound the recursion: a counter updated in the function (`this.attempts++`), or a deadline. */
-function exitGuards(model: CodeModel, fn: FunctionLike, counters: Set<string>): TSESTree.Node[] {
+function exitGuards(model: CodeModel, fn: FunctionLike, exits: TSESTree.Node[], counters: Set<string>): TSESTree.Node[] {
   const out: TSESTree.Node[] = [];
-  const exits = findAll(fn.body, (n): n is TSESTree.Node => n.type === 'ThrowStatement' || n.type === 'ReturnStatement', { intoFunctions: false });
   for (const exit of exits) {
     for (const guard of guardsOf(exit, fn)) {
       if (isCounterGuard(model, guard, counters)) out.push(guard);
@@ -1763,9 +1841,8 @@ function exitGuards(model: CodeModel, fn: FunctionLike, counters: Set<string>): 
 }
 
 /** Guards of throws/returns that compare a parameter (`if (attempt >= 5) throw err`). */
-function paramGuards(model: CodeModel, fn: FunctionLike, params: Set<string>): TSESTree.Node[] {
+function paramGuards(fn: FunctionLike, exits: TSESTree.Node[], params: Set<string>): TSESTree.Node[] {
   const out: TSESTree.Node[] = [];
-  const exits = findAll(fn.body, (n): n is TSESTree.Node => n.type === 'ThrowStatement' || n.type === 'ReturnStatement', { intoFunctions: false });
   for (const exit of exits) {
     for (const guard of guardsOf(exit, fn)) {
       const comparisons = [unwrap(guard), ...findAll(guard, (n): n is TSESTree.BinaryExpression => n.type === 'BinaryExpression')];
@@ -1775,6 +1852,14 @@ function paramGuards(model: CodeModel, fn: FunctionLike, params: Set<string>): T
     }
   }
   return out;
+}
+
+/** Anywhere in the function, callbacks included: the limit may pick a branch (`attempt < 5 ? retry() : fail()`) rather than guard an exit. */
+function comparesParam(fn: FunctionLike, param: string): boolean {
+  const names = new Set([param]);
+  return findAll(fn.body, (n): n is TSESTree.BinaryExpression => n.type === 'BinaryExpression' &&
+    ['<', '<=', '>', '>=', '===', '==', '!==', '!='].includes(n.operator) && n.left.type !== 'PrivateIdentifier' &&
+    (isParamOperand(n.left, names) || isParamOperand(n.right, names))).length > 0;
 }
 
 function isParamOperand(node: TSESTree.Node, params: Set<string>): boolean {

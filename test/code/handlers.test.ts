@@ -111,6 +111,58 @@ async function handle(m: unknown) {}
     assert.equal(acks[0]!.onMessage, true);
   });
 
+  it('finds SQS receive loops over Messages destructured with a default, renamed or not', () => {
+    const m = model(`import { SQSClient, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+const sqs = new SQSClient({});
+const QueueUrl = 'https://sqs.eu-west-1.amazonaws.com/1/billing-invoice-requested';
+export async function poll() {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+  for (const message of Messages) await handle(message);
+}
+export async function pollRenamed() {
+  const { Messages: msgs = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl }));
+  for (const msg of msgs) await handle(msg);
+}
+async function handle(m: unknown) {}
+`);
+    const found = findHandlers(m).map((h) => `${h.library}:${h.kind}:${h.channel ?? '-'}:${[...h.messageNames].join(',')}`);
+    assert.deepEqual(found, [
+      'sqs:receive-loop:billing-invoice-requested:message',
+      'sqs:receive-loop:billing-invoice-requested:msg',
+    ]);
+  });
+
+  it('finds Pub/Sub subscriptions destructured from createSubscription on a topic or the client', () => {
+    const m = model(`import { PubSub } from '@google-cloud/pubsub';
+const pubsub = new PubSub();
+declare function process(x: unknown): Promise<void>;
+export async function ledger() {
+  const [subscription] = await pubsub.topic('payments').createSubscription('ledger');
+  subscription.on('message', async (message) => { await process(message.data); message.ack(); });
+}
+export async function billing() {
+  const topic = pubsub.topic('orders');
+  const [sub] = await topic.createSubscription('billing', { ackDeadlineSeconds: 60 });
+  sub.on('message', async (message) => { await process(message.data); message.ack(); });
+}
+export async function audit() {
+  const [sub] = await pubsub.createSubscription('orders', 'audit', { ackDeadlineSeconds: 60 });
+  sub.addListener('message', async (message) => { await process(message.data); message.ack(); });
+}
+export async function other(store: { createSubscription(n: string): Promise<[{ on(e: string, f: (m: unknown) => void): void }]> }) {
+  const [sub] = await store.createSubscription('x');
+  sub.on('message', (m) => console.log(m));
+}
+`);
+    const handlers = findHandlers(m);
+    assert.deepEqual(handlers.map((h) => `${h.library}:${h.kind}:${h.channel ?? '-'}:${h.via}`), [
+      'pubsub:message-event:ledger:binding',
+      'pubsub:message-event:billing:binding',
+      'pubsub:message-event:audit:binding',
+    ]);
+    assert.deepEqual(acksInHandler(m, handlers[0]!).map((a) => a.description), ['message.ack']);
+  });
+
   it('finds Lambda SQS handlers, BullMQ workers, Pub/Sub and NATS JetStream consumers, NestJS decorated handlers', () => {
     const m = model(`import type { SQSEvent, SQSHandler } from 'aws-lambda';
 import { Worker } from 'bullmq';

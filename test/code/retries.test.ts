@@ -458,6 +458,70 @@ export async function sendWithRetries(request: (o: object) => Promise<unknown>, 
     assert.notEqual(c.bound, 'unbounded');
   });
 
+  it('an increasing counter is a bound only where the function compares it', () => {
+    const backoffOnly = only(`export async function send(url: string, attempt = 0): Promise<void> {
+  try {
+    await fetch(url);
+  } catch {
+    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 60_000)));
+    return send(url, attempt + 1);
+  }
+}`);
+    assert.deepEqual([backoffOnly.bound, backoffOnly.boundNode], ['unbounded', null]);
+    const compared = only(`export async function send(url: string, attempt = 0): Promise<void> {
+  try {
+    await fetch(url);
+  } catch (err) {
+    if (attempt >= 4) throw err;
+    return send(url, ++attempt);
+  }
+}`);
+    assert.equal(compared.bound, 4);
+    const fromOptions = only(`export async function send(url: string, opts: { attempt: number; max: number }): Promise<void> {
+  try {
+    await fetch(url);
+  } catch (err) {
+    if (opts.attempt > opts.max) throw err;
+    return send(url, { ...opts, attempt: opts.attempt + 1 });
+  }
+}`);
+    assert.notEqual(fromOptions.bound, 'unbounded');
+    // The loop form already treats a counter that never meets a limit as no bound.
+    const loop = only(`export async function send(url: string): Promise<void> {
+  let attempt = 0;
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      attempt += 1;
+      await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 60_000)));
+    }
+  }
+}`);
+    assert.deepEqual([loop.library, loop.bound], ['loop', 'unbounded']);
+  });
+
+  it('recursion from a .catch() callback or the rejection handler of .then()', () => {
+    const code = `import axios from 'axios';
+export function send(url: string): void {
+  axios.post(url).catch(() => {
+    setTimeout(() => send(url), 1000);
+  });
+}
+export function post(url: string, attempt = 0): Promise<unknown> {
+  return axios.post(url).then((r) => r.data, (err) => {
+    if (err.response?.status === 400 || attempt >= 3) throw err;
+    return post(url, attempt + 1);
+  });
+}`;
+    const [timer, then] = findRetries(build(code));
+    assert.deepEqual([timer!.library, timer!.bound, timer!.description, wrapped(timer!, code)], ['recursion', 'unbounded', 'recursive call send() from .catch()', ['axios.post']]);
+    assert.deepEqual([timer!.backoff.kind, timer!.backoff.jitter, timer!.handler], ['fixed', 'no', null]);
+    assert.deepEqual([then!.bound, then!.description, wrapped(then!, code)], [3, 'recursive call post() from .then() rejection handler', ['axios.post']]);
+    assert.equal(then!.escapes[0]?.kind, 'error-check');
+  });
+
   it('an emitter re-entering itself with the error is not a retry', () => {
     none(`export class Events {
   async trigger(name: string, ...args: unknown[]): Promise<unknown> {

@@ -430,6 +430,79 @@ export async function poll() {
       errors: [{ messageId: 'ackBeforeCommit', line: 12, variant: 'ack-first', precision: 'High' }],
     },
     {
+      name: 'SQS poll loop: Messages destructured with a default (renamed or not), delete before the write',
+      code: `import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { Pool } from 'pg';
+
+const sqs = new SQSClient({});
+const pool = new Pool();
+const QueueUrl = process.env.SHIPMENT_QUEUE_URL!;
+
+export async function poll() {
+  while (true) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    for (const m of Messages) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [JSON.parse(m.Body!).orderId]);
+    }
+  }
+}
+
+export async function pollRenamed() {
+  while (true) {
+    const { Messages: msgs = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    for (const m of msgs) {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [JSON.parse(m.Body!).orderId]);
+    }
+  }
+}
+`,
+      errors: [
+        { messageId: 'ackBeforeCommit', line: 12, column: 13, variant: 'ack-first', precision: 'High' },
+        { messageId: 'ackBeforeCommit', line: 22, column: 13, variant: 'ack-first', precision: 'High' },
+      ],
+    },
+    {
+      name: 'Pub/Sub: subscription destructured from createSubscription (topic, topic variable, client), ack before the write',
+      code: `import { PubSub, type Message } from '@google-cloud/pubsub';
+import { PrismaClient } from '@prisma/client';
+
+const prisma = new PrismaClient();
+const pubsub = new PubSub();
+
+export async function startLedger() {
+  const [subscription] = await pubsub.topic('payments').createSubscription('ledger');
+  subscription.on('message', async (message: Message) => {
+    message.ack();
+    await prisma.ledgerEntry.create({ data: { paymentId: message.id } });
+  });
+}
+
+export async function startBilling() {
+  const topic = pubsub.topic('orders');
+  const [sub] = await topic.createSubscription('billing', { ackDeadlineSeconds: 60 });
+  sub.on('message', async (message: Message) => {
+    message.ack();
+    await prisma.invoice.create({ data: { orderId: message.id } });
+  });
+}
+
+export async function startAudit() {
+  const [sub] = await pubsub.createSubscription('orders', 'audit', { ackDeadlineSeconds: 60 });
+  sub.on('message', async (message: Message) => {
+    message.ack();
+    await prisma.auditEntry.create({ data: { messageId: message.id } });
+  });
+}
+`,
+      errors: [
+        { messageId: 'ackBeforeCommit', line: 10, column: 5, variant: 'ack-first', precision: 'High' },
+        { messageId: 'ackBeforeCommit', line: 19, column: 5, variant: 'ack-first', precision: 'High' },
+        { messageId: 'ackBeforeCommit', line: 27, column: 5, variant: 'ack-first', precision: 'High' },
+      ],
+    },
+    {
       name: 'JetStream: ack before republishing the enriched event',
       code: `import { connect } from 'nats';
 

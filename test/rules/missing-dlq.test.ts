@@ -210,6 +210,20 @@ subscription.on('message', async (message) => {
 `,
     },
     {
+      name: 'Pub/Sub subscription destructured from createSubscription with a deadLetterPolicy',
+      code: `import { PubSub } from '@google-cloud/pubsub';
+declare function award(x: unknown): Promise<void>;
+const pubsub = new PubSub();
+const [subscription] = await pubsub.topic('orders-placed').createSubscription('loyalty-award', {
+  deadLetterPolicy: { deadLetterTopic: 'projects/p/topics/loyalty-award-dead-letter', maxDeliveryAttempts: 5 },
+});
+subscription.on('message', async (message) => {
+  await award(JSON.parse(message.data.toString()));
+  message.ack();
+});
+`,
+    },
+    {
       name: 'JetStream: finite max_deliver and a MAX_DELIVERIES advisory subscriber',
       code: `import { connect, AckPolicy } from 'nats';
 declare function ship(x: unknown): Promise<void>;
@@ -442,6 +456,27 @@ subscription.on('message', async (message) => {
 });
 `,
       errors: [{ messageId: 'missingDlq', line: 6, variant: 'no-dead-letter' }],
+    },
+    {
+      name: 'Pub/Sub subscription destructured from createSubscription without a deadLetterPolicy (topic and client forms)',
+      code: `import { PubSub } from '@google-cloud/pubsub';
+declare function award(x: unknown): Promise<void>;
+const pubsub = new PubSub();
+const [subscription] = await pubsub.topic('orders-placed').createSubscription('loyalty-award', { ackDeadlineSeconds: 60 });
+subscription.on('message', async (message) => {
+  await award(JSON.parse(message.data.toString()));
+  message.ack();
+});
+const [audit] = await pubsub.createSubscription('orders-placed', 'loyalty-audit');
+audit.on('message', async (message) => {
+  await award(JSON.parse(message.data.toString()));
+  message.ack();
+});
+`,
+      errors: [
+        { messageId: 'missingDlq', line: 5, column: 1, variant: 'no-dead-letter' },
+        { messageId: 'missingDlq', line: 10, column: 1, variant: 'no-dead-letter' },
+      ],
     },
     {
       name: 'JetStream: finite max_deliver but term() drops exhausted messages',

@@ -216,6 +216,27 @@ export async function handler(event: SQSEvent) {
       ],
     },
     {
+      name: 'SQS poll loop over Messages destructured with a default inserts on every delivery',
+      code: `import { SQSClient, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { Pool } from 'pg';
+
+const sqs = new SQSClient({});
+const pool = new Pool();
+const QueueUrl = process.env.SHIPMENT_QUEUE_URL!;
+
+export async function poll() {
+  while (true) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+    for (const m of Messages) {
+      await pool.query('INSERT INTO shipments (order_id) VALUES ($1)', [JSON.parse(m.Body!).orderId]);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+}
+`,
+      errors: [{ messageId: 'nonIdempotent', line: 12, column: 13 }],
+    },
+    {
       name: 'an outbound POST without an Idempotency-Key books twice on redelivery',
       code: `import type { SQSEvent } from 'aws-lambda';
 export async function handler(event: SQSEvent) {

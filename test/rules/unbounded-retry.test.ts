@@ -165,6 +165,35 @@ export async function poll(queueUrl: string, handle: (body: string) => Promise<v
 `,
     },
     {
+      name: 'recursion with an increasing counter compared with a limit (a guard, a ternary, a rejection handler)',
+      code: `const MAX_ATTEMPTS = 5;
+
+export async function deliver(url: string, body: string, attempt = 0): Promise<void> {
+  try {
+    await fetch(url, { method: 'POST', body });
+  } catch (err) {
+    if (attempt >= MAX_ATTEMPTS) throw err;
+    return deliver(url, body, attempt + 1);
+  }
+}
+
+export async function notify(url: string, attempt = 0): Promise<void> {
+  try {
+    await fetch(url, { method: 'POST' });
+  } catch (err) {
+    return attempt < 5 ? notify(url, attempt + 1) : Promise.reject(err);
+  }
+}
+
+export function ping(url: string, attempt = 0): Promise<unknown> {
+  return fetch(url).catch((err) => {
+    if (attempt >= MAX_ATTEMPTS) throw err;
+    return ping(url, attempt + 1);
+  });
+}
+`,
+    },
+    {
       name: 'bounded library options, including a cockatiel policy with maxAttempts',
       code: `import { Queue } from 'bullmq';
 import { retry, handleAll, ExponentialBackoff } from 'cockatiel';
@@ -457,6 +486,51 @@ export async function post(url: string, body: string): Promise<Response> {
       ],
     },
     {
+      name: 'recursion with an increasing counter that only feeds the backoff',
+      code: `import axios from 'axios';
+
+export async function sendWebhook(url: string, body: unknown, attempt = 0): Promise<void> {
+  try {
+    await axios.post(url, body);
+  } catch {
+    await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 60_000)));
+    return sendWebhook(url, body, attempt + 1);
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 8, column: 12, variant: 'hand-rolled-loop', precision: 'High' }],
+    },
+    {
+      name: 'recursion from promise rejection handlers: .catch() with a timer, an async .catch(), .then(ok, onRejected)',
+      code: `import axios from 'axios';
+
+export function sendWebhook(url: string, body: unknown): void {
+  axios.post(url, body).catch(() => {
+    setTimeout(() => sendWebhook(url, body), 1000);
+  });
+}
+
+export function postEvent(url: string, body: unknown): Promise<void> {
+  return axios.post(url, body).then(() => undefined).catch(async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    return postEvent(url, body);
+  });
+}
+
+export function notify(url: string, body: unknown): Promise<void> {
+  return axios.post(url, body).then(
+    () => undefined,
+    () => notify(url, body),
+  );
+}
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 5, column: 22, variant: 'hand-rolled-loop', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 12, column: 12, variant: 'hand-rolled-loop', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 19, column: 11, variant: 'hand-rolled-loop', precision: 'High' },
+      ],
+    },
+    {
       name: 'a pRetry whose import cannot be resolved is a name-only guess (Medium)',
       code: `import { pRetry } from './lib/resilience';
 
@@ -504,6 +578,25 @@ await ch.consume('q.v1', async (msg) => {
 async function apply(x: unknown) {}
 `,
       errors: [{ messageId: 'unboundedRetry', line: 12, variant: 'requeue-loop', severity: 'Important' }],
+    },
+    {
+      name: 'Pub/Sub nack on the catch-all path of a subscription destructured from createSubscription, no deadLetterPolicy',
+      code: `import { PubSub, type Message } from '@google-cloud/pubsub';
+const pubsub = new PubSub();
+export async function start() {
+  const [sub] = await pubsub.topic('orders').createSubscription('billing', { ackDeadlineSeconds: 60 });
+  sub.on('message', async (message: Message) => {
+    try {
+      await bill(JSON.parse(message.data.toString()));
+      message.ack();
+    } catch {
+      message.nack();
+    }
+  });
+}
+async function bill(x: unknown) {}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 10, column: 7, variant: 'unlimited-redelivery-pubsub', severity: 'Critical', precision: 'High' }],
     },
     {
       name: 'JetStream nak on the catch-all path of a consumer without max_deliver',
