@@ -19,7 +19,8 @@ export type Role =
   | 'mysql'
   | 'knex'
   | 'sequelize' | 'sequelize.model' | 'sequelize.instance' | 'sequelize.tx'
-  | 'drizzle.db';
+  | 'drizzle.db'
+  | 'nest.client';
 
 /** `new X(...)` where X resolves to this import key. */
 export const CONSTRUCTORS: Record<string, Role> = {
@@ -60,6 +61,7 @@ export const CONSTRUCTORS: Record<string, Role> = {
 export const FACTORY_CALLS: Record<string, Role> = {
   'amqplib#connect': 'amqp.connection',
   'amqplib/callback_api#connect': 'amqp.connection',
+  'amqp-connection-manager#connect': 'amqp.connection',
   'nats#connect': 'nats.conn',
   '@nats-io/transport-node#connect': 'nats.conn',
   '@nats-io/jetstream#jetstream': 'nats.js',
@@ -90,6 +92,8 @@ export const FACTORY_CALLS: Record<string, Role> = {
 export const MODULE_ROLES: Record<string, Role> = {
   'amqplib#': 'amqp.module',
   'amqplib/callback_api#': 'amqp.module',
+  // amqp-connection-manager wraps amqplib: its ChannelWrapper publishes like a channel.
+  'amqp-connection-manager#': 'amqp.module',
 };
 
 /** `x.m(...)` where x has role R: the result's role. Key `R.m`. */
@@ -148,6 +152,17 @@ export const TYPE_ROLES: Record<string, Role> = {
   'amqplib#ConfirmChannel': 'amqp.channel',
   'amqplib#Connection': 'amqp.connection',
   'amqplib#ChannelModel': 'amqp.connection',
+  'amqp-connection-manager#ChannelWrapper': 'amqp.channel',
+  'amqp-connection-manager#AmqpConnectionManager': 'amqp.connection',
+  'amqp-connection-manager#IAmqpConnectionManager': 'amqp.connection',
+  // NestJS microservice clients: `emit` is the fire-and-forget event publish (`send` is request-reply).
+  '@nestjs/microservices#ClientProxy': 'nest.client',
+  '@nestjs/microservices#ClientKafka': 'nest.client',
+  '@nestjs/microservices#ClientKafkaProxy': 'nest.client',
+  '@nestjs/microservices#ClientRMQ': 'nest.client',
+  '@nestjs/microservices#ClientNats': 'nest.client',
+  '@nestjs/microservices#ClientRedis': 'nest.client',
+  '@nestjs/microservices#ClientMqtt': 'nest.client',
   '@aws-sdk/client-sqs#SQSClient': 'sqs.client',
   '@aws-sdk/client-sns#SNSClient': 'sns.client',
   '@aws-sdk/client-eventbridge#EventBridgeClient': 'eventbridge.client',
@@ -235,6 +250,7 @@ export const SINK_METHODS: Partial<Record<Role, Record<string, EffectKind>>> = {
   'kafka.transaction': { send: 'publish', sendBatch: 'publish' },
   'rdkafka.producer': { produce: 'publish' },
   'amqp.channel': { publish: 'publish', sendToQueue: 'publish' },
+  'nest.client': { emit: 'publish' },
   'sqs.v2': { sendMessage: 'publish', sendMessageBatch: 'publish' },
   'sns.v2': { publish: 'publish', publishBatch: 'publish' },
   'pubsub.topic': { publishMessage: 'publish', publish: 'publish', publishJSON: 'publish' },
@@ -288,5 +304,5 @@ export const PUBLISH_COMMANDS: Record<string, { library: string; channelKey: str
 /** The library a role belongs to, for messages and facts. */
 export function libraryOf(role: Role): string {
   const head = role.split('.')[0]!;
-  return head === 'rdkafka' ? 'node-rdkafka' : head === 'amqp' ? 'amqplib' : head;
+  return head === 'rdkafka' ? 'node-rdkafka' : head === 'amqp' ? 'amqplib' : head === 'nest' ? '@nestjs/microservices' : head;
 }

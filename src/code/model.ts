@@ -1080,6 +1080,7 @@ export class CodeModel {
       case 'nats.conn':
       case 'nats.js':
       case 'redis':
+      case 'nest.client':
         return this.channelValue(args[0]);
       default:
         return null;

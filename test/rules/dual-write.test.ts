@@ -157,6 +157,41 @@ export async function placeOrder(id: string) {
       errors: [{ messageId: 'dualWrite', line: 8, variant: 'publish-inside-transaction' }],
     },
     {
+      name: 'prisma create then a NestJS ClientKafka emit (an injected microservice client)',
+      filename: 'services/orders/src/orders.service.ts',
+      code: `import { Inject, Injectable } from '@nestjs/common';
+import { ClientKafka } from '@nestjs/microservices';
+import { PrismaClient } from '@prisma/client';
+import { lastValueFrom } from 'rxjs';
+
+@Injectable()
+export class OrdersService {
+  constructor(private readonly prisma: PrismaClient, @Inject('ORDERS_KAFKA') private readonly kafka: ClientKafka) {}
+
+  async place(customerId: string) {
+    const order = await this.prisma.order.create({ data: { customerId } });
+    await lastValueFrom(this.kafka.emit('orders.placed.v1', { key: order.id, value: order }));
+    return order;
+  }
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 12, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'prisma create then an amqp-connection-manager ChannelWrapper publish',
+      code: `import amqp from 'amqp-connection-manager';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const connection = amqp.connect(['amqp://rabbit']);
+const channelWrapper = connection.createChannel({ json: true });
+export async function placeOrder(id: string) {
+  await prisma.order.create({ data: { id } });
+  await channelWrapper.publish('orders', 'orders.placed.v1', { id });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 8, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
       name: 'typeorm repository save then amqplib publish (NestJS provider with typed injections)',
       filename: 'services/orders/src/orders.service.ts',
       code: `import { Injectable } from '@nestjs/common';
