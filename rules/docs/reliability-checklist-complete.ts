@@ -44,8 +44,10 @@ const DISTRIBUTED_KEYS: { key: string; names: string[] }[] = [
   { key: 'Operations', names: ['operations'] },
 ];
 
-const DEFERRAL = compileVocabulary(['\\b(later|tbd|todo|to be decided|to be defined|n/a|not sure)\\b']);
-const DELIVERY = compileVocabulary(['at-most-once', 'at-least-once', 'effectively-once', 'exactly-once']);
+// TBC and "to be determined" / "to be confirmed" defer the decision exactly as TBD does.
+const DEFERRAL = compileVocabulary(['\\b(later|tbd|tbc|todo|to be decided|to be defined|to be determined|to be confirmed|n/a|not sure)\\b']);
+// Prose writes the guarantees with spaces as often as with hyphens: `at least once` is the same answer.
+const DELIVERY = compileVocabulary(['at[-\\s]most[-\\s]once', 'at[-\\s]least[-\\s]once', 'effectively[-\\s]once', 'exactly[-\\s]once']);
 const ORDERING = compileVocabulary(['total', 'per-key', 'none']);
 /** A field name written in the prose: `member_id`, `orderId`. */
 const KEY_TOKEN = /(?<![A-Za-z0-9_])(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+[A-Z][A-Za-z0-9]*)(?![A-Za-z0-9_])/;

@@ -9,6 +9,7 @@ import {
   cachedSchemaModel,
   jsonSchemaModel,
   type Constraints,
+  type SchemaElement,
   type SchemaField,
   type SchemaModel,
 } from '../../src/artifacts/schema-model.js';
@@ -204,18 +205,63 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
       }
       continue;
     }
-    if (b.ref !== h.ref && b.ref !== null && h.ref !== null) {
-      out.add(key, 'breaking', n, h.line, `$ref of ${n} changed from ${b.ref} to ${h.ref}`);
-    } else if (b.type !== h.type && !(b.type === 'integer' && h.type === 'number') && !(b.type === 'enum' || h.type === 'enum')) {
-      out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
-    }
+    compareShape(out, key, n, h.line, b, h);
     if (h.required && !b.required) out.add(key, 'breaking', n, h.line, `${n} added to required`);
-    const lost = (b.enumValues ?? []).filter((v) => h.enumValues && !h.enumValues.includes(v));
-    if (b.enumValues && lost.length > 0) out.add(key, 'breaking', n, h.line, `enum value ${lost.join(', ')} removed from ${n}`);
+    compareValues(out, key, n, h.line, b, h);
     const tightened = tightenedConstraints(b.constraints, h.constraints);
     if (tightened.length > 0) out.add(key, 'weakening', n, h.line, `${tightened.join(', ')} tightened on ${n}`);
   }
+  // Array items and map values present at both sides; one added or dropped changes the shape of
+  // its array or map, which the property's own comparison already covers.
+  const baseElements = new Map((base.elements ?? []).map((e) => [e.path, e]));
+  for (const h of head.elements ?? []) {
+    const b = baseElements.get(h.path);
+    if (!b) continue;
+    const key = `field:${h.path}`;
+    const n = `${prefix}${h.path}`;
+    compareShape(out, key, n, h.line, b, h);
+    compareValues(out, key, n, h.line, b, h);
+  }
   return out;
+}
+
+type JsonValueSchema = Pick<SchemaField | SchemaElement, 'type' | 'ref' | 'enumValues' | 'constValue'>;
+
+function compareShape(out: Changes, key: string, n: string, line: number, b: JsonValueSchema, h: JsonValueSchema): void {
+  if (b.ref !== h.ref && b.ref !== null && h.ref !== null) {
+    out.add(key, 'breaking', n, line, `$ref of ${n} changed from ${b.ref} to ${h.ref}`);
+  } else if (b.type !== h.type && !(b.type === 'integer' && h.type === 'number') && !(b.type === 'enum' || h.type === 'enum')) {
+    out.add(key, 'breaking', n, line, `type of ${n} changed from ${b.type} to ${h.type}`);
+  }
+}
+
+/**
+ * A value the base allowed (its `const`, or a member of its `enum`) that the head no longer allows.
+ * Restricting a value that was open is a closing change (schema-closed-with-backward), not compared.
+ */
+function compareValues(out: Changes, key: string, n: string, line: number, b: JsonValueSchema, h: JsonValueSchema): void {
+  if (b.constValue !== undefined && h.constValue !== undefined) {
+    if (b.constValue !== h.constValue) out.add(key, 'breaking', n, line, `const of ${n} changed from ${b.constValue} to ${h.constValue}`);
+    return;
+  }
+  const before = allowedValues(b);
+  const after = allowedValues(h);
+  if (!before || !after) return;
+  const lost = before.filter((v) => !after.includes(v));
+  if (lost.length === 0) return;
+  const what = b.constValue !== undefined ? `const value ${b.constValue} no longer allowed in ${n}` : `enum value ${lost.join(', ')} removed from ${n}`;
+  out.add(key, 'breaking', n, line, what);
+}
+
+/** Enum members compare as `String(value)`; a `const` is a one-member enum. */
+function allowedValues(f: JsonValueSchema): string[] | null {
+  if (f.constValue === undefined) return f.enumValues;
+  try {
+    return [String(JSON.parse(f.constValue))];
+  } catch {
+    // The model keeps a const JSON cannot write (a cyclic YAML alias) as its String().
+    return [f.constValue];
+  }
 }
 
 /** Types compare by their resolved names; messages keep the names as written. */
@@ -298,6 +344,13 @@ function diffProto(base: SchemaModel, head: SchemaModel): Changes {
     if (!headEnum) continue;
     const lost = [...baseEnum.values.keys()].filter((v) => !headEnum.values.has(v));
     if (lost.length > 0) out.add(`enum:${name}`, 'breaking', name, headEnum.line, `enum value ${lost.join(', ')} removed from ${name}`);
+    // The wire carries the number: a renumbered value reads as another value, or as unknown.
+    for (const [value, { number }] of baseEnum.values) {
+      const now = headEnum.values.get(value);
+      if (now && now.number !== number) {
+        out.add(`enum:${name}.${value}`, 'breaking', `${name}.${value}`, now.line, `number of enum value ${name}.${value} changed from ${number} to ${now.number}`);
+      }
+    }
   }
   return out;
 }
@@ -332,9 +385,38 @@ function statusField(contract: MarkdownArtifact) {
   return summary ? findField(sectionFields(summary, true), 'Status') : findField(contract.doc.fields, 'Status');
 }
 
-/** Deprecating or Retired, or a line that names a retirement (or sunset) together with a date. */
+/** Deprecating or Retired, or a line that names the date of the retirement (or sunset). */
 function retiring(contract: MarkdownArtifact): boolean {
   const status = statusField(contract);
   if (status && ['deprecating', 'retired'].includes(normalizeStatus(status.value))) return true;
-  return contract.doc.lines.some((line) => /(?<![A-Za-z0-9_])(retire|sunset)/i.test(line) && /\b\d{4}-\d{2}-\d{2}\b/.test(line));
+  return contract.doc.lines.some(namesRetirementDate);
+}
+
+/**
+ * Words a date on a lifecycle line can belong to. Group 1 is the retirement; the others name other
+ * events, so the template's `created 2026-05-13; retired 30 days after …` names no retirement date.
+ */
+const LIFECYCLE_TOKEN =
+  /(?<![A-Za-z0-9_])(?:(retire|sunset)|created|added|introduced|published|launched|released|shipped|deprecat)|(\b\d{4}-\d{2}-\d{2}\b)/gi;
+
+/**
+ * A date belongs to the nearest lifecycle word before it in its clause (up to a `;` or the end of a
+ * sentence; table cells stay together, `| Sunset | 2026-09-30 |`), or to the first one after it
+ * when none comes before (`On 2026-09-30 v1 retires`).
+ */
+function namesRetirementDate(line: string): boolean {
+  for (const clause of line.split(/;|\.\s/)) {
+    let owner: 'retirement' | 'other' | null = null;
+    let leadingDate = false;
+    for (const m of clause.matchAll(LIFECYCLE_TOKEN)) {
+      if (m[2] !== undefined) {
+        if (owner === 'retirement') return true;
+        if (owner === null) leadingDate = true;
+        continue;
+      }
+      if (owner === null && leadingDate && m[1] !== undefined) return true;
+      owner = m[1] !== undefined ? 'retirement' : 'other';
+    }
+  }
+  return false;
 }

@@ -30,7 +30,7 @@ const messages = {
   missingSummary: message('it does not open with a `## Summary` section (first `##` section: {found})'),
   summaryNotFirst: message('`## Summary` is not the first `##` section ({found} comes before it)'),
   missingField: message('field {field} is missing'),
-  invalidStatus: message('Status "{value}" is not a {type} status'),
+  invalidStatus: message('Status "{value}" is not {kind} status'),
   invalidDate: message('Date "{value}" is not a real YYYY-MM-DD date'),
   launchDateMismatch: message('Date {value} differs from the launch file name date {expected}'),
   placeholderTldr: message('TL;DR "{value}" is a placeholder, not a summary'),
@@ -40,6 +40,18 @@ const messages = {
   adrStatusMismatch: message('the `## Status` section says "{value}" but the Summary Status is "{summary}"'),
 };
 type MessageId = keyof typeof messages;
+
+/** The status set's owner as the message names it, with its article ("an ADR", not "a adr"). */
+const STATUS_KINDS: Record<string, string> = {
+  adr: 'an ADR',
+  archdoc: 'an architecture document',
+  contract: 'a contract',
+  design: 'a design',
+  launch: 'a launch',
+  runbook: 'a runbook',
+  standard: 'a standard',
+};
+const statusKind = (type: string) => STATUS_KINDS[type] ?? `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
 
 /** Fields beyond Status / Date / TL;DR that a type's template puts in its Summary (rule 22 step 5). */
 const EXTRA_FIELDS: Record<string, string[]> = {
@@ -114,7 +126,7 @@ function checkArtifact(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
   const status = findField(fields, 'Status');
   if (!status) missing('Status');
   else if (statusSet && !statusSet.accepts(status.value)) {
-    report('invalidStatus', status.line, `status ${normalizeStatus(status.value)}`, { value: status.value, type }, fieldAt(status));
+    report('invalidStatus', status.line, `status ${normalizeStatus(status.value)}`, { value: status.value, kind: statusKind(type) }, fieldAt(status));
   }
 
   // Step 3.

@@ -65,6 +65,8 @@ export interface SchemaField {
   default?: unknown;
   /** Enum values or symbols the field is restricted to; null when it is not an enum. */
   enumValues: string[] | null;
+  /** JSON Schema `const`, as JSON text (`"award"`, `3`); absent when the field has none. */
+  constValue?: string;
   /** Avro enum `default` symbol (present only for Avro enums). */
   enumDefault?: string | null;
   /** JSON Schema `$ref` of the property as written; null when it has none. */
@@ -82,6 +84,25 @@ export interface SchemaField {
   line: number;
   /** Key path of the field schema in its file (JSON/YAML), for finer line lookups. */
   keyPath?: KeyPath;
+}
+
+/**
+ * JSON Schema: the schema an array's items (`tags[]`) or a map's values (`additionalProperties`,
+ * `meta.*`) must match. They are not properties, so they are kept apart from `fields`: the PII and
+ * ordering-key rules read property names, while a consumer breaks the same way when an item's type
+ * changes as when a property's does.
+ */
+export interface SchemaElement {
+  path: string;
+  /** Path of the array or map. */
+  parent: string;
+  kind: 'items' | 'values';
+  type: string;
+  enumValues: string[] | null;
+  constValue?: string;
+  ref: string | null;
+  /** Line of the `items` or `additionalProperties` key. */
+  line: number;
 }
 
 export type ClosedMarkerKind = 'additionalProperties' | 'unevaluatedProperties' | 'enum' | 'avro-enum-without-default';
@@ -121,6 +142,8 @@ export interface SchemaModel {
   fields: SchemaField[];
   objects: SchemaObject[];
   closedMarkers: ClosedMarker[];
+  /** JSON Schema only: array items and map values by path. */
+  elements?: SchemaElement[];
   /** Protobuf only: every message and enum of the file by full name. */
   protoMessages?: Map<string, ProtoMessageInfo>;
   protoEnums?: Map<string, ProtoEnumInfo>;
@@ -270,8 +293,30 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
   const rootPath = options.root ?? [];
   const document = options.document ?? value;
   const maxNodes = options.maxNodes ?? MAX_SCHEMA_NODES;
+  const elements = new Map<string, SchemaElement>();
   const model: SchemaModel = { format: 'json', path, fields: [], objects: [], closedMarkers: [], truncated: false };
   const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? lineOf(rootPath) ?? 1;
+  // The first schema found for a path wins, as for properties reached through several `allOf` branches.
+  const addElement = (kind: SchemaElement['kind'], raw: Record<string, unknown>, keyPath: KeyPath, parent: string, seen: Set<string>) => {
+    const elementPath = kind === 'items' ? `${parent}[]` : joinPath(parent, '*');
+    if (elements.has(elementPath)) return;
+    if (elements.size >= MAX_SCHEMA_FIELDS) {
+      model.truncated = true;
+      return;
+    }
+    const target = resolveLocalRef(document, raw, keyPath, seen)?.schema ?? raw;
+    const constValue = jsonConst(raw) ?? jsonConst(target);
+    elements.set(elementPath, {
+      path: elementPath,
+      parent,
+      kind,
+      type: jsonType(target),
+      enumValues: Array.isArray(raw.enum) ? raw.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null,
+      ...(constValue !== undefined ? { constValue } : {}),
+      ref: typeof raw.$ref === 'string' ? raw.$ref : null,
+      line: lineAt(keyPath),
+    });
+  };
   // A subschema reached again at the same field path (two `allOf` branches naming the same `$ref`,
   // a definition reached along several chains) adds nothing new: it is walked again only when
   // reached at a smaller depth, where the depth cap cuts it later. Without this a chain of
@@ -312,7 +357,11 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     for (const [i, sub] of (Array.isArray(s.allOf) ? s.allOf : []).entries()) {
       if (isObject(sub)) walkObject(sub, [...at, 'allOf', i], fieldPath, depth + 1, nextSeen);
     }
-    if (isObject(s.items)) walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
+    if (isObject(s.items)) {
+      addElement('items', s.items, [...at, 'items'], fieldPath, nextSeen);
+      walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
+    }
+    if (isObject(s.additionalProperties)) addElement('values', s.additionalProperties, [...at, 'additionalProperties'], fieldPath, nextSeen);
     if (!isObject(s.properties)) return;
     if (first) model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
     let done = read.get(s);
@@ -331,6 +380,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
         const target = resolveLocalRef(document, prop, propKeyPath, nextSeen)?.schema ?? prop;
         const enumValues = Array.isArray(prop.enum) ? prop.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null;
         const pii = jsonPii(prop);
+        const constValue = jsonConst(prop) ?? jsonConst(target);
         model.fields.push({
           path,
           name,
@@ -340,6 +390,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
           hasDefault: 'default' in prop || 'default' in target,
           ...('default' in prop ? { default: prop.default } : 'default' in target ? { default: target.default } : {}),
           enumValues,
+          ...(constValue !== undefined ? { constValue } : {}),
           ref: typeof prop.$ref === 'string' ? prop.$ref : null,
           constraints: jsonConstraints(target),
           aliases: [],
@@ -366,6 +417,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     };
   }
   model.closedMarkers.sort((a, b) => a.line - b.line);
+  model.elements = [...elements.values()];
   return { ok: true, model };
 }
 
@@ -427,6 +479,16 @@ function jsonType(schema: Record<string, unknown>): string {
   if (Array.isArray(schema.oneOf)) return 'oneOf';
   if (Array.isArray(schema.anyOf)) return 'anyOf';
   return 'any';
+}
+
+function jsonConst(schema: Record<string, unknown>): string | undefined {
+  if (!Object.hasOwn(schema, 'const')) return undefined;
+  try {
+    return JSON.stringify(schema.const) ?? 'undefined';
+  } catch {
+    // A YAML alias can make the value cyclic, which JSON.stringify refuses; building a model never throws.
+    return String(schema.const);
+  }
 }
 
 function jsonConstraints(schema: Record<string, unknown>): Constraints {

@@ -98,7 +98,8 @@ export function parseJson(text: string, options: StructuredOptions = {}): Struct
   const scan = scanJson(text, options.maxDepth ?? DEFAULT_MAX_DEPTH);
   if (!scan.ok) return { ok: false, error: `JSON: ${scan.message}`, line: scan.line };
   try {
-    const value: unknown = JSON.parse(text);
+    // Editors on Windows save JSON with a byte order mark, which the scan skips but JSON.parse refuses.
+    const value: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     return { ok: true, value, lineOf: (path) => scan.lines.get(pathKey(path)) ?? null };
   } catch (error) {
     return { ok: false, error: `JSON: ${error instanceof Error ? error.message : String(error)}`, line: null };

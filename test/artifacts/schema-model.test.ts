@@ -128,6 +128,42 @@ describe('schema model: JSON Schema', () => {
     ]);
   });
 
+  it('models array items and map values apart from the fields, with their lines, and consts as JSON', () => {
+    const m = json(
+      lines(
+        '{',
+        '  "type": "object",',
+        '  "properties": {',
+        '    "tags": { "type": "array", "items": { "$ref": "#/$defs/Tag" } },',
+        '    "meta": {',
+        '      "type": "object",',
+        '      "additionalProperties": { "type": "array", "items": { "enum": [1, 2] } }',
+        '    },',
+        '    "kind": { "const": "award" }',
+        '  },',
+        '  "$defs": { "Tag": { "type": "string", "const": "x" } }',
+        '}',
+      ),
+    );
+    assert.deepEqual(m.fields.map((f) => f.path), ['tags', 'meta', 'kind']);
+    assert.deepEqual(
+      m.elements!.map((e) => [e.path, e.kind, e.type, e.ref, e.enumValues, e.constValue, e.line]),
+      [
+        ['tags[]', 'items', 'string', '#/$defs/Tag', null, '"x"', 4],
+        ['meta.*', 'values', 'array', null, null, undefined, 7],
+      ],
+    );
+    assert.equal(field(m, 'kind').constValue, '"award"');
+  });
+
+  it('reads a const that a YAML alias makes cyclic without throwing', () => {
+    const parsed = parseYaml(lines('type: object', 'properties:', '  kind: &k', '    const: { self: *k }'));
+    assert.ok(parsed.ok);
+    const result = jsonSchemaModel('a.yaml', parsed.value, parsed.lineOf);
+    assert.ok(result.ok);
+    assert.equal(typeof result.model.fields[0].constValue, 'string');
+  });
+
   it('rejects a non-object root', () => {
     assert.equal(jsonSchemaModel('x.json', [], () => null).ok, false);
   });

@@ -99,6 +99,13 @@ describe('parseJson', () => {
     assert.equal(result.lineOf(['nope']), null);
   });
 
+  it('reads a file that starts with a UTF-8 byte order mark, lines unchanged', () => {
+    const result = parseJson(`\uFEFF${text}`);
+    assert.ok(result.ok, result.ok ? '' : result.error);
+    assert.deepEqual((result.value as { required: string[] }).required, ['member_id', 'points']);
+    assert.equal(result.lineOf(['properties', 'points', 'type']), 8);
+  });
+
   it('reports the line of a syntax error', () => {
     const cases: [string, number][] = [
       [lines('{', '  "a": 1,', '  "b": ', '}'), 4],

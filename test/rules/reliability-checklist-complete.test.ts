@@ -43,6 +43,7 @@ testDocsRule(rule, {
         ),
       },
     },
+    { name: 'a delivery guarantee written with spaces: at least once', files: { [DESIGN]: design(...replace('Delivery', 'at least once; every consumer dedupes.')) } },
     { name: 'ordering "none" is an answer', files: { [DESIGN]: design(...replace('Ordering', 'none; events are independent facts.')) } },
     {
       name: '"rollback" holds no deferral word',
@@ -120,6 +121,21 @@ testDocsRule(rule, {
       },
       errors: [
         { messageId: 'placeholder', path: DESIGN, line: 7 },
+        { messageId: 'deferred', path: DESIGN, line: 9 },
+        { messageId: 'deferred', path: DESIGN, line: 10 },
+      ],
+    },
+    {
+      name: 'step 3: TBC, "to be confirmed" and "to be determined" defer like TBD',
+      files: {
+        [DESIGN]: design(
+          ...replace('Retry', 'TBC after the load test.').map((l) =>
+            l.startsWith('- **Schema**') ? '- **Schema**: to be confirmed by the platform team' : l.startsWith('- **Observability**') ? '- **Observability**: To be determined.' : l,
+          ),
+        ),
+      },
+      errors: [
+        { messageId: 'deferred', path: DESIGN, line: 7 },
         { messageId: 'deferred', path: DESIGN, line: 9 },
         { messageId: 'deferred', path: DESIGN, line: 10 },
       ],

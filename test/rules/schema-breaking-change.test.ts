@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { runDocsRules } from '../../src/review/docs-runner.js';
 import { assignStatuses } from '../../src/review/fingerprint.js';
 import type { DocsRule } from '../../src/review/rule.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const md = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -88,6 +88,30 @@ const avroNs = (...fields: string[]) =>
   );
 
 const ADDRESS = '{ "name": "shipping", "type": { "type": "record", "name": "Address", "fields": [{ "name": "zip", "type": "string" }] } }';
+
+/** Array items on line 6, map values on line 10, a const on line 12. */
+const elementsSchema = (items: string, values: string, kind: string) =>
+  json(
+    '{',
+    '  "type": "object",',
+    '  "properties": {',
+    '    "tags": {',
+    '      "type": "array",',
+    `      "items": ${items}`,
+    '    },',
+    '    "meta": {',
+    '      "type": "object",',
+    `      "additionalProperties": ${values}`,
+    '    },',
+    `    "kind": ${kind}`,
+    '  }',
+    '}',
+  );
+const ELEMENTS_BASE = elementsSchema('{ "type": "string" }', '{ "type": "string" }', '{ "const": "award" }');
+const ELEMENTS_HEAD = elementsSchema('{ "type": "integer" }', '{ "type": "integer" }', '{ "const": "credit" }');
+
+/** An enum of its own lines: PAID on line 9. */
+const statusEnum = (paid: string) => proto('  Status status = 1;', '  enum Status {', '    UNKNOWN = 0;', '    PLACED = 1;', `    ${paid};`, '  }');
 
 const pair = (path: string, base: string, head: string): { files: FileTree; baseFiles: FileTree } => ({
   baseFiles: { [path]: base },
@@ -198,6 +222,32 @@ testDocsRule(rule, {
         avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "com.example.orders.Address"], "default": null }'),
       ),
     },
+    {
+      name: 'array items widened integer to number, map values dropped, a const widened to an enum that keeps it',
+      ...pair(
+        V1,
+        elementsSchema('{ "type": "integer" }', '{ "type": "string" }', '{ "const": "award" }'),
+        elementsSchema('{ "type": "number" }', 'true', '{ "enum": ["award", "credit"] }'),
+      ),
+    },
+    {
+      name: 'a const or an items enum added where the value was open is a closing change',
+      ...pair(
+        V1,
+        elementsSchema('{ "type": "string" }', '{ "type": "string" }', '{ "type": "string" }'),
+        elementsSchema('{ "type": "string", "enum": ["a"] }', '{ "type": "string" }', '{ "type": "string", "const": "award" }'),
+      ),
+    },
+    ...[
+      '- **Lifecycle**: created 2026-05-13; retired on 2026-09-30 after the consumer audit',
+      '- Retirement: `orders.placed.v1` is retired on 2026-09-30 after every consumer in the audit table reads v2.',
+      '- On 2026-09-30 `orders.placed.v1` retires.',
+      '| Sunset | 2026-09-30 |',
+    ].map((line) => ({
+      name: `an Active v1 contract that names its retirement date: ${line}`,
+      files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1', '- **Status**: Active', line) },
+    })),
+    { name: 'Protobuf: enum values reordered, numbers kept', ...pair(PROTO, statusEnum('PAID = 2'), proto('  Status status = 1;', '  enum Status {', '    PAID = 2;', '    UNKNOWN = 0;', '    PLACED = 1;', '  }')) },
   ],
   invalid: [
     {
@@ -396,6 +446,33 @@ testDocsRule(rule, {
       ],
     },
     {
+      name: 'array items type, map values type and a const changed (tags[], meta.*, kind)',
+      ...pair(V1, ELEMENTS_BASE, ELEMENTS_HEAD),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 6, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 10, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 12, severity: 'Critical' },
+      ],
+    },
+    {
+      name: 'an items enum value removed, an items $ref changed, a const dropped from a new enum',
+      ...pair(
+        V1,
+        elementsSchema('{ "enum": ["a", "b"] }', '{ "$ref": "#/$defs/MetaV1" }', '{ "const": "award" }'),
+        elementsSchema('{ "enum": ["a"] }', '{ "$ref": "#/$defs/MetaV2" }', '{ "enum": ["credit"] }'),
+      ),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 6 },
+        { messageId: 'breaking', path: V1, line: 10 },
+        { messageId: 'breaking', path: V1, line: 12 },
+      ],
+    },
+    {
+      name: 'Protobuf: an enum value renumbered (its old number now means nothing)',
+      ...pair(PROTO, statusEnum('PAID = 2'), statusEnum('PAID = 3')),
+      errors: [{ messageId: 'breaking', path: PROTO, line: 9, severity: 'Critical' }],
+    },
+    {
       name: 'Protobuf (proto2): a field made required',
       ...pair(
         PROTO,
@@ -435,7 +512,49 @@ testDocsRule(rule, {
       files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1') },
       errors: [{ messageId: 'noRetirement', path: C1, line: 4, severity: 'Suggestion' }],
     },
+    ...[
+      '- **Lifecycle**: created 2026-05-13; retired 30 days after every consumer reads a v2 channel',
+      '- **Lifecycle**: created 2026-05-13, retired once the audit is done',
+      '- Deprecated on 2026-06-01; v1 retires after the audit.',
+      '- v1 retires 30 days after deprecation on 2026-06-01.',
+    ].map((line) => ({
+      name: `a date that is not the retirement's does not count: ${line}`,
+      files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1', '- **Status**: Active', line) },
+      errors: [{ messageId: 'noRetirement', path: C1, line: 4, severity: 'Suggestion' as const }],
+    })),
   ],
+});
+
+describe('schema-breaking-change on hostile contracts', () => {
+  it('reads a 40,000-character lifecycle line of near-dates and separators in linear time', () => {
+    for (const hostile of ['retire 2026-13-'.repeat(2700), ';'.repeat(40_000), 'created retire 2026-05-1'.repeat(1700)]) {
+      const started = performance.now();
+      runRuleOnCase(rule, { name: 'hostile', files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1', '- **Status**: Active', `- ${hostile}`) } });
+      assert.ok(performance.now() - started < 2000, `${hostile.slice(0, 20)}… took too long`);
+    }
+  });
+});
+
+describe('schema-breaking-change messages', () => {
+  const changes = (c: { files: FileTree; baseFiles: FileTree }) => runRuleOnCase(rule, { name: 'messages', ...c }).map((f) => f.message.split(': ')[1].split('. Consumers')[0]);
+
+  it('names array items as tags[], map values as meta.*, and a const by its values', () => {
+    assert.deepEqual(changes(pair(V1, ELEMENTS_BASE, ELEMENTS_HEAD)), [
+      'type of tags[] changed from string to integer',
+      'type of meta.* changed from string to integer',
+      'const of kind changed from "award" to "credit"',
+    ]);
+  });
+
+  it('names a const no longer allowed, and a renumbered Protobuf enum value', () => {
+    assert.deepEqual(
+      changes(pair(V1, elementsSchema('{}', '{}', '{ "const": "award" }'), elementsSchema('{}', '{}', '{ "enum": ["credit"] }'))),
+      ['const value "award" no longer allowed in kind'],
+    );
+    assert.deepEqual(changes(pair(PROTO, statusEnum('PAID = 2'), statusEnum('PAID = 3'))), [
+      'number of enum value orders.OrderPlaced.Status.PAID changed from 2 to 3',
+    ]);
+  });
 });
 
 describe('schema-breaking-change statuses (engine runs the rule on base and head)', () => {

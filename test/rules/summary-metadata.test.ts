@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/summary-metadata.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const F = 'docs/features/loyalty-points';
@@ -386,4 +388,27 @@ testDocsRule(rule, {
       errors: [{ messageId: 'suppressionWithoutReason', path: DESIGN, line: 2, severity: 'Suggestion' }],
     },
   ],
+});
+
+describe('summary-metadata messages', () => {
+  it('names the status set with its article: an ADR, a contract', () => {
+    const files = {
+      [ADR]: md('# ADR-0002: Orchestrate refunds', '', '## Summary', '- **Status**: Accepted (2026-05-14)', '- **Date**: 2026-05-14', '- **TL;DR**: Orchestrate.'),
+      [CONTRACT]: md(
+        '# Contract: `refunds.issued.v1`',
+        '',
+        '## Summary',
+        '- **Status**: Accepted',
+        '- **Date**: 2026-05-30',
+        '- **Channel**: `refunds.issued.v1`',
+        '- **Owner**: Payments (page `payments-oncall`)',
+        '- **TL;DR**: Announces an issued refund.',
+      ),
+    };
+    const problems = runRuleOnCase(rule, { name: 'statuses', files })
+      .filter((f) => f.messageId === 'invalidStatus')
+      .map((f) => f.message.split(': ')[1].split('. ')[0])
+      .sort();
+    assert.deepEqual(problems, ['Status "Accepted (2026-05-14)" is not an ADR status', 'Status "Accepted" is not a contract status']);
+  });
 });
