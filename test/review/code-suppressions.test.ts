@@ -36,6 +36,11 @@ describe('applyCodeSuppressions', () => {
     assert.deepEqual(out.findings, []);
   });
 
+  it('looks no typo up for an id far longer than any rule id (hostile comments)', () => {
+    const long = directive(['dual-write' + 'e'.repeat(20_000)], 'x', 3);
+    assert.deepEqual(applyCodeSuppressions([], new Map([[PATH, [long]]]), KNOWN).findings, []);
+  });
+
   it('marks its notes as suppression problems, not findings of the rule', () => {
     const out = applyCodeSuppressions([raw('dual-write', 10)], new Map([[PATH, [directive(['dual-write'], '', 9), directive(['unbounded-retry'], 'never fires', 30)]]]), KNOWN);
     assert.deepEqual(out.findings.map((f) => [f.messageId, isSuppressionProblem(f)]), [
