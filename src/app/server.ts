@@ -35,6 +35,10 @@ export interface AppServerOptions {
    * Bodies declaring at most 1 MB have a 16 MB budget of their own besides.
    */
   unverifiedBudgetBytes?: number;
+  /** The small bodies' own budget (default 16 MB; tests lower it). */
+  smallBudgetBytes?: number;
+  /** How long an unverified body may take to arrive (default 10 s; tests lower it). */
+  unverifiedBodyTimeoutMs?: number;
 }
 
 export interface AppServer extends Server {
@@ -160,22 +164,31 @@ interface Budget {
   max: number;
 }
 
-type BodyRead = { ok: true; body: Buffer } | { ok: false; status: 413 | 503 };
+type BodyRead = { ok: true; body: Buffer } | { ok: false; status: 408 | 413 | 503 };
+
+/**
+ * GitHub sends a delivery's body at once; one that trickles in holds its share of a budget for
+ * Node's 300 s request timeout, so a few stalled connections could keep genuine deliveries out.
+ */
+const UNVERIFIED_BODY_TIMEOUT_MS = 10_000;
 
 /**
  * Reads a body up to the limit. Past it the request is left unread (paused), so the answer can still
  * be delivered, with `Connection: close`, before the socket goes.
  */
-function readBody(req: IncomingMessage, budget: Budget): Promise<BodyRead> {
+function readBody(req: IncomingMessage, budget: Budget, timeoutMs = UNVERIFIED_BODY_TIMEOUT_MS): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.resolve({ ok: false, status: 413 });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    const timer = setTimeout(() => finish({ ok: false, status: 408 }), timeoutMs);
+    timer.unref();
     const finish = (result: BodyRead) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       budget.used -= size;
       req.off('data', onData);
       if (!result.ok) req.pause();
@@ -231,7 +244,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
   let wake: (() => void) | null = null;
   let takenWaiters: (() => void)[] = [];
   const unverified: Budget = { used: 0, max: options.unverifiedBudgetBytes ?? UNVERIFIED_BUDGET_BYTES };
-  const unverifiedSmall: Budget = { used: 0, max: SMALL_BUDGET_BYTES };
+  const unverifiedSmall: Budget = { used: 0, max: options.smallBudgetBytes ?? SMALL_BUDGET_BYTES };
 
   const server = createServer((req, res) => {
     if (activity) {
@@ -285,10 +298,13 @@ export function createAppServer(options: AppServerOptions): AppServer {
     }
     const declared = Number(req.headers['content-length']);
     const small = req.headers['content-length'] !== undefined && Number.isFinite(declared) && declared <= SMALL_BODY_BYTES;
-    const read = await readBody(req, small ? unverifiedSmall : unverified);
+    // A small body takes the shared budget once its own is full: the split can only add room.
+    const budget = small && unverifiedSmall.used + declared <= unverifiedSmall.max ? unverifiedSmall : unverified;
+    const read = await readBody(req, budget, options.unverifiedBodyTimeoutMs);
     if (!read.ok) {
       if (read.status === 503) res.setHeader('retry-after', '5');
-      send(res, read.status, { error: read.status === 413 ? 'payload too large' : 'too many deliveries being read at once' }, true);
+      const error = read.status === 413 ? 'payload too large' : read.status === 408 ? 'body not received in time' : 'too many deliveries being read at once';
+      send(res, read.status, { error }, true);
       return;
     }
     const body = read.body;

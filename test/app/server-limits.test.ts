@@ -18,7 +18,7 @@ describe('webhook server limits', { timeout: 30_000 }, () => {
 
   before(async () => {
     const probot = { webhooks: { receive: async ({ id }: { id: string }) => void received.push(id) } } as unknown as Probot;
-    server = createAppServer({ probot, secret: SECRET, log: quiet, unverifiedBudgetBytes: 1024 * 1024 });
+    server = createAppServer({ probot, secret: SECRET, log: quiet, unverifiedBudgetBytes: 1024 * 1024, smallBudgetBytes: 100 * 1024, unverifiedBodyTimeoutMs: 1_000 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -88,5 +88,40 @@ describe('webhook server limits', { timeout: 30_000 }, () => {
     pending.get(held)!.destroy();
     await held.catch(() => undefined);
     assert.equal(signed.statusCode, 202);
+  });
+
+  /** A correctly signed delivery of `bytes` JSON bytes, with its length declared as GitHub does. */
+  function signedDelivery(id: string, bytes: number): Promise<IncomingMessage> {
+    const body = JSON.stringify({ zen: 'x'.repeat(bytes), hook_id: 3 });
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = request({ port, host: '127.0.0.1', method: 'POST', path: '/api/github/webhooks', headers: {
+        'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'x-github-delivery': id, 'x-github-event': 'ping',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      } }, resolve);
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('a small delivery takes the shared budget when the small bodies\' own is full', async () => {
+    const held = open({ 'content-length': String(90 * 1024), 'x-github-delivery': 'stall', 'x-github-event': 'ping', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, Buffer.alloc(80 * 1024, 0x20));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const signed = await signedDelivery('signed-3', 30 * 1024);
+    signed.resume();
+    pending.get(held)!.destroy();
+    await held.catch(() => undefined);
+    assert.equal(signed.statusCode, 202);
+  });
+
+  it('answers 408 to a body that does not arrive in time, and gives its budget back', async () => {
+    const started = Date.now();
+    const stalled = await open({ 'content-length': String(900 * 1024), 'x-github-delivery': 'slow', 'x-github-event': 'ping', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }, Buffer.alloc(900 * 1024 - 1, 0x20));
+    assert.equal(stalled.statusCode, 408);
+    assert.equal(stalled.headers.connection, 'close');
+    assert.ok(Date.now() - started >= 900, 'not before its time');
+    stalled.resume();
+    const signed = await signedDelivery('signed-4', 200 * 1024);
+    signed.resume();
+    assert.equal(signed.statusCode, 202, 'the stalled body\'s 900 KB are free again');
   });
 });
