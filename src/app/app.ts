@@ -270,16 +270,20 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       return;
     }
     const jobOf = (number: number): ReviewJob => ({ owner: repo.owner, repo: repo.repo, number, headSha, defaultBranch: repo.defaultBranch, trigger: 'rerun', summaryComment: false });
-    if (data.pullNumbers.length > 0) {
-      for (const number of numbers) await review(api, jobOf(number), signal, data.installationId);
+    if (data.pullNumbers.length === 1) {
+      await review(api, jobOf(numbers[0]!), signal, data.installationId);
       return;
     }
-    // Found by SHA, so this task ran under the commit's key: each review now takes its pull request's
-    // place in the queue instead, where it cannot run beside that pull request's own review (two at
-    // once could each post the summary comment).
+    // Found by SHA, or for several pull requests: this task ran under the commit's key, so each review
+    // now takes its pull request's place in the queue instead, where it cannot run beside that pull
+    // request's own review (two at once could each post the summary comment). A push may have come
+    // since the listing: this re-run must not cut that newer head's review short.
     for (const number of numbers) {
       const job = jobOf(number);
-      const task: QueueTask<JobData> = { key: `${repo.owner}/${repo.repo}#${number}`, headSha, explicit: true, data: { type: 'review', api, installationId: data.installationId, job } };
+      const task: QueueTask<JobData> = {
+        key: `${repo.owner}/${repo.repo}#${number}`, headSha, explicit: true, supersedes: false,
+        data: { type: 'review', api, installationId: data.installationId, job },
+      };
       const result = queue.enqueue(task);
       if (result === 'queued' || result === 'coalesced') journal?.put(data.installationId, job);
       if (result === 'full') await busy(task);
@@ -325,19 +329,23 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
   function coalesce(older: QueueTask<JobData>, newer: QueueTask<JobData>): QueueTask<JobData> {
     const steps = [...stepsOf(older.data), ...stepsOf(newer.data)];
     const reviews = steps.filter((s): s is Extract<Step, { type: 'review' }> => s.type === 'review');
-    const pushes = reviews.filter((r) => r.job.trigger !== 'recover');
-    let latest = pushes.at(-1) ?? reviews.at(-1);
-    // A recovered run of another commit stays: it concludes the check run it left in progress.
-    // Two of the same commit (the journal's and a retry's) conclude the same check run: one is kept.
+    // A re-run names the commit it was pressed on, which a push since may have left behind: the
+    // newest push decides the head; a re-run does only when no push waits.
+    const pushes = reviews.filter((r) => r.job.trigger !== 'recover' && r.job.trigger !== 'rerun');
+    let latest = pushes.at(-1) ?? reviews.filter((r) => r.job.trigger === 'rerun').at(-1) ?? reviews.at(-1);
+    // A recovered run or a re-run of another commit stays: it concludes the check run of its own
+    // commit. Two of the same commit (the journal's and a retry's) conclude the same check run: one is kept.
     const recovered = [...new Map(reviews
-      .filter((r) => r !== latest && r.job.trigger === 'recover' && r.job.headSha !== latest!.job.headSha)
+      .filter((r) => r !== latest && (r.job.trigger === 'recover' || r.job.trigger === 'rerun') && r.job.headSha !== latest!.job.headSha)
       .map((r) => [r.job.headSha, r] as const)).values()];
+    const keptHeads = new Set([latest!.job.headSha, ...recovered.map((r) => r.job.headSha)]);
     for (const replaced of reviews) {
       if (replaced === latest || recovered.includes(replaced)) continue;
       // The replaced run will not happen: nothing to recover for it once the newer review is journaled
       // in its place. (A command is journaled only when it starts, so a review it displaced keeps its
-      // entry until then: a crash in between must not leave the pull request unreviewed.)
-      if (replaced.job.headSha !== latest!.job.headSha) journal?.delete(replaced.job);
+      // entry until then: a crash in between must not leave the pull request unreviewed.) The journal
+      // keys runs by pull request and commit: a run kept for the same commit still needs its entry.
+      if (!keptHeads.has(replaced.job.headSha)) journal?.delete(replaced.job);
     }
     // A newer push replaces a waiting /review's run, but the summary it asked for is still posted.
     if (latest && !latest.job.summaryComment && reviews.some((r) => r.job.summaryComment)) {
