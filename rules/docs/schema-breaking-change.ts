@@ -166,7 +166,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
       (x) =>
         !paired.has(x) &&
         x.parent === r.parent &&
-        typeOf(x) === typeOf(r) &&
+        sameType(x, r) &&
         (!avro || x.aliases.includes(r.name) || r.required || x.required),
     );
     if (a) {
@@ -196,7 +196,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
     const key = `field:${h.path}`;
     const n = name(h);
     if (avro) {
-      if (typeOf(b) !== typeOf(h) && !avroCompatible(typeOf(b), typeOf(h))) out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
+      if (!sameType(b, h) && !avroCompatible(typeOf(b), typeOf(h))) out.add(key, 'breaking', n, h.line, `type of ${n} changed from ${b.type} to ${h.type}`);
       const lost = (b.enumValues ?? []).filter((v) => h.enumValues && !h.enumValues.includes(v));
       if (lost.length > 0) out.add(key, 'breaking', n, h.line, `enum symbol ${lost.join(', ')} removed from ${n}`);
       const gained = (h.enumValues ?? []).filter((v) => b.enumValues && !b.enumValues.includes(v));
@@ -267,6 +267,20 @@ function allowedValues(f: JsonValueSchema): string[] | null {
 /** Types compare by their resolved names; messages keep the names as written. */
 const typeOf = (f: SchemaField) => f.typeKey ?? f.type;
 
+/**
+ * One type on both sides. A `?Name` key is a proto type this file alone could not resolve (declared
+ * in an imported file): then the names compare without their package, since moving a message to a
+ * shared file of the same package changes nothing on the wire.
+ */
+function sameType(a: SchemaField, b: SchemaField): boolean {
+  const ka = typeOf(a);
+  const kb = typeOf(b);
+  if (ka === kb) return true;
+  if (!ka.includes('?') && !kb.includes('?')) return false;
+  const bare = (key: string) => key.replace(/\?/g, '').split(/([<>,\s])/).map((part) => part.slice(part.lastIndexOf('.') + 1)).join('');
+  return bare(ka) === bare(kb);
+}
+
 const AVRO_PROMOTIONS: Record<string, string[]> = {
   int: ['long', 'float', 'double'],
   long: ['float', 'double'],
@@ -314,9 +328,9 @@ function diffProto(base: SchemaModel, head: SchemaModel): Changes {
       const subject = `${message}.${b.name}`;
       const h = headFields.find((f) => f.number === b.number);
       if (h) {
-        if (h.name !== b.name && typeOf(h) !== typeOf(b)) {
+        if (h.name !== b.name && !sameType(h, b)) {
           out.add(key, 'breaking', subject, h.line, `field number ${b.number} of ${message} reused: was ${b.type} ${b.name}, now ${h.type} ${h.name}`);
-        } else if (typeOf(h) !== typeOf(b)) {
+        } else if (!sameType(h, b)) {
           out.add(key, 'breaking', subject, h.line, `type of ${subject} changed from ${b.type} to ${h.type}`);
         } else if (h.name !== b.name) {
           out.add(key, 'weakening', subject, h.line, `field ${subject} renamed to ${h.name} (wire-safe, but generated code breaks)`);

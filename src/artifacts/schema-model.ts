@@ -581,7 +581,11 @@ export function avroModel(path: string, value: unknown, lineOf: LineOf): SchemaM
 
 interface AvroTypeInfo {
   type: string;
-  /** `type` with named types by full name (`SchemaField.typeKey`). */
+  /**
+   * `type` with named types by their own name, whatever the reference wrote: schema resolution
+   * matches records, enums and fixed by unqualified name (Avro specification, "Schema Resolution"),
+   * so `Address`, `com.example.Address` and a moved namespace are one type (`SchemaField.typeKey`).
+   */
   key: string;
   /** The record this field holds (directly, in a union, array or map), to walk its fields. */
   record?: { schema: Record<string, unknown>; keyPath: KeyPath; namespace: string | null };
@@ -616,9 +620,9 @@ function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>
     if (AVRO_PRIMITIVES.has(type)) return { type, key: type };
     const full = avroFullName(type, ns);
     const target = named.get(full) ?? named.get(type);
-    if (!target) return { type, key: full };
+    if (!target) return { type, key: unqualified(full) };
     const targetName = avroFullNames.get(target) ?? full;
-    const key = `${String(target.type)}:${targetName}`;
+    const key = `${String(target.type)}:${unqualified(targetName)}`;
     if (target.type === 'record') return { type: `record:${type}`, key, record: { schema: target, keyPath, namespace: namespaceOf(targetName) } };
     if (target.type === 'enum') return { type: `enum:${type}`, key, enumSchema: { schema: target, keyPath, defined: false } };
     return { type: `${String(target.type)}:${type}`, key };
@@ -643,9 +647,9 @@ function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>
   if (typeof type.logicalType === 'string' && AVRO_PRIMITIVES.has(kind)) return { type: kind, key: kind };
   switch (kind) {
     case 'record':
-      return { type: `record:${String(type.name)}`, key: `record:${full}`, record: { schema: type, keyPath, namespace: inner } };
+      return { type: `record:${String(type.name)}`, key: `record:${unqualified(full)}`, record: { schema: type, keyPath, namespace: inner } };
     case 'enum':
-      return { type: `enum:${String(type.name)}`, key: `enum:${full}`, enumSchema: { schema: type, keyPath, defined: true } };
+      return { type: `enum:${String(type.name)}`, key: `enum:${unqualified(full)}`, enumSchema: { schema: type, keyPath, defined: true } };
     case 'array': {
       const item = avroTypeInfo(type.items, named, [...keyPath, 'items'], ns);
       return { ...item, type: `array<${item.type}>`, key: `array<${item.key}>` };
@@ -657,6 +661,10 @@ function avroTypeInfo(type: unknown, named: Map<string, Record<string, unknown>>
     default:
       return avroTypeInfo(kind, named, keyPath, ns);
   }
+}
+
+function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 function namespaceOf(name: string): string | null {
@@ -775,11 +783,12 @@ function fullName(obj: protobuf.ReflectionObject): string {
   return obj.fullName.replace(/^\./, '');
 }
 
-function protoTypeName(scope: protobuf.Type, typeName: string): string {
+/** The type's full name, or null when this file alone cannot resolve it (an imported file's type). */
+function protoTypeName(scope: protobuf.Type, typeName: string): string | null {
   try {
     return fullName(scope.lookupTypeOrEnum(typeName));
   } catch {
-    return typeName.replace(/^\./, '');
+    return null;
   }
 }
 
@@ -802,7 +811,9 @@ function protoField(f: protobuf.Field, parent: string, messageLine: number, loca
   const type = f.map ? `map<${mapKey ?? '?'},${f.type}>` : f.repeated ? `repeated ${f.type}` : f.type;
   // `Line`, `Order.Line` and `.pkg.Order.Line` name one type; compare them by the full name.
   const scope = f.parent instanceof protobuf.Type ? f.parent : null;
-  const resolved = PROTO_SCALARS.has(f.type) || !scope ? f.type : protoTypeName(scope, f.type);
+  // A type this file cannot resolve (declared in an imported .proto) is keyed by its last name
+  // segment, as a resolved one is not: `Money` moved to common.proto stays `Money` on both sides.
+  const resolved = PROTO_SCALARS.has(f.type) || !scope ? f.type : protoTypeName(scope, f.type) ?? `?${f.type.slice(f.type.lastIndexOf('.') + 1)}`;
   const typeKey = f.map ? `map<${mapKey ?? '?'},${resolved}>` : f.repeated ? `repeated ${resolved}` : resolved;
   return {
     path: joinPath(parent, f.name),

@@ -247,6 +247,28 @@ testDocsRule(rule, {
       name: `an Active v1 contract that names its retirement date: ${line}`,
       files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1', '- **Status**: Active', line) },
     })),
+    {
+      name: 'Avro: the top-level namespace changes, nested records referenced by name (one type by unqualified name)',
+      ...pair(
+        AVSC,
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }'),
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }').replace('"com.example.orders"', '"com.example.checkout"'),
+      ),
+    },
+    {
+      // Avro's schema resolution matches records by unqualified name and then compares their fields
+      // (compared here by path, billing.zip): the namespace alone changes nothing.
+      name: 'Avro: a same-named record of another namespace with the same fields',
+      ...pair(
+        AVSC,
+        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }'),
+        avroNs(
+          ADDRESS,
+          '{ "name": "legacy", "type": ["null", { "type": "record", "name": "Address", "namespace": "com.example.legacy", "fields": [{ "name": "zip", "type": "string" }] }], "default": null }',
+          '{ "name": "billing", "type": ["null", "com.example.legacy.Address"], "default": null }',
+        ),
+      ),
+    },
     { name: 'Protobuf: enum values reordered, numbers kept', ...pair(PROTO, statusEnum('PAID = 2'), proto('  Status status = 1;', '  enum Status {', '    PAID = 2;', '    UNKNOWN = 0;', '    PLACED = 1;', '  }')) },
   ],
   invalid: [
@@ -260,17 +282,13 @@ testDocsRule(rule, {
       errors: [{ messageId: 'breaking', path: PROTO, line: 5, severity: 'Critical' }],
     },
     {
-      name: 'Avro: a reference to a same-named type of another namespace is another type',
+      name: 'Protobuf: a message moved to an imported file: its removal from this file is reported, the field using it is not',
       ...pair(
-        AVSC,
-        avroNs(ADDRESS, '{ "name": "billing", "type": ["null", "Address"], "default": null }'),
-        avroNs(
-          ADDRESS,
-          '{ "name": "legacy", "type": ["null", { "type": "record", "name": "Address", "namespace": "com.example.legacy", "fields": [{ "name": "zip", "type": "string" }] }], "default": null }',
-          '{ "name": "billing", "type": ["null", "com.example.legacy.Address"], "default": null }',
-        ),
+        PROTO,
+        md('syntax = "proto3";', 'package orders;', 'message Money { int64 cents = 1; }', 'message OrderPlaced {', '  Money total = 1;', '}'),
+        md('syntax = "proto3";', 'package orders;', 'import "orders/common.proto";', 'message OrderPlaced {', '  Money total = 1;', '}'),
       ),
-      errors: [{ messageId: 'breaking', path: AVSC, line: 8, severity: 'Critical' }],
+      errors: [{ messageId: 'breaking', path: PROTO, line: 1, severity: 'Critical' }],
     },
     {
       name: 'rule 4 Fails example: customer_id renamed to account_id (one finding)',
