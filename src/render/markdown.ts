@@ -224,11 +224,13 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
   // "Open" and a Prototype tier would read as an alarm about a change the review has no opinion on.
   if (result.gate.conclusion === 'skipped') {
     const why = result.gate.reason.replace(/^nothing architectural in scope:\s*/, '');
+    // Findings can still exist (a note about a suppression comment): they are listed, never hidden.
     return `${[
       '**Architecture review** — nothing architectural in scope',
       scopeLine(result),
       '',
       `${escapeInline(why.charAt(0).toUpperCase() + why.slice(1))}, so no checklist, anti-pattern or readiness verdict applies.`,
+      ...(head.length > 0 ? ['', ...findingsSection(head, max)] : []),
     ].join('\n')}\n`;
   }
   const lines = [

@@ -157,6 +157,15 @@ describe('renderMarkdown of a skipped review', () => {
     assert.equal(lines[3], 'No sink, handler or retry in changed code and no artifact touched, so no checklist, anti-pattern or readiness verdict applies.');
     assert.equal(lines.length, 5);
   });
+
+  it('still lists its findings (a suppression note can come with nothing in scope)', () => {
+    const note = finding({ ruleId: 'dual-write', severity: 'Suggestion', line: 3 });
+    const result = buildResult([note], facts({ hasDesign: false }), { gate: { conclusion: 'skipped', reason: 'nothing architectural in scope: x' } });
+    const text = renderMarkdown(result);
+    assert.match(text, /^## Findings$/m);
+    assert.match(text, new RegExp(`\\*\\*dual-write\\*\\*`));
+    assert.doesNotMatch(text, /## Reliability checklist/);
+  });
 });
 
 describe('renderMarkdown findings rules', () => {
