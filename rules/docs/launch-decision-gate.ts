@@ -178,9 +178,11 @@ function launchDecision(normalized: string): 'go' | 'no-go' | null {
 
 /**
  * An accepted-by names someone; `n/a`, `-`, `pending`, `nobody` and the like are the absence of
- * an acceptance written out, as unusable as `<TBD>`.
+ * an acceptance written out, as unusable as `<TBD>`. Words that are also given names or surnames
+ * (`Nil Şahin`) count only as the whole value; phrases that say the acceptance is yet to come
+ * (`pending sign-off`) count whatever follows them.
  */
-const NOBODY = /^(?:[\p{P}\p{S}\s]*|(?:n\/a|n\.a\.?|none|nobody|no[- ]?one|nil|null|pending|tbc|tbd|todo|tba|unknown|unassigned|not (?:yet|accepted|applicable)|awaiting|to be (?:confirmed|decided|determined|named))(?![\p{L}\p{N}_-]).*)$/isu;
+const NOBODY = /^(?:[\p{P}\p{S}\s]*|(?:n\/a|n\.a\.?|none|nobody|no[- ]?one|nil|null|unknown|unassigned)(?:\s+yet)?[\p{P}\s]*|(?:pending|tbc|tbd|todo|tba|not (?:yet|accepted|applicable)|awaiting|to be (?:confirmed|decided|determined|named))(?![\p{L}\p{N}_-]).*)$/isu;
 
 function namesSomeone(acceptedBy: string): boolean {
   return !isEmptyOrPlaceholder(acceptedBy) && !NOBODY.test(acceptedBy.replace(/[*_`]/g, '').trim());

@@ -80,6 +80,12 @@ testDocsRule(rule, {
         [L]: launch('GO', [BLOCKER], ['- Risk: ack-before-commit at src/inventory/consumer.ts:142. Mitigation: beta behind flag. Accepted by: Nadia Nobre (VP Eng).']),
       },
     },
+    ...['Nil Şahin (Head of Payments)', 'Null Hypothesis Okafor', 'Unknown Mortal Vance'].map((who) => ({
+      name: `a name that starts with a word for nobody is a name: ${who}`,
+      files: {
+        [L]: launch('GO', [BLOCKER], [`- Risk: ack-before-commit at src/inventory/consumer.ts:142. Mitigation: beta behind flag. Accepted by: ${who}.`]),
+      },
+    })),
     {
       name: 'a status naming both decisions is no decision to judge',
       files: { [L]: launch('GO / NO-GO', [BLOCKER], ['- None.'], null) },
@@ -143,7 +149,7 @@ testDocsRule(rule, {
         { messageId: 'incompleteRisk', path: L, line: 12, severity: 'Important' },
       ],
     },
-    ...['n/a', 'N/A', '-', '—', 'pending', 'Pending sign-off', 'none', 'nobody', 'nobody yet', 'TBC'].map((who) => ({
+    ...['n/a', 'N/A', '-', '—', 'pending', 'Pending sign-off', 'none', 'nobody', 'nobody yet', 'TBC', 'Nil', 'unknown.'].map((who) => ({
       name: `an accepted-by of "${who}" names nobody: the blocker stays unaccepted`,
       files: { [L]: launch('GO', [BLOCKER], [`- Risk: ack-before-commit at src/inventory/consumer.ts:142. Mitigation: flag. Accepted by: ${who}`]) },
       errors: [
