@@ -45,6 +45,8 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxBytes: 1024 * 1024, maxLineLength: 20_000, timeBudgetMs: 10_000 };
 
+const MINIFIED = 'looks minified';
+
 export function parseCode(path: string, text: string, given: Partial<ParseLimits> = {}): ParseOutcome {
   const limits: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...given };
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -59,7 +61,7 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
     start = stop + 1;
   }
   if (longest > limits.maxLineLength) {
-    return { ok: false, reason: 'too-large', detail: `a line of ${longest} characters looks minified (limit ${limits.maxLineLength})` };
+    return { ok: false, reason: 'too-large', detail: `a line of ${longest} characters ${MINIFIED} (limit ${limits.maxLineLength})` };
   }
   const options = {
     loc: true,
@@ -86,8 +88,18 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
       if (deep.timedOut) return { ok: false, reason: 'time-budget', detail: `parsing took longer than the time limit for one file` };
       return { ok: false, reason: 'unparseable', detail: `${deep.error.split('\n')[0]}${deep.lineNumber ? ` at line ${deep.lineNumber}` : ''}` };
     }
+    // JSX in a `.js` file is the Create React App convention: tried again as JSX before giving up.
+    if (!options.jsx && /\.[cm]?js$/.test(path) && text.includes('<')) {
+      const asJsx = parseCode(path.replace(/\.[cm]?js$/, '.jsx'), text, given);
+      if (asJsx.ok) return asJsx;
+    }
     const e = error as { message?: string; lineNumber?: number };
     const where = e.lineNumber ? ` at line ${e.lineNumber}` : '';
     return { ok: false, reason: 'unparseable', detail: `${(e.message ?? String(error)).split('\n')[0]}${where}` };
   }
+}
+
+/** A `too-large` detail of a file refused for its line length: generated code, not architecture. */
+export function looksMinified(detail: string): boolean {
+  return detail.includes(MINIFIED);
 }

@@ -103,6 +103,9 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const changed = await source.changedFiles();
   const reviewable = changed.slice(0, limits.maxFiles);
+  const overCap = new Set(changed.slice(limits.maxFiles).map((f) => f.path));
+  // Changed files left unread (§11.6): past the file cap, or too large, binary, unparseable.
+  const unreadChanged = () => unreadChanges(skipped).filter((s) => changedPaths.has(s.path) || overCap.has(s.path));
   for (const file of changed.slice(limits.maxFiles)) {
     skipped.push({ path: file.path, reason: 'too-large', detail: `the pull request has more than ${limits.maxFiles} changed files` });
   }
@@ -258,7 +261,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
     ciConfigs: evidence.ciConfigs,
     loadTestPaths: evidence.loadTestPaths,
     ranRules,
-    unreadFiles: unreadChanges(skipped).filter((s) => changedPaths.has(s.path)).map((s) => s.path),
+    unreadFiles: unreadChanged().map((s) => s.path),
     changes: reviewable.map((f) => ({ path: f.path, status: f.status })),
     deploymentChanges: evidence.deploymentChanges,
     serviceFolderChanges: evidence.serviceFolderChanges,
@@ -335,7 +338,7 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
 
   const relevant = facts.publishes.length + facts.dbWrites.length + facts.consumers.length + facts.retries.length > 0 ||
     features.size > 0 || platformChanged;
-  const gate = decideGate(findings, relevant, unreadChanges(skipped).filter((s) => changedPaths.has(s.path)));
+  const gate = decideGate(findings, relevant, unreadChanged());
   // A note about a suppression comment carries the suppressed rule's id, but it is not that anti-pattern firing.
   const summarised = findings.filter((f) => !isSuppressionProblem(f));
 

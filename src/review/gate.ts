@@ -1,4 +1,5 @@
 // The merge gate (rules.md §1.3, review-output.md §2): which findings fail the check run.
+import { looksMinified } from '../code/parse.js';
 import type { Config } from '../config/schema.js';
 import type { CoverageReason, CoverageSkip, Finding, GateDecision, Precision, ReviewResult, Severity } from './types.js';
 
@@ -31,9 +32,12 @@ export function isGating(finding: Finding, policy: GatePolicy, changedPaths: Rea
 /** Why a changed file could not be read at all: what it holds is unknown, so the review cannot call it clean. */
 const UNREAD: ReadonlySet<CoverageReason> = new Set(['too-large', 'binary', 'unparseable']);
 
-/** Changed files the review could not read (hostile or generated input), head side. */
+/**
+ * Changed files the review could not read, head side. A minified bundle is left out: it is
+ * generated code, which the review never means to read (parse.ts).
+ */
 export function unreadChanges(skipped: readonly CoverageSkip[]): CoverageSkip[] {
-  return skipped.filter((s) => s.side !== 'base' && UNREAD.has(s.reason));
+  return skipped.filter((s) => s.side !== 'base' && UNREAD.has(s.reason) && !looksMinified(s.detail));
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { DEFAULT_PARSE_LIMITS, isCodePath, isTestPath, parseCode } from '../../src/code/parse.js';
+import { DEFAULT_PARSE_LIMITS, isCodePath, isTestPath, looksMinified, parseCode } from '../../src/code/parse.js';
 import { MAX_DEPTH, TraversalTooDeep, traverse } from '../../src/code/traverse.js';
 
 describe('parseCode budgets', () => {
@@ -42,6 +42,23 @@ describe('parseCode budgets', () => {
       assert.equal(result.reason, 'too-large');
       assert.match(result.detail, /minified/);
     }
+  });
+
+  it('reads JSX in a .js file (the Create React App convention), and still refuses broken JS', () => {
+    const jsx = `export function Badge({ count }) {\n  return <span className="badge">{count}</span>;\n}\n`;
+    for (const path of ['src/Badge.js', 'src/Badge.mjs']) {
+      const result = parseCode(path, jsx);
+      assert.equal(result.ok, true, path);
+    }
+    const broken = parseCode('src/broken.js', 'export const a = <div>;\nconst = 1;\n');
+    assert.deepEqual(broken.ok ? null : broken.reason, 'unparseable');
+  });
+
+  it('says of a minified bundle that it looks minified (the gate does not count it as unread)', () => {
+    const bundle = parseCode('dist/bundle.js', 'var a=1;'.repeat(3_000));
+    assert.ok(!bundle.ok && looksMinified(bundle.detail));
+    const big = parseCode('src/big.ts', 'x'.repeat(2 * 1024 * 1024));
+    assert.ok(!big.ok && !looksMinified(big.detail));
   });
 
   it('accepts many short lines whose total exceeds the line limit', () => {

@@ -36,12 +36,13 @@ describe('decideGate', () => {
     assert.equal(decideGate([], false).conclusion, 'skipped');
   });
 
-  it('counts as unread the head side\'s too-large, binary and unparseable files only', () => {
+  it('counts as unread the head side\'s too-large, binary and unparseable files only, minified bundles aside', () => {
     const skipped: CoverageSkip[] = [
       ...unread,
       { path: 'src/old.ts', side: 'base', reason: 'unparseable', detail: 'x' },
       { path: 'src/slow.ts', side: 'head', reason: 'time-budget', detail: 'x' },
       { path: 'src/sub', reason: 'not-reviewable', detail: 'submodule' },
+      { path: 'public/vendor/lib.min.js', side: 'head', reason: 'too-large', detail: 'a line of 90000 characters looks minified (limit 20000)' },
     ];
     assert.deepEqual(unreadChanges(skipped).map((s) => s.path), ['src/big.ts', 'src/bin.ts']);
   });
