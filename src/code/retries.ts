@@ -1857,10 +1857,17 @@ function paramGuards(fn: FunctionLike, exits: TSESTree.Node[], params: Set<strin
 /** Anywhere in the function, callbacks included: the limit may pick a branch (`attempt < 5 ? retry() : fail()`) rather than guard an exit. */
 function comparesParam(fn: FunctionLike, param: string): boolean {
   const names = new Set([param]);
-  return findAll(fn.body, (n): n is TSESTree.BinaryExpression => n.type === 'BinaryExpression' &&
+  const compared = findAll(fn.body, (n): n is TSESTree.BinaryExpression => n.type === 'BinaryExpression' &&
     ['<', '<=', '>', '>=', '===', '==', '!==', '!='].includes(n.operator) && n.left.type !== 'PrivateIdentifier' &&
     (isParamOperand(n.left, names) || isParamOperand(n.right, names))).length > 0;
+  if (compared) return true;
+  // A retry policy may do the comparing: `if (giveUp(attempt)) throw err`, `policy.shouldRetry(attempt)`.
+  return findAll(fn.body, (n): n is TSESTree.CallExpression => n.type === 'CallExpression' &&
+    POLICY_CALL.test(calleeName(n.callee) ?? '') && n.arguments.some((a) => isParamOperand(a, names))).length > 0;
 }
+
+/** Names of calls that decide whether to try again (a predicate over the attempt count), not delays or logs. */
+const POLICY_CALL = /^(should|can|may|is|has|give|stop|exceed|allow|check|within|keep|continue)|retr(y|ies)|limit|budget|exhaust/i;
 
 function isParamOperand(node: TSESTree.Node, params: Set<string>): boolean {
   let target = unwrap(node);

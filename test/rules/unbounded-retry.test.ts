@@ -165,6 +165,34 @@ export async function poll(queueUrl: string, handle: (body: string) => Promise<v
 `,
     },
     {
+      name: 'recursion with an increasing counter that a retry policy judges (a predicate helper, a policy object)',
+      code: `const MAX = 5;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function giveUp(attempt: number): boolean { return attempt >= MAX; }
+const policy = { shouldRetry: (n: number) => n < MAX };
+
+export async function connectA(attempt = 0): Promise<void> {
+  try {
+    await fetch('https://partner.example/api');
+  } catch (err) {
+    if (giveUp(attempt)) throw err;
+    await sleep(2 ** attempt * 100 + Math.random() * 100);
+    return connectA(attempt + 1);
+  }
+}
+
+export async function connectC(attempt = 1): Promise<void> {
+  try {
+    await fetch('https://partner.example/api');
+  } catch (err) {
+    if (!policy.shouldRetry(attempt)) throw err;
+    await sleep(2 ** attempt * 100 + Math.random() * 100);
+    await connectC(attempt + 1);
+  }
+}
+`,
+    },
+    {
       name: 'recursion with an increasing counter compared with a limit (a guard, a ternary, a rejection handler)',
       code: `const MAX_ATTEMPTS = 5;
 
