@@ -20,7 +20,8 @@ export type Role =
   | 'knex'
   | 'sequelize' | 'sequelize.model' | 'sequelize.instance' | 'sequelize.tx'
   | 'drizzle.db'
-  | 'nest.client';
+  | 'nest.client'
+  | 'amqpcm.module' | 'amqpcm.connection' | 'amqpcm.channel';
 
 /** `new X(...)` where X resolves to this import key. */
 export const CONSTRUCTORS: Record<string, Role> = {
@@ -61,7 +62,7 @@ export const CONSTRUCTORS: Record<string, Role> = {
 export const FACTORY_CALLS: Record<string, Role> = {
   'amqplib#connect': 'amqp.connection',
   'amqplib/callback_api#connect': 'amqp.connection',
-  'amqp-connection-manager#connect': 'amqp.connection',
+  'amqp-connection-manager#connect': 'amqpcm.connection',
   'nats#connect': 'nats.conn',
   '@nats-io/transport-node#connect': 'nats.conn',
   '@nats-io/jetstream#jetstream': 'nats.js',
@@ -92,8 +93,9 @@ export const FACTORY_CALLS: Record<string, Role> = {
 export const MODULE_ROLES: Record<string, Role> = {
   'amqplib#': 'amqp.module',
   'amqplib/callback_api#': 'amqp.module',
-  // amqp-connection-manager wraps amqplib: its ChannelWrapper publishes like a channel.
-  'amqp-connection-manager#': 'amqp.module',
+  // amqp-connection-manager wraps amqplib: its ChannelWrapper publishes like a channel, but with
+  // confirms on and prefetch set in its setup callback, so it is a role of its own.
+  'amqp-connection-manager#': 'amqpcm.module',
 };
 
 /** `x.m(...)` where x has role R: the result's role. Key `R.m`. */
@@ -102,6 +104,8 @@ export const DERIVED_CALLS: Record<string, Role> = {
   'kafka.client.consumer': 'kafka.consumer',
   'kafka.producer.transaction': 'kafka.transaction',
   'amqp.module.connect': 'amqp.connection',
+  'amqpcm.module.connect': 'amqpcm.connection',
+  'amqpcm.connection.createChannel': 'amqpcm.channel',
   'amqp.connection.createChannel': 'amqp.channel',
   'amqp.connection.createConfirmChannel': 'amqp.channel',
   'pubsub.client.topic': 'pubsub.topic',
@@ -152,9 +156,9 @@ export const TYPE_ROLES: Record<string, Role> = {
   'amqplib#ConfirmChannel': 'amqp.channel',
   'amqplib#Connection': 'amqp.connection',
   'amqplib#ChannelModel': 'amqp.connection',
-  'amqp-connection-manager#ChannelWrapper': 'amqp.channel',
-  'amqp-connection-manager#AmqpConnectionManager': 'amqp.connection',
-  'amqp-connection-manager#IAmqpConnectionManager': 'amqp.connection',
+  'amqp-connection-manager#ChannelWrapper': 'amqpcm.channel',
+  'amqp-connection-manager#AmqpConnectionManager': 'amqpcm.connection',
+  'amqp-connection-manager#IAmqpConnectionManager': 'amqpcm.connection',
   // NestJS microservice clients: `emit` is the fire-and-forget event publish (`send` is request-reply).
   '@nestjs/microservices#ClientProxy': 'nest.client',
   '@nestjs/microservices#ClientKafka': 'nest.client',
@@ -251,6 +255,7 @@ export const SINK_METHODS: Partial<Record<Role, Record<string, EffectKind>>> = {
   'rdkafka.producer': { produce: 'publish' },
   'amqp.channel': { publish: 'publish', sendToQueue: 'publish' },
   'nest.client': { emit: 'publish' },
+  'amqpcm.channel': { publish: 'publish', sendToQueue: 'publish' },
   'sqs.v2': { sendMessage: 'publish', sendMessageBatch: 'publish' },
   'sns.v2': { publish: 'publish', publishBatch: 'publish' },
   'pubsub.topic': { publishMessage: 'publish', publish: 'publish', publishJSON: 'publish' },
@@ -304,5 +309,5 @@ export const PUBLISH_COMMANDS: Record<string, { library: string; channelKey: str
 /** The library a role belongs to, for messages and facts. */
 export function libraryOf(role: Role): string {
   const head = role.split('.')[0]!;
-  return head === 'rdkafka' ? 'node-rdkafka' : head === 'amqp' ? 'amqplib' : head === 'nest' ? '@nestjs/microservices' : head;
+  return head === 'rdkafka' ? 'node-rdkafka' : head === 'amqp' ? 'amqplib' : head === 'nest' ? '@nestjs/microservices' : head === 'amqpcm' ? 'amqp-connection-manager' : head;
 }

@@ -1068,6 +1068,7 @@ export class CodeModel {
       case 'rdkafka.producer':
         return this.channelValue(args[0]);
       case 'amqp.channel':
+      case 'amqpcm.channel':
         if (method === 'sendToQueue') return this.channelValue(args[0]);
         return this.channelValue(args[1]) ?? this.channelValue(args[0]);
       case 'sqs.v2':

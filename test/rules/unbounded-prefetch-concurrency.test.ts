@@ -9,6 +9,25 @@ async function handle(m: unknown) {}
 testCodeRule(rule, {
   valid: [
     {
+      name: 'amqp-connection-manager: prefetch set in the channel wrapper\'s setup and in consume options',
+      code: `import amqp from 'amqp-connection-manager';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+const connection = amqp.connect(['amqp://localhost']);
+const channelWrapper = connection.createChannel({
+  json: true,
+  setup: async (channel: ConfirmChannel) => {
+    await channel.prefetch(10);
+  },
+});
+export async function start(): Promise<void> {
+  await channelWrapper.consume('orders', async (msg: ConsumeMessage) => {
+    await channelWrapper.sendToQueue('shipments', { id: msg.content.toString() }, { persistent: true });
+    channelWrapper.ack(msg);
+  }, { prefetch: 10 });
+}
+`,
+    },
+    {
       name: 'prefetch on the consuming channel (spec Passes)',
       code: `${amqpHeader}const ch = await conn.createChannel();
 await ch.prefetch(16); // Pattern: Backpressure
