@@ -8,6 +8,7 @@ import {
   findHandlers,
   isJoined,
   isSynchronousSink,
+  ownNodes,
   resolveFunction,
   sideEffectOf,
   walkNodes,
@@ -219,6 +220,13 @@ function floatingCalls(model: CodeModel, handler: Handler, patterns: ConsumerPat
       if (!isJoined(model, call)) out.push({ node: call, description: `${calleeText(model.text, call)}(async ...)`, precision: handler.via === 'binding' ? 'High' : 'Medium' });
       continue;
     }
+    const returned = promiseIteration(model, call, patterns);
+    if (returned) {
+      if (!isJoined(model, call)) {
+        out.push({ node: call, description: `${calleeText(model.text, call)}(... => ${returned.description})`, precision: precisionOf(handler, returned) });
+      }
+      continue;
+    }
     if (isJoined(model, call) || insideAsyncIteration(model, call) || isSynchronousSink(model, call)) continue;
     const effect = sideEffectOf(model, call, patterns);
     if (effect) {
@@ -248,6 +256,39 @@ function asyncIteration(model: CodeModel, call: CallLike): boolean {
     return undefined;
   });
   return awaits || model.calls.some((c) => c.range[0] >= fn.range[0] && c.range[1] <= fn.range[1] && model.effectsOf(c).length > 0);
+}
+
+/**
+ * `xs.map((x) => prisma.x.upsert(...))`: a plain callback that hands back the promise of durable
+ * work builds one promise per element, as an async callback does; the work is the returned effect.
+ * Its calls sit in the callback's own region unless the iteration is awaited, so the caller's
+ * per-call checks never see them.
+ */
+function promiseIteration(model: CodeModel, call: CallLike, patterns: ConsumerPatterns): SideEffect | null {
+  if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') return null;
+  const method = propertyName(call.callee);
+  if (method !== 'forEach' && method !== 'map') return null;
+  const fn = resolveFunction(model, call.arguments[0]);
+  if (!fn || fn.async) return null;
+  const results = fn.body.type === 'BlockStatement'
+    ? ownNodes(fn.body, (n): n is TSESTree.ReturnStatement => n.type === 'ReturnStatement').map((r) => r.argument)
+    : [fn.body];
+  for (const result of results) {
+    if (!result) continue;
+    let target = unwrap(result);
+    // `upsert(...).catch(log)` still hands back the upsert's promise.
+    while (
+      target.type === 'CallExpression' && target.callee.type === 'MemberExpression' &&
+      ['then', 'catch', 'finally'].includes(propertyName(target.callee) ?? '') && unwrap(target.callee.object).type === 'CallExpression'
+    ) {
+      target = unwrap(target.callee.object);
+    }
+    if (target.type !== 'CallExpression' && target.type !== 'TaggedTemplateExpression') continue;
+    if (isSynchronousSink(model, target)) continue;
+    const effect = sideEffectOf(model, target, patterns);
+    if (effect) return effect;
+  }
+  return null;
 }
 
 /** Calls inside the callback of an already reported async iteration are part of that finding. */

@@ -1,7 +1,7 @@
 // rules.md rule 1: a DB write and a broker publish committed independently in one region.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { CallLike } from '../../src/code/ast.js';
-import type { CodeModel, Effect } from '../../src/code/model.js';
+import { isFunction, propertyName, type CallLike, type FunctionLike } from '../../src/code/ast.js';
+import type { CodeModel, Effect, Region } from '../../src/code/model.js';
 import { compiledPatterns } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
 
@@ -31,10 +31,12 @@ export default createCodeRule({
     const dlqChannel = compiledPatterns(context.config).dlqChannel;
     return {
       'Program:exit'() {
+        // A deferred callback is both its own region and part of the region that schedules it.
+        const reported = new Set<CallLike>();
         for (const region of model.regions()) {
           const writes: Effect[] = [];
           const publishes: Effect[] = [];
-          for (const call of model.callsIn(region)) {
+          for (const call of pathCalls(model, region)) {
             for (const effect of model.effectsOf(call)) {
               if (effect.kind === 'dbWrite' && !model.isOutboxTarget(effect.target)) writes.push(effect);
               if (effect.kind === 'publish') publishes.push(effect);
@@ -42,9 +44,11 @@ export default createCodeRule({
           }
           if (writes.length === 0 || publishes.length === 0) continue;
           for (const publish of publishes) {
+            if (reported.has(publish.call)) continue;
             if (publish.channel && dlqChannel.test(publish.channel) && isDeadLetterBranch(model, publish.call, writes)) continue;
             const pairing = pairFor(model, publish, writes);
             if (!pairing) continue;
+            reported.add(publish.call);
             const { write, variant } = pairing;
             const precise = publish.via === 'binding' && write.via === 'binding';
             context.report({
@@ -72,6 +76,42 @@ export default createCodeRule({
     };
   },
 });
+
+const DEFERRING_FUNCTIONS = new Set(['setImmediate', 'setTimeout', 'queueMicrotask']);
+const MAX_DEFERRAL_DEPTH = 3;
+
+/** The inline callback a call schedules to run once the current function has moved on. */
+function deferredCallback(call: CallLike): FunctionLike | null {
+  if (call.type !== 'CallExpression') return null;
+  const callee = call.callee;
+  let deferring = callee.type === 'Identifier' && DEFERRING_FUNCTIONS.has(callee.name);
+  if (callee.type === 'MemberExpression' && callee.object.type === 'Identifier') {
+    const method = propertyName(callee) ?? '';
+    const owner = callee.object.name;
+    deferring = owner === 'process' ? method === 'nextTick' : (owner === 'globalThis' || owner === 'global') && DEFERRING_FUNCTIONS.has(method);
+  }
+  const fn = deferring ? call.arguments[0] : undefined;
+  return fn && isFunction(fn) ? fn : null;
+}
+
+/**
+ * The region's calls plus those of the callbacks it defers (`setImmediate(() => producer.send(...))`,
+ * `process.nextTick`, `setTimeout`): they run after the region's writes, on the same path, and a
+ * crash before they run loses the event just as a later publish would.
+ */
+function pathCalls(model: CodeModel, region: Region): CallLike[] {
+  const out: CallLike[] = [];
+  const visit = (current: Region, depth: number) => {
+    for (const call of model.callsIn(current)) {
+      out.push(call);
+      const fn = depth < MAX_DEFERRAL_DEPTH ? deferredCallback(call) : null;
+      const deferred = fn ? model.regionOf(fn.body) : null;
+      if (deferred && deferred !== current) visit(deferred, depth + 1);
+    }
+  };
+  visit(region, 0);
+  return out;
+}
 
 /** The first write on a common path with the publish, and which way round they commit. */
 function pairFor(model: CodeModel, publish: Effect, writes: Effect[]): { write: Effect; variant: Variant } | null {

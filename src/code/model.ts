@@ -105,6 +105,8 @@ export interface CodeModelOptions {
   importedEffects?: (module: string, fromPath: string, path: string[]) => ExternalEffect[];
   /** Role of a value exported by another analysed file (`export const prisma = new PrismaClient()`). */
   importedValue?: (module: string, fromPath: string, path: string[]) => RoleRef | null;
+  /** Effects of the methods of a class another analysed file exports, by method name (instances of it exported here). */
+  importedMembers?: (module: string, fromPath: string, path: string[]) => Map<string, ExternalEffect[]>;
 }
 
 export interface ExternalEffect {
@@ -158,6 +160,8 @@ export class CodeModel {
   readonly assignments: TSESTree.AssignmentExpression[] = [];
   private readonly thisAssignments = new Map<string, TSESTree.AssignmentExpression[]>();
   readonly comments: TSESTree.Comment[];
+  /** Names bound to a whole module (`import * as ns`, `const m = require('./m')`): `ns.f` is the export `f`. */
+  private readonly moduleObjects = new Map<string, 'namespace' | 'require'>();
 
   private readonly regionCache = new Map<TSESTree.Node, Region>();
   private readonly regionsById: Region[] = [];
@@ -189,6 +193,7 @@ export class CodeModel {
             this.imports.set(spec.local.name, { module, path: imported === 'default' ? [] : [imported] });
           } else {
             this.imports.set(spec.local.name, { module, path: [] });
+            if (spec.type === 'ImportNamespaceSpecifier') this.moduleObjects.set(spec.local.name, 'namespace');
           }
         }
       },
@@ -197,7 +202,10 @@ export class CodeModel {
         this.allDeclarators.push(decl);
         const required = decl.init ? this.requiredModule(decl.init) : null;
         if (decl.id.type === 'Identifier') {
-          if (required !== null) this.imports.set(decl.id.name, { module: required, path: [] });
+          if (required !== null) {
+            this.imports.set(decl.id.name, { module: required, path: [] });
+            this.moduleObjects.set(decl.id.name, 'require');
+          }
           const list = this.declarators.get(decl.id.name) ?? [];
           list.push(decl);
           this.declarators.set(decl.id.name, list);
@@ -1281,6 +1289,7 @@ export class CodeModel {
     const callee = calleeOf(call);
     let binding: ImportBinding | undefined;
     let path: string[] = [];
+    let orDefault = false;
     if (callee.type === 'Identifier') {
       binding = this.imports.get(callee.name);
       path = binding ? [...binding.path] : [];
@@ -1290,11 +1299,20 @@ export class CodeModel {
       if (cls && method) {
         binding = this.imports.get(cls);
         path = binding ? [...(binding.path.length ? binding.path : ['default']), method] : [];
+      } else if (method && callee.object.type === 'Identifier') {
+        // An imported instance or object (`export const eventBus = new EventBus()`): the exporting
+        // file lists its methods' effects under the export's name.
+        binding = this.importedBindingOf(callee.object) ?? undefined;
+        const form = this.moduleObjects.get(callee.object.name);
+        if (binding) path = binding.path.length ? [...binding.path, method] : form ? [method] : ['default', method];
+        // `require('./bus')` is `module.exports`, which may itself be the instance.
+        orDefault = binding !== undefined && binding.path.length === 0 && form === 'require';
       }
     }
     if (!binding || !binding.module.startsWith('.')) return [];
-    const found = lookup(binding.module, this.path, path.length ? path : ['default'])
-      .filter((effect) => !(effect.kind === 'dbWrite' && this.isOutboxTarget(effect.target)));
+    let raw = lookup(binding.module, this.path, path.length ? path : ['default']);
+    if (raw.length === 0 && orDefault) raw = lookup(binding.module, this.path, ['default', ...path]);
+    const found = raw.filter((effect) => !(effect.kind === 'dbWrite' && this.isOutboxTarget(effect.target)));
     if (found.length === 0) return [];
     const description = calleeText(this.text, call);
     return found.map((effect) => ({
@@ -1308,6 +1326,27 @@ export class CodeModel {
         kafkaTransaction: false,
         related: [{ line: effect.line, note: `${effect.kind === 'publish' ? 'publish' : 'DB write'} ${effect.description} in ${effect.path}:${effect.line}` }],
       }));
+  }
+
+  /** The import an identifier names, unless a parameter or a declaration shadows it. */
+  private importedBindingOf(id: TSESTree.Identifier): ImportBinding | null {
+    const binding = this.imports.get(id.name);
+    if (!binding || !binding.module.startsWith('.')) return null;
+    const declared = (decl: TSESTree.VariableDeclarator): ImportBinding | null => {
+      const required = decl.init ? this.requiredModule(decl.init) : null;
+      return required === null ? null : { module: required, path: [] };
+    };
+    let current = parentOf(id);
+    while (current) {
+      if (isFunction(current)) {
+        if (current.params.some((p) => paramName(p) === id.name)) return null;
+        const local = this.declaratorIn(id.name, current);
+        if (local) return declared(local);
+      }
+      current = parentOf(current);
+    }
+    const top = this.declaratorIn(id.name, this.program);
+    return top ? declared(top) : binding;
   }
 
   private relativeImport: boolean | null = null;
@@ -1382,7 +1421,7 @@ export class CodeModel {
     return null;
   }
 
-  /** Exported functions and class methods with their direct effects, for other files' summaries. */
+  /** Exported functions, class methods and methods of exported instances or objects, with their effects, for other files' summaries. */
   private exportedEffectsCache: Map<string, ExternalEffect[]> | null = null;
 
   exportedEffects(): Map<string, ExternalEffect[]> {
@@ -1397,6 +1436,46 @@ export class CodeModel {
         path: this.path, line: e.via === 'summary' && e.related[0] ? e.related[0].line : this.line(e.call),
       })));
     };
+    // `export { a, B }`, `export default B`, and CommonJS `module.exports = { a, B }` / `exports.a = fn`.
+    const recordLocal = (exported: string, node: TSESTree.Node) => {
+      const target = unwrap(node);
+      if (isFunction(target)) return record(exported, target);
+      if (target.type !== 'Identifier') return recordMembers(exported, target);
+      const cls = this.classes.find((c) => c.id?.name === target.name);
+      if (cls) return recordClass(exported, cls);
+      const fn = this.functions.find((f) => f.type === 'FunctionDeclaration' && f.id?.name === target.name);
+      if (fn) return record(exported, fn);
+      const decl = this.declaratorIn(target.name, this.program);
+      if (decl?.init && isFunction(unwrap(decl.init))) record(exported, unwrap(decl.init) as FunctionLike);
+      else if (decl?.init && decl.id.type === 'Identifier') recordMembers(exported, decl.id);
+    };
+    // An exported instance (`export const eventBus = new EventBus()`) or object of methods: callers
+    // in other files call its methods by the export's name (`eventBus.publish`).
+    const recordMembers = (exported: string, node: TSESTree.Node) => {
+      const target = unwrap(node);
+      if (target.type === 'ObjectExpression') {
+        for (const prop of target.properties) {
+          if (prop.type !== 'Property') continue;
+          const key = keyName(prop.key);
+          const value = unwrap(prop.value);
+          if (key && isFunction(value)) record(`${exported}.${key}`, value);
+        }
+        return;
+      }
+      if (target.type === 'Identifier') {
+        const decl = this.declaratorIn(target.name, this.program);
+        const init = decl?.init ? unwrap(decl.init) : null;
+        if (init?.type === 'ObjectExpression') return recordMembers(exported, init);
+      }
+      const className = this.classNameOf(target);
+      if (!className) return;
+      const cls = this.classes.find((c) => c.id?.name === className);
+      if (cls) return recordClass(exported, cls);
+      const binding = this.imports.get(className);
+      if (!binding?.module.startsWith('.') || !this.options.importedMembers) return;
+      const members = this.options.importedMembers(binding.module, this.path, binding.path.length ? binding.path : ['default']);
+      for (const [method, effects] of members) out.set(`${exported}.${method}`, effects);
+    };
     for (const statement of this.program.body) {
       const isDefault = statement.type === 'ExportDefaultDeclaration';
       const decl = statement.type === 'ExportNamedDeclaration' || isDefault ? statement.declaration : null;
@@ -1404,23 +1483,14 @@ export class CodeModel {
       if (decl.type === 'FunctionDeclaration') record(isDefault ? 'default' : decl.id?.name ?? 'default', decl);
       if (decl.type === 'VariableDeclaration') {
         for (const d of decl.declarations) {
-          if (d.id.type === 'Identifier' && d.init && isFunction(unwrap(d.init))) record(d.id.name, unwrap(d.init) as FunctionLike);
+          if (d.id.type !== 'Identifier' || !d.init) continue;
+          if (isFunction(unwrap(d.init))) record(d.id.name, unwrap(d.init) as FunctionLike);
+          else recordMembers(d.id.name, d.id);
         }
       }
       if (decl.type === 'ClassDeclaration') recordClass(isDefault ? 'default' : decl.id?.name ?? 'default', decl);
+      if (isDefault && (decl.type === 'NewExpression' || decl.type === 'ObjectExpression' || decl.type === 'TSAsExpression')) recordMembers('default', decl);
     }
-    // `export { a, B }`, `export default B`, and CommonJS `module.exports = { a, B }` / `exports.a = fn`.
-    const recordLocal = (exported: string, node: TSESTree.Node) => {
-      const target = unwrap(node);
-      if (isFunction(target)) return record(exported, target);
-      if (target.type !== 'Identifier') return;
-      const cls = this.classes.find((c) => c.id?.name === target.name);
-      if (cls) return recordClass(exported, cls);
-      const fn = this.functions.find((f) => f.type === 'FunctionDeclaration' && f.id?.name === target.name);
-      if (fn) return record(exported, fn);
-      const decl = this.declaratorIn(target.name, this.program);
-      if (decl?.init && isFunction(unwrap(decl.init))) record(exported, unwrap(decl.init) as FunctionLike);
-    };
     for (const statement of this.program.body) {
       if (statement.type === 'ExportNamedDeclaration' && !statement.declaration && !statement.source) {
         for (const spec of statement.specifiers) {

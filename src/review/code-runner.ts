@@ -238,6 +238,17 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     const effects = state?.exports?.effects ?? state?.model?.exportedEffects();
     return effects?.get(exportPath.join('.')) ?? [];
   };
+  // Methods of an exported class, for a file that exports an instance of it (`export default new EventBus()`).
+  const importedMembers = (module: string, fromPath: string, exportPath: string[]): Map<string, ExternalEffect[]> => {
+    const state = stateFor(module, fromPath);
+    const effects = state?.exports?.effects ?? state?.model?.exportedEffects();
+    const out = new Map<string, ExternalEffect[]>();
+    const prefix = `${exportPath.join('.')}.`;
+    for (const [key, list] of effects ?? []) {
+      if (key.startsWith(prefix) && !key.includes('.', prefix.length)) out.set(key.slice(prefix.length), list);
+    }
+    return out;
+  };
   const importedValue = (module: string, fromPath: string, exportPath: string[]): RoleRef | null => {
     if (exportPath.length !== 1) return null;
     const state = stateFor(module, fromPath);
@@ -450,6 +461,7 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
       envPrefixPattern: patterns.envPrefix,
       importedEffects,
       importedValue,
+      importedMembers,
     });
     state.model = model;
     const listeners: ListenerMap[] = [model.collector()];

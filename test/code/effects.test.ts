@@ -719,6 +719,97 @@ export async function handle() {
     assert.ok(!lookups.some((l) => l.startsWith('date-fns')), 'package imports are never summarised');
   });
 
+  it('exportedEffects lists the methods of exported instances and objects under the export name', () => {
+    const bus = build(`import { Kafka } from 'kafkajs';
+const producer = new Kafka({ clientId: 'x', brokers: [] }).producer();
+class EventBus {
+  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
+  async quiet() { return 1; }
+}
+export const eventBus = new EventBus();
+const typed: EventBus = makeBus();
+export { typed };
+export const publisher = {
+  async emit() { await producer.send({ topic: 'a.b.v1', messages: [] }); },
+  name: 'publisher',
+};
+export const notAnInstance = makeBus();
+export default new EventBus();
+`, 'src/lib/bus.ts');
+    const exported = bus.exportedEffects();
+    assert.deepEqual([...exported.keys()].sort(), ['default.publish', 'eventBus.publish', 'publisher.emit', 'typed.publish']);
+    assert.equal(exported.get('eventBus.publish')![0]!.line, 4);
+    assert.equal(exported.get('publisher.emit')![0]!.channel, 'a.b.v1');
+  });
+
+  it('an instance of an imported class is exported with that class\'s method effects', () => {
+    const asked: string[] = [];
+    const forwarding = build(`import { EventBus } from './event-bus';
+import Store from './store';
+export default new EventBus();
+export const store = new Store();
+`, 'src/lib/bus-default.ts', {
+      importedMembers: (module, _from, path) => {
+        asked.push(`${module}|${path.join('.')}`);
+        return module === './event-bus'
+          ? new Map([['publish', [{ kind: 'publish', library: 'kafka', description: 'this.producer.send', channel: null, target: null, path: 'src/lib/event-bus.ts', line: 6 }]]])
+          : new Map();
+      },
+    });
+    const exported = forwarding.exportedEffects();
+    assert.deepEqual([...exported.keys()], ['default.publish']);
+    assert.equal(exported.get('default.publish')![0]!.path, 'src/lib/event-bus.ts');
+    assert.deepEqual(asked, ['./event-bus|EventBus', './store|default']);
+  });
+
+  it('a call on an imported instance asks for the export\'s method, unless a local name shadows it', () => {
+    const lookups: string[] = [];
+    const user = build(`import { eventBus } from './lib/bus';
+import bus from './lib/bus-default';
+import * as ns from './lib/ns';
+const cjs = require('./lib/cjs');
+export async function handle(other: { publish(): Promise<void> }) {
+  await eventBus.publish('a');
+  await bus.publish('b');
+  await ns.publishPlaced('c');
+  await cjs.publish('d');
+  const eventBus2 = eventBus;
+  await eventBus2.publish('e');
+}
+export async function shadowed(eventBus: { publish(t: string): Promise<void> }) {
+  await eventBus.publish('f');
+}
+`, 'src/handler.ts', {
+      importedEffects: (module, _from, path) => {
+        lookups.push(`${module}|${path.join('.')}`);
+        return [{ kind: 'publish', library: 'kafka', description: 'producer.send', channel: null, target: null, path: 'src/lib/x.ts', line: 1 }];
+      },
+    });
+    assert.equal(only(effectsAt(user, 'eventBus.publish')).via, 'summary');
+    assert.match(only(effectsAt(user, 'eventBus.publish')).related[0]!.note, /src\/lib\/x\.ts:1/);
+    assert.equal(only(effectsAt(user, 'bus.publish')).via, 'summary');
+    assert.equal(only(effectsAt(user, 'ns.publishPlaced')).via, 'summary');
+    assert.equal(only(effectsAt(user, 'cjs.publish')).via, 'summary');
+    assert.deepEqual(effectsAt(user, 'eventBus.publish', 1), []);
+    assert.deepEqual(lookups, ['./lib/bus|eventBus.publish', './lib/bus-default|default.publish', './lib/ns|publishPlaced', './lib/cjs|publish']);
+  });
+
+  it('a required module that is itself an instance (`module.exports = new Bus()`) answers under default', () => {
+    const lookups: string[] = [];
+    const user = build(`const bus = require('./bus');
+export async function handle() { await bus.publish('a'); }
+`, 'src/handler.js', {
+      importedEffects: (module, _from, path) => {
+        lookups.push(`${module}|${path.join('.')}`);
+        return path[0] === 'default'
+          ? [{ kind: 'publish', library: 'kafka', description: 'producer.send', channel: null, target: null, path: 'src/bus.js', line: 3 }]
+          : [];
+      },
+    });
+    assert.equal(only(effectsAt(user, 'bus.publish')).via, 'summary');
+    assert.deepEqual(lookups, ['./bus|publish', './bus|default.publish']);
+  });
+
   it('imported outbox writes are not reported as plain DB writes', () => {
     const user = build(`import { recordOutbox } from './outbox';
 export async function f() { await recordOutbox({}); }

@@ -680,5 +680,32 @@ subscription.on('message', (message: Message) => {
 `,
       errors: [{ messageId: 'ackBeforeCommit', line: 12, variant: 'unawaited-effect', precision: 'Heuristic' }],
     },
+    {
+      name: 'ack before a write through an imported repository singleton (cross-file summary)',
+      filename: 'src/payments/consumer.ts',
+      context: {
+        'src/payments/order-repo.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+class OrderRepository {
+  async markPaid(id: string) {
+    await prisma.order.update({ where: { id }, data: { status: 'PAID' } });
+  }
+}
+export const orderRepository = new OrderRepository();
+`,
+      },
+      code: `import amqp from 'amqplib';
+import { orderRepository } from './order-repo';
+export async function start() {
+  const ch = await (await amqp.connect('amqp://x')).createChannel();
+  await ch.consume('payments', async (msg) => {
+    if (!msg) return;
+    ch.ack(msg);
+    await orderRepository.markPaid(msg.content.toString());
+  });
+}
+`,
+      errors: [{ messageId: 'ackBeforeCommit', line: 7, variant: 'ack-first', precision: 'Medium' }],
+    },
   ],
 });

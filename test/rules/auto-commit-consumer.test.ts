@@ -7,6 +7,13 @@ const consumer = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] }).co
 declare function applyPayment(p: unknown): Promise<void>;
 `;
 
+// Four lines: a kafkajs consumer and a prisma client.
+const prismaKafkaHeader = `import { Kafka } from 'kafkajs';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const consumer = new Kafka({ clientId: 'x', brokers: [] }).consumer({ groupId: 'g' });
+`;
+
 testCodeRule(rule, {
   valid: [
     {
@@ -32,6 +39,40 @@ await consumer.run({
     await Promise.all(batch.messages.map(async (message) => {
       await applyPayment(JSON.parse(message.value!.toString()));
     }));
+  },
+});
+`,
+    },
+    {
+      name: 'eachBatch with a plain map of write promises, joined by an awaited Promise.all',
+      code: `${prismaKafkaHeader}
+await consumer.run({
+  eachBatch: async ({ batch }) => {
+    await Promise.all(batch.messages.map((m) => prisma.event.upsert({ where: { id: m.offset }, create: { id: m.offset }, update: {} })));
+  },
+});
+`,
+    },
+    {
+      name: 'eachBatch with a plain map of write promises held in a const, then awaited together',
+      code: `${prismaKafkaHeader}
+await consumer.run({
+  eachBatch: async ({ batch }) => {
+    const jobs = batch.messages.map((m) => {
+      return prisma.event.upsert({ where: { id: m.offset }, create: { id: m.offset }, update: {} }).catch(() => null);
+    });
+    await Promise.allSettled(jobs);
+  },
+});
+`,
+    },
+    {
+      name: 'a plain map that builds values (no durable work) is not floating work',
+      code: `${prismaKafkaHeader}
+await consumer.run({
+  eachBatch: async ({ batch }) => {
+    const ids = batch.messages.map((m) => m.key?.toString());
+    await prisma.event.createMany({ data: ids.map((id) => ({ id })) });
   },
 });
 `,
@@ -191,6 +232,29 @@ await consumer.run({
       errors: [{ messageId: 'autoCommit', line: 10, variant: 'kafkajs-batch-auto-resolve', precision: 'High' }],
     },
     {
+      name: 'eachBatch with a plain map of write promises that is never awaited',
+      code: `${prismaKafkaHeader}
+await consumer.run({
+  eachBatch: async ({ batch }) => {
+    batch.messages.map((m) => prisma.event.upsert({ where: { id: m.offset }, create: { id: m.offset }, update: {} }));
+  },
+});
+`,
+      errors: [{ messageId: 'autoCommit', line: 8, variant: 'kafkajs-batch-auto-resolve', precision: 'High' }],
+    },
+    {
+      name: 'eachBatch with a plain map of write promises passed to a Promise.all that is not awaited',
+      code: `${prismaKafkaHeader}
+await consumer.run({
+  eachBatch: async ({ batch }) => {
+    const jobs = batch.messages.map((m) => prisma.event.upsert({ where: { id: m.offset }, create: { id: m.offset }, update: {} }));
+    Promise.all(jobs);
+  },
+});
+`,
+      errors: [{ messageId: 'autoCommit', line: 8, variant: 'kafkajs-batch-auto-resolve', precision: 'High' }],
+    },
+    {
       name: 'amqplib consume with noAck: true',
       code: `import amqp from 'amqplib';
 import { Pool } from 'pg';
@@ -259,6 +323,17 @@ export const worker = new Worker('emails', async (job: Job) => {
 }, { connection: { host: 'redis' } });
 `,
       errors: [{ messageId: 'autoCommit', line: 6, variant: 'floating-work', precision: 'High' }],
+    },
+    {
+      name: 'BullMQ processor mapping ids to write promises it never awaits',
+      code: `import { Worker } from 'bullmq';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const worker = new Worker('bulk-invoices', async (job) => {
+  job.data.orderIds.map((id: string) => prisma.invoice.upsert({ where: { orderId: id }, create: { orderId: id }, update: {} }));
+}, { connection: { host: 'redis' } });
+`,
+      errors: [{ messageId: 'autoCommit', line: 5, variant: 'floating-work', precision: 'High' }],
     },
     {
       name: 'Lambda SQS handler iterating records with forEach(async ...)',

@@ -118,6 +118,51 @@ export async function notify(mailer: { send(x: unknown): Promise<void> }, id: st
 }
 `,
     },
+    {
+      name: 'a periodic publish (setInterval) is not on the path of the write before it',
+      code: `${prismaKafkaHeader}
+export async function start(id: string) {
+  await prisma.worker.update({ where: { id }, data: { startedAt: new Date() } });
+  setInterval(() => {
+    void producer.send({ topic: 'workers.heartbeat.v1', messages: [{ value: id }] });
+  }, 10_000);
+}
+`,
+    },
+    {
+      name: 'a deferred relay pass that only marks outbox rows',
+      code: `${prismaKafkaHeader}
+export async function enqueue(id: string) {
+  await prisma.outboxEvent.create({ data: { id, type: 'orders.paid.v1' } });
+  setImmediate(async () => {
+    await producer.send({ topic: 'orders.paid.v1', messages: [{ value: id }] });
+    await prisma.outboxEvent.update({ where: { id }, data: { publishedAt: new Date() } });
+  });
+}
+`,
+    },
+    {
+      name: 'a parameter shadowing an imported singleton is not that singleton',
+      filename: 'src/orders/cancel.ts',
+      context: {
+        'src/orders/event-bus.ts': `import { Kafka } from 'kafkajs';
+const producer = new Kafka({ clientId: 'bus', brokers: [] }).producer();
+class EventBus {
+  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
+}
+export const eventBus = new EventBus();
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import { eventBus } from './event-bus';
+const prisma = new PrismaClient();
+export async function cancel(id: string, eventBus: { publish(topic: string): Promise<void> }) {
+  await prisma.order.update({ where: { id }, data: { status: 'CANCELLED' } });
+  await eventBus.publish('audit');
+}
+export { eventBus };
+`,
+    },
   ],
   invalid: [
     {
@@ -381,6 +426,149 @@ export async function place(id: string) {
 }
 `,
       errors: [{ messageId: 'dualWrite', line: 6, precision: 'Medium' }],
+    },
+    {
+      name: 'publish deferred with setImmediate after the write (void inside the callback)',
+      code: `${prismaKafkaHeader}
+export async function pay(id: string) {
+  await prisma.order.update({ where: { id }, data: { paid: true } });
+  setImmediate(() => {
+    void producer.send({ topic: 'orders.paid.v1', messages: [{ key: id, value: id }] });
+  });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 10, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'publish deferred with process.nextTick and setTimeout(..., 0) after the write',
+      code: `${prismaKafkaHeader}
+export async function pay(id: string) {
+  await prisma.order.update({ where: { id }, data: { paid: true } });
+  process.nextTick(() => producer.send({ topic: 'orders.paid.v1', messages: [{ value: id }] }));
+}
+export async function ship(id: string) {
+  await prisma.order.update({ where: { id }, data: { shipped: true } });
+  setTimeout(async () => {
+    await producer.send({ topic: 'orders.shipped.v1', messages: [{ value: id }] });
+  }, 0);
+}
+`,
+      errors: [
+        { messageId: 'dualWrite', line: 9, variant: 'commit-then-publish', precision: 'High' },
+        { messageId: 'dualWrite', line: 14, variant: 'commit-then-publish', precision: 'High' },
+      ],
+    },
+    {
+      name: 'write and publish both inside a deferred callback are reported once',
+      code: `${prismaKafkaHeader}
+export function schedule(id: string) {
+  setImmediate(async () => {
+    await prisma.order.update({ where: { id }, data: { paid: true } });
+    await producer.send({ topic: 'orders.paid.v1', messages: [{ value: id }] });
+  });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 10, variant: 'commit-then-publish', precision: 'High' }],
+    },
+    {
+      name: 'exported singleton instance of a project class imported from another file',
+      filename: 'src/orders/cancel.ts',
+      context: {
+        'src/orders/event-bus.ts': `import { Kafka, Producer } from 'kafkajs';
+export class EventBus {
+  private producer: Producer;
+  constructor() { this.producer = new Kafka({ clientId: 'bus', brokers: [] }).producer(); }
+  async publish(topic: string, payload: unknown) {
+    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
+  }
+}
+export const eventBus = new EventBus();
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import { eventBus } from './event-bus';
+const prisma = new PrismaClient();
+export async function cancel(id: string) {
+  await prisma.order.update({ where: { id }, data: { status: 'CANCELLED' } });
+  await eventBus.publish('orders.cancelled.v1', { id });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, variant: 'commit-then-publish', precision: 'Medium' }],
+    },
+    {
+      name: 'default-exported instance (`export default new EventBus()`) of a class from a third file',
+      filename: 'src/orders/cancel.ts',
+      context: {
+        'src/orders/event-bus.ts': `import { Kafka, Producer } from 'kafkajs';
+export class EventBus {
+  private producer: Producer;
+  constructor() { this.producer = new Kafka({ clientId: 'bus', brokers: [] }).producer(); }
+  async publish(topic: string, payload: unknown) {
+    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
+  }
+}
+export const eventBus = new EventBus();
+`,
+        'src/orders/bus.ts': `import { EventBus } from './event-bus';
+export default new EventBus();
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import bus from './bus';
+const prisma = new PrismaClient();
+export async function cancel(id: string) {
+  await prisma.order.update({ where: { id }, data: { status: 'CANCELLED' } });
+  await bus.publish('orders.cancelled.v1', { id });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, variant: 'commit-then-publish', precision: 'Medium' }],
+    },
+    {
+      name: 'imported repository singleton whose method writes, then a publish',
+      filename: 'src/orders/pay.ts',
+      context: {
+        'src/orders/order-repo.ts': `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+class OrderRepository {
+  async markPaid(id: string) {
+    await prisma.order.update({ where: { id }, data: { status: 'PAID' } });
+  }
+}
+export const orderRepository = new OrderRepository();
+`,
+      },
+      code: `import { Kafka } from 'kafkajs';
+import { orderRepository } from './order-repo';
+const producer = new Kafka({ clientId: 'o', brokers: [] }).producer();
+export async function pay(id: string) {
+  await orderRepository.markPaid(id);
+  await producer.send({ topic: 'orders.paid.v1', messages: [{ key: id, value: id }] });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, variant: 'commit-then-publish', precision: 'Medium' }],
+    },
+    {
+      name: 'exported object of methods imported from another file',
+      filename: 'src/orders/cancel.ts',
+      context: {
+        'src/orders/publisher.ts': `import { Kafka } from 'kafkajs';
+const producer = new Kafka({ clientId: 'x', brokers: [] }).producer();
+export const publisher = {
+  async emit(topic: string, payload: unknown) {
+    await producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
+  },
+};
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import { publisher } from './publisher';
+const prisma = new PrismaClient();
+export async function cancel(id: string) {
+  await prisma.order.update({ where: { id }, data: { status: 'CANCELLED' } });
+  await publisher.emit('orders.cancelled.v1', { id });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 6, variant: 'commit-then-publish', precision: 'Medium' }],
     },
   ],
 });
