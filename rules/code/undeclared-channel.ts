@@ -11,7 +11,7 @@ import { createCodeRule, type DeclaredChannels } from '../../src/review/rule.js'
 import { resolveRuleSettings } from '../../src/review/rule-settings.js';
 import { matchesWildcard } from '../../src/review/glob.js';
 
-const ADD = 'Add docs/features/<slug>/contracts/{name}.md with its schema and AsyncAPI file (via the producer feature), or use the declared channel.';
+const ADD = 'Add docs/features/<slug>/contracts/{file}.md with its schema and AsyncAPI file (via the producer feature), or use the declared channel.';
 
 const messages = {
   undeclared: `Undeclared channel {name} at {loc}: no contract exists for it{hint}. ${ADD}`,
@@ -74,6 +74,8 @@ export default createCodeRule({
             messageId: 'undeclared',
             data: {
               name: `\`${name}\``,
+              // The path is prose, not code: the channel's name sits in it bare.
+              file: name,
               loc,
               hint: near ? ` (did you mean \`${near}\`, declared in ${owner?.path ?? 'a contract'}?)` : '',
             },

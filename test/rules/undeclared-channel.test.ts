@@ -1,6 +1,8 @@
 import rule from '../../rules/code/undeclared-channel.js';
 import type { Config } from '../../src/config/schema.js';
-import { testCodeRule } from '../harness/code-rule-tester.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runCodeCase, testCodeRule } from '../harness/code-rule-tester.js';
 
 const DECLARED = [
   'docs/features/order-fulfillment/contracts/orders.placed.v1.md',
@@ -112,4 +114,12 @@ export async function enqueue() { await queue.add('render', { id: 1 }); }
       errors: [{ messageId: 'undeclared', line: 3, severity: 'Important' }],
     },
   ],
+});
+
+describe('undeclared-channel message', () => {
+  it('names the contract file to add with the bare channel name in its path', () => {
+    const [finding] = runCodeCase(rule, { name: 'message', code: send("'payments.settled.v1'"), declaredChannelPaths: DECLARED });
+    assert.match(finding!.message, /^Undeclared channel `payments\.settled\.v1` at /);
+    assert.match(finding!.message, / Add docs\/features\/<slug>\/contracts\/payments\.settled\.v1\.md with its schema/);
+  });
 });
