@@ -33,12 +33,15 @@ export function isGating(finding: Finding, policy: GatePolicy, changedPaths: Rea
 const UNREAD: ReadonlySet<CoverageReason> = new Set(['too-large', 'binary', 'unparseable']);
 
 /**
- * Changed files the review could not read, head side. A minified bundle is left out: it is
- * generated code, which the review never means to read (parse.ts).
+ * Changed files the review could not read, head side. A minified bundle where bundles live is left
+ * out: generated code the review never means to read (parse.ts). A long line alone is not enough,
+ * or one 20,000-character comment would take any file out of the gate.
  */
 export function unreadChanges(skipped: readonly CoverageSkip[]): CoverageSkip[] {
-  return skipped.filter((s) => s.side !== 'base' && UNREAD.has(s.reason) && !looksMinified(s.detail));
+  return skipped.filter((s) => s.side !== 'base' && UNREAD.has(s.reason) && !(looksMinified(s.detail) && GENERATED_PATH.test(s.path)));
 }
+
+const GENERATED_PATH = /(^|\/)(dist|build|vendor|vendored|public|static|assets|out)\/|\.(min|bundle)\.[cm]?js$/;
 
 /**
  * review-output.md §11.2: a gating finding fails; else findings worth a look (a Critical, Important

@@ -43,7 +43,9 @@ describe('decideGate', () => {
       { path: 'src/slow.ts', side: 'head', reason: 'time-budget', detail: 'x' },
       { path: 'src/sub', reason: 'not-reviewable', detail: 'submodule' },
       { path: 'public/vendor/lib.min.js', side: 'head', reason: 'too-large', detail: 'a line of 90000 characters looks minified (limit 20000)' },
+      // One long comment line in ordinary source must not take the file out of the gate.
+      { path: 'src/pay.ts', side: 'head', reason: 'too-large', detail: 'a line of 20001 characters looks minified (limit 20000)' },
     ];
-    assert.deepEqual(unreadChanges(skipped).map((s) => s.path), ['src/big.ts', 'src/bin.ts']);
+    assert.deepEqual(unreadChanges(skipped).map((s) => s.path), ['src/big.ts', 'src/bin.ts', 'src/pay.ts']);
   });
 });
