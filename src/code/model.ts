@@ -1149,10 +1149,20 @@ export class CodeModel {
   classNameOf(node: TSESTree.Node): string | null {
     const cached = this.classNames.get(node);
     if (cached !== undefined) return cached;
-    const name = this.computeClassName(node);
+    // `const A = B; const B = A;` (or `this.a = this.b` both ways) leads back to itself: no class.
+    if (this.namingClass.has(node)) return null;
+    this.namingClass.add(node);
+    let name: string | null;
+    try {
+      name = this.computeClassName(node);
+    } finally {
+      this.namingClass.delete(node);
+    }
     if (this.traversed) this.classNames.set(node, name);
     return name;
   }
+
+  private readonly namingClass = new Set<TSESTree.Node>();
 
   private readonly classNames = new WeakMap<TSESTree.Node, string | null>();
 
@@ -1336,18 +1346,41 @@ export class CodeModel {
       const required = decl.init ? this.requiredModule(decl.init) : null;
       return required === null ? null : { module: required, path: [] };
     };
+    const destructured = this.destructuredScopes(id.name);
     let current = parentOf(id);
     while (current) {
       if (isFunction(current)) {
-        if (current.params.some((p) => paramName(p) === id.name)) return null;
+        if (current.params.some((p) => bindsName(p, id.name))) return null;
         const local = this.declaratorIn(id.name, current);
         if (local) return declared(local);
       }
+      // `catch (ledger)`, `const { ledger } = ctx`, `for (const { ledger } of tenants)`: another value.
+      if (current.type === 'CatchClause' && current.param && bindsName(current.param, id.name)) return null;
+      if (destructured.has(current)) return null;
       current = parentOf(current);
     }
     const top = this.declaratorIn(id.name, this.program);
     return top ? declared(top) : binding;
   }
+
+  /** The scopes (function or program) in which a destructuring declarator binds `name`, by name, once. */
+  private destructuredScopes(name: string): Set<TSESTree.Node> {
+    this.destructuredByName ??= new Map();
+    let scopes = this.destructuredByName.get(name);
+    if (!scopes) {
+      scopes = new Set();
+      for (const decl of this.allDeclarators) {
+        if (decl.id.type === 'Identifier' || !bindsName(decl.id, name)) continue;
+        let scope: TSESTree.Node | undefined = parentOf(decl);
+        while (scope && !isFunction(scope)) scope = parentOf(scope);
+        scopes.add(scope ?? this.program);
+      }
+      this.destructuredByName.set(name, scopes);
+    }
+    return scopes;
+  }
+
+  private destructuredByName: Map<string, Set<TSESTree.Node>> | null = null;
 
   private relativeImport: boolean | null = null;
 
@@ -1526,6 +1559,19 @@ export class CodeModel {
         }
       }
     }
+  }
+}
+
+/** A parameter or binding pattern that declares `name` anywhere in it (defaults, nesting, rest). */
+function bindsName(pattern: TSESTree.Node, name: string): boolean {
+  switch (pattern.type) {
+    case 'Identifier': return pattern.name === name;
+    case 'AssignmentPattern': return bindsName(pattern.left, name);
+    case 'RestElement': return bindsName(pattern.argument, name);
+    case 'TSParameterProperty': return bindsName(pattern.parameter, name);
+    case 'ArrayPattern': return pattern.elements.some((e) => e !== null && bindsName(e, name));
+    case 'ObjectPattern': return pattern.properties.some((p) => (p.type === 'RestElement' ? bindsName(p, name) : bindsName(p.value, name)));
+    default: return false;
   }
 }
 

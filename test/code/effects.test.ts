@@ -742,6 +742,11 @@ export default new EventBus();
     assert.equal(exported.get('publisher.emit')![0]!.channel, 'a.b.v1');
   });
 
+  it('an export whose value leads back to itself has no class and no effects (no stack overflow)', () => {
+    const cyclic = build(`export const A: any = B;\nconst B: any = A;\nexport const C = D;\nconst D = C;\n`, 'src/lib/a.ts');
+    assert.deepEqual([...cyclic.exportedEffects().keys()], []);
+  });
+
   it('an instance of an imported class is exported with that class\'s method effects', () => {
     const asked: string[] = [];
     const forwarding = build(`import { EventBus } from './event-bus';

@@ -163,6 +163,48 @@ export async function cancel(id: string, eventBus: { publish(topic: string): Pro
 export { eventBus };
 `,
     },
+    {
+      name: 'an imported singleton shadowed by a destructured parameter, a destructured local, a for-of pattern or a catch parameter',
+      filename: 'src/orders/cancel.ts',
+      context: {
+        'src/orders/event-bus.ts': `import { Kafka } from 'kafkajs';
+const producer = new Kafka({ clientId: 'bus', brokers: [] }).producer();
+class EventBus {
+  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
+}
+export const eventBus = new EventBus();
+`,
+      },
+      code: `import { PrismaClient } from '@prisma/client';
+import { eventBus } from './event-bus';
+const prisma = new PrismaClient();
+type Ctx = { eventBus: { publish(topic: string): Promise<void> } };
+export async function a(id: string, { eventBus }: Ctx) {
+  await prisma.order.update({ where: { id }, data: { status: 'A' } });
+  await eventBus.publish('audit');
+}
+export async function b(id: string, ctx: Ctx) {
+  const { eventBus } = ctx;
+  await prisma.order.update({ where: { id }, data: { status: 'B' } });
+  await eventBus.publish('audit');
+}
+export async function c(id: string, tenants: Ctx[]) {
+  for (const { eventBus } of tenants) {
+    await prisma.order.update({ where: { id }, data: { status: 'C' } });
+    await eventBus.publish('audit');
+  }
+}
+export async function d(id: string) {
+  try {
+    await prisma.order.update({ where: { id }, data: { status: 'D' } });
+  } catch (eventBus: any) {
+    await prisma.order.update({ where: { id }, data: { status: 'E' } });
+    await eventBus.publish('audit');
+  }
+}
+export { eventBus };
+`,
+    },
   ],
   invalid: [
     {
