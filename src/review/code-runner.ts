@@ -268,11 +268,22 @@ export function runCodeRules<S = never>(files: CodeFileInput[], rules: CodeRule[
     for (const exit of exits) exit();
     const model = state.model!;
     const reported = reportPaths.has(state.path);
+    // A defect of ours on one odd file must not take the whole review down: it is named as an
+    // error (so the run concludes as not finished) and the file keeps no summary.
+    const guarded = <T>(what: string, compute: () => T, fallback: T): T => {
+      try {
+        return compute();
+      } catch (error) {
+        if (error instanceof OverTimeLimit) throw error;
+        errors.push(`${what} failed on ${state.path}: ${(error as Error)?.message ?? String(error)}`);
+        return fallback;
+      }
+    };
     return {
-      suppressions: collectSuppressions(model),
-      summary: options.summarize ? { value: options.summarize(model, reported) } : null,
-      contribution: needsCrossFile ? crossFileContribution(model, serviceOf, reported) : null,
-      exports: state.importers > 0 ? exportSurface(model) : null,
+      suppressions: guarded('reading suppressions', () => collectSuppressions(model), []),
+      summary: options.summarize ? guarded('the file summary', () => ({ value: options.summarize!(model, reported) }), null) : null,
+      contribution: needsCrossFile ? guarded('the cross-file facts', () => crossFileContribution(model, serviceOf, reported), null) : null,
+      exports: state.importers > 0 ? guarded('the export surface', () => exportSurface(model), null) : null,
     };
   };
   /** Keep the file's summary, then let go of what nobody needs any more. Idempotent (see the time limit below). */

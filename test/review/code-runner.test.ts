@@ -153,6 +153,19 @@ describe('runCodeRules order and lifetime', () => {
     ]);
   });
 
+  it('a defect on one file (its summary throws) is named as an error and the other files are still summarised', () => {
+    const files = ['a', 'b'].map((n) => ({ path: `src/${n}.ts`, text: `export const ${n} = 1;\n` }));
+    const result = runCodeRules(files, [], {
+      side: 'head', config: defaultConfig,
+      summarize: (model) => {
+        if (model.path === 'src/a.ts') throw new RangeError('Maximum call stack size exceeded');
+        return model.path;
+      },
+    });
+    assert.deepEqual([...result.summaries.values()], ['src/b.ts']);
+    assert.deepEqual(result.errors, ['the file summary failed on src/a.ts: Maximum call stack size exceeded']);
+  });
+
   it('under a deadline, skips context files rather than changed files once time runs short', () => {
     // Each changed file imports two context files, so imports-first analyses them before it. The
     // fake clock moves 10 ms per analysed file (when its summary is taken), and not otherwise.
