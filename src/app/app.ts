@@ -499,7 +499,8 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
       const repo = repoOf(context.payload as unknown as { repository: PayloadRepo });
       const numbers = (pullRequests ?? []).map((p) => p.number);
       const key = numbers.length === 1 ? `${repo.owner}/${repo.repo}#${numbers[0]}` : `${repo.owner}/${repo.repo}@${headSha}`;
-      enqueue({ key, headSha, explicit: true, data: { type: 'rerun-sha', api: apiFor(context), installationId: installationOf(context), repo, headSha, pullNumbers: numbers } }, context);
+      // Re-run is pressed on a commit a push may have left behind: it must not cut the newer head's review short.
+      enqueue({ key, headSha, explicit: true, supersedes: false, data: { type: 'rerun-sha', api: apiFor(context), installationId: installationOf(context), repo, headSha, pullNumbers: numbers } }, context);
     };
 
     const ours = (app: { id: number } | null | undefined) => !app || app.id === options.appId;

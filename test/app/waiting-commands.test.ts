@@ -151,6 +151,35 @@ describe('commands and pushes waiting for one pull request', { timeout: 120_000 
     assert.equal(runsFor(pr.head).length, 1);
   });
 
+  it('Re-run pressed on an older commit while the newest head is reviewed does not cut that review short', async () => {
+    const pr = await opened('rerun-old');
+    await app.settle();
+    const h2 = await variant('rerun-old-2', pr.head);
+    pull(pr.number).head = h2;
+    let pressed = false;
+    github.sim.faultHook = (request) => {
+      // The newest head's review is running (it creates its check run): Re-run on the old commit now.
+      if (!pressed && request.operation === 'checks/create' && request.body.includes(h2)) {
+        pressed = true;
+        void app.send('check_run', checkRunEvent('rerequested', REPO, { headSha: pr.head, appId: APP_ID, name: 'Architecture review', pullNumbers: [pr.number] }));
+      }
+      return null;
+    };
+    try {
+      await app.send('pull_request', pullRequestEvent('synchronize', REPO, { number: pr.number, head: h2, base }));
+      await app.settle();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await app.settle();
+    } finally {
+      github.sim.faultHook = null;
+    }
+    assert.ok(pressed, 'Re-run came while the newest head was reviewed');
+    const last = runsFor(h2).at(-1)!;
+    assert.equal(last.status, 'completed');
+    assert.ok(!last.output?.title?.startsWith('Superseded'), `the newest head is reviewed, not superseded (${last.output?.title})`);
+    assert.equal(last.conclusion, 'failure');
+  });
+
   it('Re-run pressed five times while the pull request waits runs once', async () => {
     await busyWith('reruns');
     const pr = await opened('reruns');
