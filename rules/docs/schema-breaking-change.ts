@@ -269,16 +269,26 @@ const typeOf = (f: SchemaField) => f.typeKey ?? f.type;
 
 /**
  * One type on both sides. A `?Name` key is a proto type this file alone could not resolve (declared
- * in an imported file): then the names compare without their package, since moving a message to a
- * shared file of the same package changes nothing on the wire.
+ * in an imported file), as written. Written unqualified, it is the resolved type of the same last
+ * segment on the other side (a message moved to a shared file of the package changes nothing on the
+ * wire); written with a package, it must match as written.
  */
 function sameType(a: SchemaField, b: SchemaField): boolean {
   const ka = typeOf(a);
   const kb = typeOf(b);
   if (ka === kb) return true;
   if (!ka.includes('?') && !kb.includes('?')) return false;
-  const bare = (key: string) => key.replace(/\?/g, '').split(/([<>,\s])/).map((part) => part.slice(part.lastIndexOf('.') + 1)).join('');
-  return bare(ka) === bare(kb);
+  const pa = ka.split(/([<>,\s])/);
+  const pb = kb.split(/([<>,\s])/);
+  if (pa.length !== pb.length) return false;
+  const last = (name: string) => name.slice(name.lastIndexOf('.') + 1);
+  return pa.every((x, i) => {
+    const y = pb[i]!;
+    if (x === y) return true;
+    if (x.startsWith('?') && !x.includes('.') && !y.startsWith('?')) return x.slice(1) === last(y);
+    if (y.startsWith('?') && !y.includes('.') && !x.startsWith('?')) return y.slice(1) === last(x);
+    return false;
+  });
 }
 
 const AVRO_PROMOTIONS: Record<string, string[]> = {

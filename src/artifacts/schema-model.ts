@@ -811,9 +811,9 @@ function protoField(f: protobuf.Field, parent: string, messageLine: number, loca
   const type = f.map ? `map<${mapKey ?? '?'},${f.type}>` : f.repeated ? `repeated ${f.type}` : f.type;
   // `Line`, `Order.Line` and `.pkg.Order.Line` name one type; compare them by the full name.
   const scope = f.parent instanceof protobuf.Type ? f.parent : null;
-  // A type this file cannot resolve (declared in an imported .proto) is keyed by its last name
-  // segment, as a resolved one is not: `Money` moved to common.proto stays `Money` on both sides.
-  const resolved = PROTO_SCALARS.has(f.type) || !scope ? f.type : protoTypeName(scope, f.type) ?? `?${f.type.slice(f.type.lastIndexOf('.') + 1)}`;
+  // A type this file cannot resolve (declared in an imported .proto) is keyed `?` + the name as
+  // written; the rule matches an unqualified one to a resolved type of the same last segment.
+  const resolved = PROTO_SCALARS.has(f.type) || !scope ? f.type : protoTypeName(scope, f.type) ?? `?${f.type.replace(/^\./, '')}`;
   const typeKey = f.map ? `map<${mapKey ?? '?'},${resolved}>` : f.repeated ? `repeated ${resolved}` : resolved;
   return {
     path: joinPath(parent, f.name),

@@ -282,6 +282,18 @@ testDocsRule(rule, {
       errors: [{ messageId: 'breaking', path: PROTO, line: 5, severity: 'Critical' }],
     },
     {
+      name: 'Protobuf: imported types written with different packages, or a local type replaced by another package\'s, are type changes',
+      ...pair(
+        PROTO,
+        md('syntax = "proto3";', 'package orders;', 'import "google/type/money.proto";', 'message Money { int64 cents = 1; }', 'message OrderPlaced {', '  google.type.Money total = 1;', '  Money fee = 2;', '}'),
+        md('syntax = "proto3";', 'package orders;', 'import "payments/money.proto";', 'message Money { int64 cents = 1; }', 'message OrderPlaced {', '  payments.v1.Money total = 1;', '  payments.v1.Money fee = 2;', '}'),
+      ),
+      errors: [
+        { messageId: 'breaking', path: PROTO, line: 6, severity: 'Critical' },
+        { messageId: 'breaking', path: PROTO, line: 7, severity: 'Critical' },
+      ],
+    },
+    {
       name: 'Protobuf: a message moved to an imported file: its removal from this file is reported, the field using it is not',
       ...pair(
         PROTO,
