@@ -1861,13 +1861,27 @@ function comparesParam(fn: FunctionLike, param: string): boolean {
     ['<', '<=', '>', '>=', '===', '==', '!==', '!='].includes(n.operator) && n.left.type !== 'PrivateIdentifier' &&
     (isParamOperand(n.left, names) || isParamOperand(n.right, names))).length > 0;
   if (compared) return true;
-  // A retry policy may do the comparing: `if (giveUp(attempt)) throw err`, `policy.shouldRetry(attempt)`.
+  // A retry policy may do the comparing: `if (giveUp(attempt)) throw err`, `policy.shouldRetry(attempt)
+  // ? retry() : fail()`. Only as a condition: `logRetry(attempt)` or `sleep(backoff(attempt))` bound nothing.
   return findAll(fn.body, (n): n is TSESTree.CallExpression => n.type === 'CallExpression' &&
-    POLICY_CALL.test(calleeName(n.callee) ?? '') && n.arguments.some((a) => isParamOperand(a, names))).length > 0;
+    POLICY_CALL.test(calleeName(n.callee) ?? '') && n.arguments.some((a) => isParamOperand(a, names)) && decidesBranch(n)).length > 0;
 }
 
 /** Names of calls that decide whether to try again (a predicate over the attempt count), not delays or logs. */
-const POLICY_CALL = /^(should|can|may|is|has|give|stop|exceed|allow|check|within|keep|continue)|retr(y|ies)|limit|budget|exhaust/i;
+const POLICY_CALL = /^(should|can|may|is|has|give|stop|exceed|allow|check|within|keep|continue)([A-Z_]|$)|^(retryable|exhausted|overLimit|underLimit|withinBudget)$/;
+
+/** The call is (part of) the test of an `if`, a loop or a ternary, through `!`, `&&`, `||` and parentheses. */
+function decidesBranch(call: TSESTree.Node): boolean {
+  let node: TSESTree.Node = call;
+  let parent = parentOf(node);
+  while (parent && (parent.type === 'UnaryExpression' || parent.type === 'LogicalExpression' || parent.type === 'TSNonNullExpression')) {
+    node = parent;
+    parent = parentOf(node);
+  }
+  if (!parent) return false;
+  return (parent.type === 'IfStatement' || parent.type === 'ConditionalExpression' || parent.type === 'WhileStatement' ||
+    parent.type === 'DoWhileStatement' || parent.type === 'ForStatement') && parent.test === node;
+}
 
 function isParamOperand(node: TSESTree.Node, params: Set<string>): boolean {
   let target = unwrap(node);

@@ -529,6 +529,27 @@ export async function sendWebhook(url: string, body: unknown, attempt = 0): Prom
       errors: [{ messageId: 'unboundedRetry', line: 8, column: 12, variant: 'hand-rolled-loop', precision: 'High' }],
     },
     {
+      name: 'recursion with an increasing counter that is only logged, counted or fed to a delay helper',
+      code: `import axios from 'axios';
+declare function logRetry(n: number): void;
+declare const metrics: { retries(n: number): void };
+declare function retryDelay(n: number): number;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function sendWebhook(url: string, body: unknown, attempt = 0): Promise<void> {
+  try {
+    await axios.post(url, body);
+  } catch {
+    logRetry(attempt);
+    metrics.retries(attempt);
+    await sleep(retryDelay(attempt));
+    return sendWebhook(url, body, attempt + 1);
+  }
+}
+`,
+      errors: [{ messageId: 'unboundedRetry', line: 14, column: 12, variant: 'hand-rolled-loop', precision: 'High' }],
+    },
+    {
       name: 'recursion from promise rejection handlers: .catch() with a timer, an async .catch(), .then(ok, onRejected)',
       code: `import axios from 'axios';
 
