@@ -105,12 +105,22 @@ function pathCalls(model: CodeModel, region: Region): CallLike[] {
     for (const call of model.callsIn(current)) {
       out.push(call);
       const fn = depth < MAX_DEFERRAL_DEPTH ? deferredCallback(call) : null;
-      const deferred = fn ? model.regionOf(fn.body) : null;
+      // A poller scheduling its own next run (`setTimeout(() => tick(id), 1000)`) starts a new path.
+      const deferred = fn && !callsOnlyItsCaller(model, fn, region) ? model.regionOf(fn.body) : null;
       if (deferred && deferred !== current) visit(deferred, depth + 1);
     }
   };
   visit(region, 0);
   return out;
+}
+
+/** The deferred callback does nothing but call the function it is deferred from (again). */
+function callsOnlyItsCaller(model: CodeModel, fn: FunctionLike, region: Region): boolean {
+  const calls = model.callsIn(model.regionOf(fn.body));
+  const own = region.name;
+  return calls.length > 0 && calls.every((c) => c.type === 'CallExpression' && (
+    (c.callee.type === 'Identifier' && c.callee.name === own) ||
+    (c.callee.type === 'MemberExpression' && c.callee.object.type === 'ThisExpression' && propertyName(c.callee) === own)));
 }
 
 /** The first write on a common path with the publish, and which way round they commit. */

@@ -1081,6 +1081,14 @@ export function isSynchronousSink(model: CodeModel, call: CallLike): boolean {
 export function isJoined(model: CodeModel, call: CallLike): boolean {
   if (model.isSettled(call)) return true;
   let parent = parentOf(call);
+  // `await Promise.all([...batch.messages.map((m) => db.write(m))])`
+  if (parent?.type === 'SpreadElement' && parentOf(parent)?.type === 'ArrayExpression') {
+    const array = parentOf(parent)!;
+    const combinator = parentOf(array);
+    if (combinator?.type === 'CallExpression' && combinator.arguments.includes(array as TSESTree.CallExpressionArgument) && isPromiseCombinator(combinator)) {
+      return model.isSettled(combinator);
+    }
+  }
   // `const writes = [db.query(...), db.query(...)]; await Promise.all(writes)`
   if (parent?.type === 'ArrayExpression' && parentOf(parent)?.type === 'VariableDeclarator') parent = parentOf(parent);
   if (parent?.type === 'CallExpression' && parent.arguments.includes(call as TSESTree.CallExpressionArgument) && isPromiseCombinator(parent)) {

@@ -17,6 +17,15 @@ const consumer = new Kafka({ clientId: 'x', brokers: [] }).consumer({ groupId: '
 testCodeRule(rule, {
   valid: [
     {
+      name: 'a map of write promises spread into an awaited Promise.all',
+      code: `${prismaKafkaHeader}await consumer.run({
+  eachBatch: async ({ batch }) => {
+    await Promise.all([...batch.messages.map((m) => prisma.event.create({ data: { id: m.offset } }))]);
+  },
+});
+`,
+    },
+    {
       name: 'spec Passes: eachBatchAutoResolve off, resolveOffset after the awaited work',
       code: `${kafkaHeader}
 await consumer.run({

@@ -208,6 +208,20 @@ export { eventBus };
   ],
   invalid: [
     {
+      name: 'a poller that schedules its own next run: one finding for its write and publish, none for the timer',
+      code: `${prismaKafkaHeader}
+export async function tick(id: string) {
+  const rows = await prisma.event.findMany({ where: { sent: false } });
+  for (const r of rows) {
+    await producer.send({ topic: 'orders.v1', messages: [{ value: r.id }] });
+  }
+  await prisma.worker.update({ where: { id }, data: { lastSeen: new Date() } });
+  setTimeout(() => void tick(id), 1000);
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 10, variant: 'publish-inside-transaction' }],
+    },
+    {
       name: 'prisma create then kafkajs send (spec example)',
       code: `${prismaKafkaHeader}
 export async function placeOrder(input: { id: string; totalCents: number }) {
