@@ -2,6 +2,27 @@ import rule from '../../rules/code/dual-write.js';
 import { defaultConfig } from '../../src/config/schema.js';
 import { testCodeRule } from '../harness/code-rule-tester.js';
 
+/** A project event bus whose `publish` sends to Kafka, exported as a singleton instance. */
+const SIMPLE_EVENT_BUS = `import { Kafka } from 'kafkajs';
+const producer = new Kafka({ clientId: 'bus', brokers: [] }).producer();
+class EventBus {
+  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
+}
+export const eventBus = new EventBus();
+`;
+
+/** The same as a class holding its producer, also exported for others to instantiate. */
+const EVENT_BUS = `import { Kafka, Producer } from 'kafkajs';
+export class EventBus {
+  private producer: Producer;
+  constructor() { this.producer = new Kafka({ clientId: 'bus', brokers: [] }).producer(); }
+  async publish(topic: string, payload: unknown) {
+    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
+  }
+}
+export const eventBus = new EventBus();
+`;
+
 const prismaKafkaHeader = `import { PrismaClient } from '@prisma/client';
 import { Kafka } from 'kafkajs';
 
@@ -145,13 +166,7 @@ export async function enqueue(id: string) {
       name: 'a parameter shadowing an imported singleton is not that singleton',
       filename: 'src/orders/cancel.ts',
       context: {
-        'src/orders/event-bus.ts': `import { Kafka } from 'kafkajs';
-const producer = new Kafka({ clientId: 'bus', brokers: [] }).producer();
-class EventBus {
-  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
-}
-export const eventBus = new EventBus();
-`,
+        'src/orders/event-bus.ts': SIMPLE_EVENT_BUS,
       },
       code: `import { PrismaClient } from '@prisma/client';
 import { eventBus } from './event-bus';
@@ -167,13 +182,7 @@ export { eventBus };
       name: 'an imported singleton shadowed by a destructured parameter, a destructured local, a for-of pattern or a catch parameter',
       filename: 'src/orders/cancel.ts',
       context: {
-        'src/orders/event-bus.ts': `import { Kafka } from 'kafkajs';
-const producer = new Kafka({ clientId: 'bus', brokers: [] }).producer();
-class EventBus {
-  async publish(topic: string) { await producer.send({ topic, messages: [] }); }
-}
-export const eventBus = new EventBus();
-`,
+        'src/orders/event-bus.ts': SIMPLE_EVENT_BUS,
       },
       code: `import { PrismaClient } from '@prisma/client';
 import { eventBus } from './event-bus';
@@ -530,16 +539,7 @@ export function schedule(id: string) {
       name: 'exported singleton instance of a project class imported from another file',
       filename: 'src/orders/cancel.ts',
       context: {
-        'src/orders/event-bus.ts': `import { Kafka, Producer } from 'kafkajs';
-export class EventBus {
-  private producer: Producer;
-  constructor() { this.producer = new Kafka({ clientId: 'bus', brokers: [] }).producer(); }
-  async publish(topic: string, payload: unknown) {
-    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
-  }
-}
-export const eventBus = new EventBus();
-`,
+        'src/orders/event-bus.ts': EVENT_BUS,
       },
       code: `import { PrismaClient } from '@prisma/client';
 import { eventBus } from './event-bus';
@@ -555,16 +555,7 @@ export async function cancel(id: string) {
       name: 'default-exported instance (`export default new EventBus()`) of a class from a third file',
       filename: 'src/orders/cancel.ts',
       context: {
-        'src/orders/event-bus.ts': `import { Kafka, Producer } from 'kafkajs';
-export class EventBus {
-  private producer: Producer;
-  constructor() { this.producer = new Kafka({ clientId: 'bus', brokers: [] }).producer(); }
-  async publish(topic: string, payload: unknown) {
-    await this.producer.send({ topic, messages: [{ value: JSON.stringify(payload) }] });
-  }
-}
-export const eventBus = new EventBus();
-`,
+        'src/orders/event-bus.ts': EVENT_BUS,
         'src/orders/bus.ts': `import { EventBus } from './event-bus';
 export default new EventBus();
 `,
