@@ -74,6 +74,7 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
     errorOnUnknownASTType: false,
     allowInvalidAST: false,
   };
+  const started = Date.now();
   try {
     const ast = withinTimeLimit(() => parse(text, options), limits.timeBudgetMs);
     return { ok: true, ast };
@@ -89,8 +90,10 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
       return { ok: false, reason: 'unparseable', detail: `${deep.error.split('\n')[0]}${deep.lineNumber ? ` at line ${deep.lineNumber}` : ''}` };
     }
     // JSX in a `.js` file is the Create React App convention: tried again as JSX before giving up.
-    if (!options.jsx && /\.[cm]?js$/.test(path) && text.includes('<')) {
-      const asJsx = parseCode(path.replace(/\.[cm]?js$/, '.jsx'), text, given);
+    // The retry has what is left of the file's time limit, not a limit of its own.
+    const left = limits.timeBudgetMs - (Date.now() - started);
+    if (!options.jsx && /\.[cm]?js$/.test(path) && text.includes('<') && left > 0) {
+      const asJsx = parseCode(path.replace(/\.[cm]?js$/, '.jsx'), text, { ...given, timeBudgetMs: left });
       if (asJsx.ok) return asJsx;
     }
     const e = error as { message?: string; lineNumber?: number };
