@@ -166,9 +166,33 @@ function withoutFrontMatter(text: string): string {
   const close = new RegExp(`^${fence}[ \\t]*\\r?$`, 'm');
   const rest = text.slice(open[0].length);
   const end = close.exec(rest);
-  if (!end) return text;
+  if (!end || !looksLikeMetadata(rest.slice(0, end.index), open[1] === '---')) return text;
   const stop = open[0].length + end.index + end[0].length;
   return text.slice(0, stop).replace(/[^\r\n]/g, ' ') + text.slice(stop);
+}
+
+const YAML_KEY = /^["']?[\w.$@-][\w .$@"'-]*:(?:[ \t]|$)/;
+const YAML_LIST_ITEM = /^-(?:[ \t]|$)/;
+const TOML_KEY = /^["']?[\w.-][\w ."'-]*=/;
+const TOML_TABLE = /^\[\[?[^\]]*\]\]?[ \t]*$/;
+
+/**
+ * Whether the text between two fences is metadata (keys at the start of its lines), not a document
+ * that opens with a thematic break: `---`, a paragraph and a later `---` is Markdown, and blanking
+ * it would hide the document's first section.
+ */
+function looksLikeMetadata(block: string, yaml: boolean): boolean {
+  let keys = 0;
+  for (const line of block.split('\n')) {
+    if (/^[ \t]*\r?$/.test(line) || /^[ \t]*#/.test(line)) continue;
+    if (/^[ \t]/.test(line)) {
+      if (keys === 0) return false;
+      continue;
+    }
+    if (yaml ? YAML_KEY.test(line) : TOML_KEY.test(line) || TOML_TABLE.test(line)) keys++;
+    else if (!(yaml && keys > 0 && YAML_LIST_ITEM.test(line))) return false;
+  }
+  return keys > 0;
 }
 
 const CONTAINER_MARKER = '(?:>|[-*+](?=[ \\t]|$)|\\d{1,9}[.)](?=[ \\t]|$))';

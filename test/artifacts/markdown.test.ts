@@ -84,6 +84,32 @@ describe('front matter', () => {
       [['title: x', 3]],
     );
   });
+
+  it('a document opening with a thematic break and a paragraph is not front matter', () => {
+    // The paragraph before the second `---` is a setext heading in CommonMark, as GitHub renders it.
+    assert.deepEqual(
+      parse(md('---', 'This design moves points to the ledger.', '---', '', '## Summary', '- **Status**: Active')).headings.map((s) => [s.key, s.line]),
+      [
+        ['this design moves points to the ledger', 2],
+        ['summary', 5],
+      ],
+    );
+    assert.deepEqual(
+      parse(md('---', '', '## Summary', '', 'Text', '', '---', '', '## Design')).headings.map((s) => [s.key, s.line]),
+      [
+        ['summary', 3],
+        ['design', 9],
+      ],
+    );
+  });
+
+  it('front matter with lists, nested maps, quoted keys and comments is still front matter', () => {
+    assert.deepEqual(
+      parse(md('---', '# metadata', 'title: "Points"', 'tags:', '  - loyalty', '- extra', '"quoted key": 1', 'owner:', '  team: loyalty', '---', '## Summary')).headings.map((s) => [s.key, s.line]),
+      [['summary', 11]],
+    );
+    assert.deepEqual(parse(md('+++', '[params]', 'a = 1', '+++', '## Summary')).headings.map((s) => [s.key, s.line]), [['summary', 5]]);
+  });
 });
 
 describe('sections', () => {
