@@ -11,6 +11,7 @@ import {
   calleeText,
   type CallLike,
   contains,
+  enclosingClass,
   type FunctionLike,
   isFunction,
   paramName,
@@ -1632,10 +1633,13 @@ function selfReference(model: CodeModel, fn: FunctionLike): ((call: CallLike) =>
 }
 
 function thisMethodIs(member: TSESTree.MemberExpression, fn: FunctionLike): boolean {
-  // Arrow functions keep the method's `this`; a nested function expression would not.
+  // Arrow functions keep the method's `this`; a nested function expression would not, unless it is
+  // another method of the same class (a named rejection handler `this.onError`).
   let current = parentOf(member);
   while (current && current !== fn) {
-    if (current.type === 'FunctionExpression' || current.type === 'FunctionDeclaration') return false;
+    if (current.type === 'FunctionExpression' || current.type === 'FunctionDeclaration') {
+      return parentOf(current)?.type === 'MethodDefinition' && enclosingClass(current) === enclosingClass(fn);
+    }
     current = parentOf(current);
   }
   return current === fn;
@@ -1712,7 +1716,8 @@ function catchClauseSite(model: CodeModel, fn: FunctionLike, isSelf: (call: Call
 }
 
 /**
- * `call().catch(() => f())` and `call().then(ok, () => f())`: the rejection handler is the catch. The
+ * `call().catch(() => f())`, `call().catch(onFailure)` and `call().then(ok, () => f())`: the rejection
+ * handler is the catch. The
  * handler settles the chain's rejection itself, so the chained calls count as wrapped whether or not
  * anything awaits the chain.
  */
@@ -1722,9 +1727,13 @@ function rejectionHandlerSite(model: CodeModel, fn: FunctionLike, isSelf: (call:
     const member = chain.callee as TSESTree.MemberExpression;
     const method = propertyName(member);
     const callback = method === 'catch' ? chain.arguments[0] : method === 'then' ? chain.arguments[1] : undefined;
-    const onRejected = callback ? unwrap(callback) : null;
-    if (!onRejected || !isFunction(onRejected)) continue;
-    const errorParam = onRejected.params[0] ?? null;
+    // `.catch(onFailure)` names its handler as often as it writes it inline.
+    const onRejected = callback ? functionOf(model, callback) : null;
+    if (!onRejected || onRejected === fn) continue;
+    // `handler.bind(this, a, b)` fills the first parameters; the rejection reason comes after them.
+    const bound = unwrap(callback!);
+    const filled = bound.type === 'CallExpression' && bound.callee.type === 'MemberExpression' && propertyName(bound.callee) === 'bind' ? Math.max(0, bound.arguments.length - 1) : 0;
+    const errorParam = onRejected.params[filled] ?? null;
     const selfCall = retryingSelfCall(onRejected.body, errorParam, isSelf);
     if (!selfCall) continue;
     const wrapped = ownNodes(chainStart(member.object), (n): n is CallLike => n.type === 'CallExpression' || n.type === 'NewExpression')

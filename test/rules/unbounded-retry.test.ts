@@ -580,6 +580,38 @@ export function notify(url: string, body: unknown): Promise<void> {
       ],
     },
     {
+      name: 'recursion from a named rejection handler: a local function, a const arrow, a bound method',
+      code: `import axios from 'axios';
+
+export function sendWebhook(url: string, body: unknown): void {
+  axios.post(url, body).catch(onFailure);
+  function onFailure(err: unknown) {
+    console.warn('webhook failed', err);
+    setTimeout(() => sendWebhook(url, body), 1000);
+  }
+}
+
+export function postEvent(url: string, body: unknown): Promise<void> {
+  const again = () => postEvent(url, body);
+  return axios.post(url, body).then(() => undefined, again);
+}
+
+export class Notifier {
+  notify(url: string, body: unknown): Promise<void> {
+    return axios.post(url, body).then(() => undefined).catch(this.onError.bind(this, url, body));
+  }
+  private onError(url: string, body: unknown) {
+    return this.notify(url, body);
+  }
+}
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 7, column: 22, variant: 'hand-rolled-loop', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 12, column: 23, variant: 'hand-rolled-loop', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 21, column: 12, variant: 'hand-rolled-loop', precision: 'High' },
+      ],
+    },
+    {
       name: 'a pRetry whose import cannot be resolved is a name-only guess (Medium)',
       code: `import { pRetry } from './lib/resilience';
 
