@@ -154,7 +154,11 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
   const baseBy = new Map(base.fields.map((f) => [f.path, f]));
   const headBy = new Map(head.fields.map((f) => [f.path, f]));
   // Only the topmost removed or added path counts: the children of a removed object go with it.
-  const parentIn = (map: Map<string, SchemaField>, parent: string) => parent === '' || map.has(parent.replace(/(\[\])+$/, ''));
+  // Items (`tags[]`) and map values (`meta.*`) belong to the property that holds them.
+  const parentIn = (map: Map<string, SchemaField>, parent: string) => {
+    const holder = parent.replace(/(?:\[\]|\.\*|^\*)+$/, '');
+    return holder === '' || map.has(holder);
+  };
   const removed = base.fields.filter((f) => !headBy.has(f.path) && parentIn(headBy, f.parent));
   const added = head.fields.filter((f) => !baseBy.has(f.path) && parentIn(baseBy, f.parent));
   const objectLine = (path: string) => head.objects.find((o) => o.path === path)?.propertiesLine ?? 1;

@@ -361,7 +361,10 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
       addElement('items', s.items, [...at, 'items'], fieldPath, nextSeen);
       walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
     }
-    if (isObject(s.additionalProperties)) addElement('values', s.additionalProperties, [...at, 'additionalProperties'], fieldPath, nextSeen);
+    if (isObject(s.additionalProperties)) {
+      addElement('values', s.additionalProperties, [...at, 'additionalProperties'], fieldPath, nextSeen);
+      walkObject(s.additionalProperties, [...at, 'additionalProperties'], joinPath(fieldPath, '*'), depth + 1, nextSeen);
+    }
     if (!isObject(s.properties)) return;
     if (first) model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
     let done = read.get(s);

@@ -151,6 +151,7 @@ describe('schema model: JSON Schema', () => {
       [
         ['tags[]', 'items', 'string', '#/$defs/Tag', null, '"x"', 4],
         ['meta.*', 'values', 'array', null, null, undefined, 7],
+        ['meta.*[]', 'items', 'enum', null, ['1', '2'], undefined, 7],
       ],
     );
     assert.equal(field(m, 'kind').constValue, '"award"');

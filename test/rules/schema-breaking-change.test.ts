@@ -485,6 +485,18 @@ testDocsRule(rule, {
       ],
     },
     {
+      name: 'properties inside map values compare like nested ones (meta.*.source removed, meta.*.at now integer)',
+      ...pair(
+        V1,
+        elementsSchema('{ "type": "string" }', '{ "type": "object", "properties": { "source": { "type": "string" }, "at": { "type": "string" } } }', '{ "const": "award" }'),
+        elementsSchema('{ "type": "string" }', '{ "type": "object", "properties": { "at": { "type": "integer" } } }', '{ "const": "award" }'),
+      ),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 10, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 10, severity: 'Critical' },
+      ],
+    },
+    {
       name: 'an items enum value removed, an items $ref changed, a const dropped from a new enum',
       ...pair(
         V1,
@@ -574,6 +586,15 @@ describe('schema-breaking-change messages', () => {
       'type of meta.* changed from string to integer',
       'const of kind changed from "award" to "credit"',
     ]);
+  });
+
+  it('names properties inside map values by their path under meta.*', () => {
+    const values = (props: string) => elementsSchema('{ "type": "string" }', `{ "type": "object", "properties": { ${props} } }`, '{ "const": "award" }');
+    const found = runRuleOnCase(rule, { name: 'map values', ...pair(V1, values('"source": { "type": "string" }, "at": { "type": "string" }'), values('"at": { "type": "integer" }')) });
+    assert.deepEqual(
+      found.map((f) => f.message.split(': ')[1]!.split('. Consumers')[0]).sort(),
+      ['property meta.*.source removed', 'type of meta.*.at changed from string to integer'],
+    );
   });
 
   it('names a const no longer allowed, and a renumbered Protobuf enum value', () => {
