@@ -14,12 +14,41 @@ import {
 } from './ast.js';
 import type { CodeModel, Effect } from './model.js';
 import { outboundCall } from './outbound.js';
+import { moduleRef, originOf } from './retry-values.js';
 import type { Pattern } from '../config/patterns.js';
 
 const GUARD_NAME = /idempot|dedup|inbox|markIfAbsent|alreadyProcessed|seen|processOnce/i;
 const CONFLICT_SQL = /\bon\s+conflict\b|\binsert\s+ignore\b|\bon\s+duplicate\s+key\s+update\b/i;
 const UNIQUE_VIOLATION = /P2002|23505|ER_DUP_ENTRY|QueryFailedError|11000|UniqueConstraintError|unique[_ ]?violation/i;
 const CHAIN_GUARDS = new Set(['orIgnore', 'orUpdate', 'onConflictDoNothing', 'onConflictDoUpdate', 'ignore', 'merge', 'onDuplicateKeyUpdate']);
+
+// Stripe's POST methods that create or move money; each accepts request options with an idempotencyKey.
+const STRIPE_METHODS = new Set(['create', 'capture', 'confirm', 'pay']);
+const STRIPE_MODULES = new Set(['stripe']);
+
+/**
+ * `stripe.paymentIntents.create(params, { idempotencyKey })`: a call on a resource of a client built
+ * from the `stripe` package (`new Stripe(key)` or `Stripe(key)`, through locals and `this` fields).
+ */
+function stripeRequest(model: CodeModel, call: CallLike): { resource: string; keyed: boolean } | null {
+  const callee = unwrap(calleeOf(call));
+  if (callee.type !== 'MemberExpression' || !STRIPE_METHODS.has(propertyName(callee) ?? '')) return null;
+  const resources: string[] = [];
+  let root = unwrap(callee.object);
+  while (root.type === 'MemberExpression' && root.object.type !== 'ThisExpression' && resources.length < 3) {
+    const name = propertyName(root);
+    if (!name) return null;
+    resources.unshift(name);
+    root = unwrap(root.object);
+  }
+  if (resources.length === 0) return null;
+  const origin = originOf(model, root);
+  if (origin.type !== 'NewExpression' && origin.type !== 'CallExpression') return null;
+  const ref = moduleRef(model, origin.callee);
+  if (!ref || !STRIPE_MODULES.has(ref.module) || ref.path.some((p) => p !== 'Stripe')) return null;
+  const keyed = argumentsOf(call).slice(1).some((arg) => /\bidempotencyKey\b/.test(model.text.slice(arg.range[0], arg.range[1])));
+  return { resource: resources.join('.'), keyed };
+}
 
 export interface NonIdempotentEffect {
   call: CallLike;
@@ -152,6 +181,11 @@ export function nonIdempotentEffect(model: CodeModel, call: CallLike, inbox: Pat
   const callee = calleeOf(call);
   const name = callee.type === 'MemberExpression' ? propertyName(callee) : callee.type === 'Identifier' ? callee.name : null;
   const description = calleeText(model.text, call);
+  const stripe = stripeRequest(model, call);
+  if (stripe) {
+    if (stripe.keyed) return null;
+    return { call, description, reason: `Stripe ${stripe.resource}.${name} without an idempotencyKey repeats it on every delivery` };
+  }
   if (name && nonIdempotentCalls.includes(name)) {
     return { call, description, reason: `${name} is listed in nonIdempotentCalls` };
   }

@@ -147,6 +147,20 @@ export async function handler(event: SQSEvent) {
 `,
     },
     {
+      name: 'Stripe calls that carry an idempotencyKey derived from the message (request options, a this field client)',
+      code: `import Stripe from 'stripe';
+import type { SQSEvent } from 'aws-lambda';
+const stripe = new Stripe(process.env.STRIPE_KEY!);
+export async function handler(event: SQSEvent) {
+  for (const record of event.Records) {
+    const order = JSON.parse(record.body);
+    await stripe.paymentIntents.create({ amount: order.total, currency: 'eur' }, { idempotencyKey: \`order-\${order.id}\` });
+    await stripe.paymentIntents.capture(order.intentId, {}, { idempotencyKey: record.messageId });
+  }
+}
+`,
+    },
+    {
       name: 'an insert outside any consumer is not this rule',
       code: `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
@@ -251,6 +265,32 @@ export async function handler(event: SQSEvent) {
 }
 `,
       errors: [{ messageId: 'nonIdempotent', line: 4 }],
+    },
+    {
+      name: 'Stripe creates without an idempotencyKey charge twice on redelivery (module client, this field, nested resource)',
+      code: `import Stripe from 'stripe';
+import type { SQSEvent } from 'aws-lambda';
+const stripe = new Stripe(process.env.STRIPE_KEY!);
+export async function handler(event: SQSEvent) {
+  for (const record of event.Records) {
+    const order = JSON.parse(record.body);
+    await stripe.paymentIntents.create({ amount: order.total, currency: 'eur' });
+    await stripe.checkout.sessions.create({ mode: 'payment' });
+    await stripe.customers.retrieve(order.customerId);
+  }
+}
+export class Refunds {
+  private readonly stripe = Stripe(process.env.STRIPE_KEY!);
+  async handle(event: SQSEvent) {
+    for (const record of event.Records) await this.stripe.refunds.create({ payment_intent: record.body });
+  }
+}
+`,
+      errors: [
+        { messageId: 'nonIdempotent', line: 7, column: 11 },
+        { messageId: 'nonIdempotent', line: 8, column: 11 },
+        { messageId: 'nonIdempotent', line: 15, column: 47 },
+      ],
     },
     {
       name: 'the guard only runs on one branch, so it does not dominate the write',
