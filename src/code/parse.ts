@@ -91,15 +91,23 @@ export function parseCode(path: string, text: string, given: Partial<ParseLimits
     }
     // JSX in a `.js` file is the Create React App convention: tried again as JSX before giving up.
     // The retry has what is left of the file's time limit, not a limit of its own.
+    const e = error as { message?: string; lineNumber?: number };
+    const where = e.lineNumber ? ` at line ${e.lineNumber}` : '';
+    const failure: ParseOutcome = { ok: false, reason: 'unparseable', detail: `${(e.message ?? String(error)).split('\n')[0]}${where}` };
     const left = limits.timeBudgetMs - (Date.now() - started);
     if (!options.jsx && /\.[cm]?js$/.test(path) && text.includes('<') && left > 0) {
       const asJsx = parseCode(path.replace(/\.[cm]?js$/, '.jsx'), text, { ...given, timeBudgetMs: left });
       if (asJsx.ok) return asJsx;
+      // A JSX file with a real error further down: the JSX parse's error is the one to fix, the
+      // plain parse's is only its first `<`.
+      if (asJsx.reason === 'unparseable' && errorLine(asJsx.detail) > (e.lineNumber ?? 0)) return asJsx;
     }
-    const e = error as { message?: string; lineNumber?: number };
-    const where = e.lineNumber ? ` at line ${e.lineNumber}` : '';
-    return { ok: false, reason: 'unparseable', detail: `${(e.message ?? String(error)).split('\n')[0]}${where}` };
+    return failure;
   }
+}
+
+function errorLine(detail: string): number {
+  return Number(/ at line (\d+)$/.exec(detail)?.[1] ?? 0);
 }
 
 /** A `too-large` detail of a file refused for its line length: generated code, not architecture. */

@@ -54,6 +54,15 @@ describe('parseCode budgets', () => {
     assert.deepEqual(broken.ok ? null : broken.reason, 'unparseable');
   });
 
+  it('names the JSX error of a broken JSX .js file, and the plain error of broken plain JS', () => {
+    const jsx = parseCode('src/Badge.js', 'export const Badge = () => <span>ok</span>;\n\nexport const Broken = () => {\n  const = 1;\n};\n');
+    assert.ok(!jsx.ok);
+    assert.match(jsx.detail, / at line 4$/);
+    const plain = parseCode('src/plain.js', 'export const a = 1 < 2;\nconst = 1;\n');
+    assert.ok(!plain.ok);
+    assert.match(plain.detail, / at line 2$/);
+  });
+
   it('says of a minified bundle that it looks minified (the gate does not count it as unread)', () => {
     const bundle = parseCode('dist/bundle.js', 'var a=1;'.repeat(3_000));
     assert.ok(!bundle.ok && looksMinified(bundle.detail));
