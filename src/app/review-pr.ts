@@ -140,15 +140,28 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       throw new Superseded(state.headSha);
     }
     const draftWaits = state.isDraft && !(config.ok && config.config.drafts);
-    if (job.trigger === 'edited' && draftWaits) return { kind: 'draft', checkRunId: null };
+    // The head's result stands when its newest completed run is a review; a `cancelled` one (superseded
+    // by a push since force-pushed away, or made out of date by an edit) is no review of this head.
+    const newestCompleted = state.checkRuns.filter((r) => r.status === 'completed').sort((a, b) => b.id - a.id)[0];
+    const reviewed = newestCompleted !== undefined && newestCompleted.conclusion !== 'cancelled';
+    if (job.trigger === 'edited' && draftWaits) {
+      // A new base or claimed tier makes the last review wrong; marking the draft ready reviews it again.
+      if (reviewed) {
+        await concludeCheckRun(api, repo, job.headSha, null, 'cancelled', {
+          title: 'Out of date: the pull request changed while a draft',
+          summary: 'The base branch or the claimed tier changed while this pull request is a draft, so the last review no longer applies. It is reviewed again when it is marked ready for review, or on `/review`.',
+        }, guard);
+      }
+      return { kind: 'draft', checkRunId: null };
+    }
     if (automatic) {
       // A run left in progress by a crashed process is finished here rather than duplicated. Beside a
       // completed run (a `/review` or Re-review adds a second one) only a recovered run adopts it: a
       // push for the head could otherwise take over a Re-review still running under another queue
       // key (a fork's, keyed by SHA), and two runs would complete one check run.
       const leftover = state.checkRuns.find((r) => r.status !== 'completed')?.id ?? null;
-      const completed = state.checkRuns.some((r) => r.status === 'completed');
-      if (completed && (leftover === null || job.trigger !== 'recover')) return { kind: 'already-reviewed', checkRunId: null };
+      const completed = newestCompleted !== undefined;
+      if (leftover === null ? reviewed : completed && job.trigger !== 'recover') return { kind: 'already-reviewed', checkRunId: null };
       if (leftover === null && draftWaits) return { kind: 'draft', checkRunId: null };
       checkRunId = leftover;
     }
@@ -202,7 +215,11 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       notes.push(`This pull request changes \`${CONFIG_PATH}\`; the proposed file could not be checked (${describe(error)}).`);
     }
     checkpoint();
-    const plan = planInlineComments(result.findings, changed, config.config, new Set(state.threads.map((t) => t.fingerprint)));
+    const current = new Set(headFindings(result.findings).map((f) => f.fingerprint));
+    const openThreads = state.threads.filter((t) => !t.isResolved);
+    const plan = planInlineComments(
+      result.findings, changed, config.config, new Set(openThreads.map((t) => t.fingerprint)), openThreads.filter((t) => current.has(t.fingerprint)).length,
+    );
     let inline = 0;
     if (plan.comments.length > 0) {
       try {
@@ -216,9 +233,11 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
       `Inline comments: ${inline} posted, ${plan.alreadyCommented} already on the pull request, ${plan.outsideDiff} outside the diff, ${plan.overCap} over the limit of ${config.config.inline.max}.`,
     );
 
-    const current = new Set(headFindings(result.findings).map((f) => f.fingerprint));
     const unread = new Set(result.coverage.skipped.map((s) => s.path));
-    const gone = state.threads.filter((t) => !t.isResolved && !current.has(t.fingerprint) && !unread.has(t.path));
+    const listCut = source.listedFiles() >= MAX_PR_FILES;
+    // Past GitHub's file-list cut a file is not read at all: its threads are left alone, like an unread file's.
+    const listed = new Set(changed.map((f) => f.path));
+    const gone = openThreads.filter((t) => !current.has(t.fingerprint) && !unread.has(t.path) && (!listCut || listed.has(t.path)));
     if (gone.length > 0) {
       try {
         await resolveThreads(api, gone, job.headSha);
@@ -229,7 +248,6 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     }
 
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
-    const listCut = source.listedFiles() >= MAX_PR_FILES;
     if (listCut) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
     const incomplete = incompleteBecause(result, listCut);
     const conclusion = checkConclusion(result, incomplete, config.config.onError);
@@ -264,7 +282,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     if (error instanceof Superseded) {
       if (checkRunId === null && (job.trigger === 'push' || job.trigger === 'recover')) return { kind: 'stale-head', checkRunId: null };
       try {
-        checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
+        checkRunId = await concludeCheckRun(api, repo, job.headSha, checkRunId, 'cancelled', {
           title: 'Superseded by a newer commit',
           summary: `A newer commit (${error.by.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.headSha.slice(0, 7)}.`,
         }, failureGuard());
@@ -298,7 +316,7 @@ async function concludeLeftovers(ctx: RunContext, job: ReviewJob, state: PullReq
   const leftovers = state.previousCheckRuns.filter((r) => r.status !== 'completed');
   for (const run of leftovers) {
     try {
-      await completeCheckRun(ctx.api, { owner: job.owner, repo: job.repo }, run.id, 'neutral', {
+      await completeCheckRun(ctx.api, { owner: job.owner, repo: job.repo }, run.id, 'cancelled', {
         title: 'Superseded by a newer commit',
         summary: `A newer commit (${job.headSha.slice(0, 7)}) is now the head of this pull request; it is reviewed instead of ${job.previousSha!.slice(0, 7)}.`,
       });

@@ -7,7 +7,8 @@ export { incompleteBecause } from '../review/gate.js';
 import type { Finding, ReviewResult, Severity } from '../review/types.js';
 import { MAX_ANNOTATIONS_PER_RUN, MAX_ANNOTATION_TITLE_CHARS, MAX_CHECK_OUTPUT_CHARS } from './limits.js';
 
-export type Conclusion = 'success' | 'failure' | 'neutral' | 'skipped';
+/** `cancelled`: a run that ended without a review (superseded, out of date); it does not pass a required check. */
+export type Conclusion = 'success' | 'failure' | 'neutral' | 'skipped' | 'cancelled';
 
 export interface CheckOutput {
   title: string;

@@ -55,11 +55,18 @@ export function commentBody(f: Finding): string {
   return clip(body, MAX_COMMENT_BODY_CHARS - marker.length - 1, '…\n') + marker;
 }
 
+/**
+ * `commented`: fingerprints with an unresolved thread (a resolved one whose finding came back gets a
+ * new comment, review-output.md §11.4). `open`: how many of those threads still hold a current
+ * finding; they count toward `inline.max`, so the cap bounds the pull request's open threads, not
+ * each run's (every push, Re-run or `/review` would otherwise add another `inline.max`).
+ */
 export function planInlineComments(
   findings: readonly Finding[],
   changed: readonly ChangedFile[],
   config: Config,
   commented: ReadonlySet<string>,
+  open = 0,
 ): InlinePlan {
   const files = new Map(changed.filter((f) => f.status !== 'removed').map((f) => [f.path, f] as const));
   const plan: InlinePlan = { comments: [], alreadyCommented: 0, outsideDiff: 0, overCap: 0 };
@@ -75,7 +82,7 @@ export function planInlineComments(
       plan.outsideDiff++;
       continue;
     }
-    if (plan.comments.length >= config.inline.max) {
+    if (open + plan.comments.length >= config.inline.max) {
       plan.overCap++;
       continue;
     }

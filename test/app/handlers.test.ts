@@ -197,7 +197,7 @@ describe('webhook handlers', () => {
     assert.match(runsFor(alsoBroken)[0]!.output.summary ?? '', /but its version is invalid too: \.github\/arch-review\.yml in this pull request:2:3: unknown key "gate\.failon"/);
   });
 
-  it('a newer push supersedes a running review: its run ends neutral "superseded", never in progress', async () => {
+  it('a newer push supersedes a running review: its run ends cancelled "superseded", never in progress', async () => {
     const first = await variant('older');
     const second = await variant('newer');
     const number = open(first);
@@ -211,10 +211,39 @@ describe('webhook handlers', () => {
     const older = runsFor(first);
     assert.equal(older.length, 1);
     assert.equal(older[0]!.status, 'completed');
-    assert.equal(older[0]!.conclusion, 'neutral');
+    assert.equal(older[0]!.conclusion, 'cancelled');
     assert.match(older[0]!.output.title ?? '', /Superseded/);
     assert.equal(runsFor(second).length, 1);
     assert.equal(runsFor(second)[0]!.conclusion, 'failure');
+
+    // Force-pushed back to the superseded commit: its push reviews it, since it never was.
+    stack.sim.pull(REPO.owner, REPO.name, number).head = first;
+    await stack.send('pull_request', { ...pullRequestEvent('synchronize', REPO, { number, head: first, base }), before: second });
+    await stack.settle();
+    assert.deepEqual(runsFor(first).map((r) => [r.status, r.conclusion]), [['completed', 'cancelled'], ['completed', 'failure']]);
+    // A redelivery of that push changes nothing: the newest completed run is now a review.
+    await stack.send('pull_request', { ...pullRequestEvent('synchronize', REPO, { number, head: first, base }), before: second });
+    await stack.settle();
+    assert.equal(runsFor(first).length, 2);
+  });
+
+  it('a draft whose base changes after its review is out of date, and reviewed again when marked ready', async () => {
+    const head = await variant('draft-base');
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    assert.deepEqual(runsFor(head).map((r) => r.conclusion), ['failure']);
+    stack.sim.pull(REPO.owner, REPO.name, number).draft = true;
+    await stack.send('pull_request', pullRequestEditedEvent(REPO, { number, head, base, title: 'Pull request', body: '', draft: true }, { base: { ref: { from: 'release' }, sha: { from: base } } }));
+    await stack.settle();
+    assert.deepEqual(runsFor(head).map((r) => [r.conclusion, r.output.title]), [
+      ['failure', runsFor(head)[0]!.output.title],
+      ['cancelled', 'Out of date: the pull request changed while a draft'],
+    ]);
+    stack.sim.pull(REPO.owner, REPO.name, number).draft = false;
+    await pr('ready_for_review', number, head);
+    await stack.settle();
+    assert.deepEqual(runsFor(head).map((r) => r.conclusion), ['failure', 'cancelled', 'failure']);
   });
 
   it('/review help, /review accept by a maintainer (refused) and by an admin (accepted, gate passes)', async () => {

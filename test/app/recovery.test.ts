@@ -153,7 +153,7 @@ describe('crash and restart with the run journal', { timeout: 120_000 }, () => {
     const old = runsFor(pr.head);
     assert.equal(old.length, 1);
     assert.equal(old[0]!.status, 'completed');
-    assert.equal(old[0]!.conclusion, 'neutral');
+    assert.equal(old[0]!.conclusion, 'cancelled');
     assert.equal(old[0]!.output.title, 'Superseded by a newer commit');
     const current = runsFor(newer);
     assert.equal(current.length, 1);

@@ -121,6 +121,18 @@ describe('inline comment planning', () => {
     assert.equal(plan.overCap, 1);
     assert.ok(plan.comments.every((c) => fingerprintIn(c.body) === c.fingerprint));
   });
+
+  it('counts the pull request\'s open threads toward the cap, so each run does not add another inline.max', () => {
+    const findings = [
+      finding({ fingerprint: 'bbbbbbbb01', location: { path: 'a.ts', startLine: 11, endLine: 11 } }),
+      finding({ fingerprint: 'bbbbbbbb02', location: { path: 'a.ts', startLine: 42, endLine: 42 } }),
+    ];
+    const oneOpen = planInlineComments(findings, [file], config, new Set(['cccccccc01']), 1);
+    assert.deepEqual(oneOpen.comments.map((c) => c.fingerprint), ['bbbbbbbb01']);
+    assert.equal(oneOpen.overCap, 1);
+    const full = planInlineComments(findings, [file], config, new Set(), 2);
+    assert.deepEqual([full.comments.length, full.overCap], [0, 2]);
+  });
 });
 
 describe('markers', () => {
