@@ -7,7 +7,7 @@ import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '.
 import type { Config } from '../config/schema.js';
 import { codeSpan, escapeInline, renderCoverageLine, renderMarkdown } from '../render/markdown.js';
 import { baselineOf } from '../review/baseline.js';
-import { DEFAULT_LIMITS, MAX_UNCHANGED_CODE, runReview, unchangedMappedCode, withDiffGate } from '../review/engine.js';
+import { DEFAULT_LIMITS, isAtOrUnder, MAX_UNCHANGED_CODE, normalisePathArgument, runReview, unchangedMappedCode, withDiffGate } from '../review/engine.js';
 import { headFindings } from '../review/summary/facts.js';
 import type { AcceptedRisk, ReviewResult } from '../review/types.js';
 import type { GitHubApi } from '../github/api.js';
@@ -395,6 +395,18 @@ async function postReachedSummary(
 ): Promise<void> {
   const reach = job.reach!;
   const pull = { owner: job.owner, repo: job.repo, number: job.number };
+  if (reach.kind === 'paths') {
+    // `/review again` or `/review please` reads as a path; a report of nothing would replace the
+    // summary comment's findings with an empty one, so the command is answered instead.
+    const changed = await input.source.changedFiles();
+    const prefixes = reach.paths.map(normalisePathArgument).filter((p) => p !== null);
+    const matches = (p: string) => changed.some((f) => isAtOrUnder(f.path, p) || (f.previousPath !== undefined && isAtOrUnder(f.previousPath, p)));
+    if (!prefixes.some(matches)) {
+      const named = reach.paths.map((p) => codeSpan(p)).join(', ');
+      await postComment(ctx.api, pull, `No changed file of this pull request is at or under ${named}, so the summary comment is unchanged. \`/review\` alone reviews the whole pull request; \`/review help\` lists the commands. The check run reviewed the diff as usual.`);
+      return;
+    }
+  }
   let summary: string;
   try {
     const reached = withDiffGate(await reachedReview(reach, input.source, input.config, input.diff, input.reviewWith), input.diff);

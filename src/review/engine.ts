@@ -405,7 +405,7 @@ export function normalisePathArgument(raw: string): string | null {
   return normal === '.' ? '' : normal;
 }
 
-function isAtOrUnder(path: string, prefix: string): boolean {
+export function isAtOrUnder(path: string, prefix: string): boolean {
   return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
 }
 

@@ -430,6 +430,17 @@ describe('webhook handlers', () => {
     const reply = stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]')).at(-1)!.body;
     assert.match(reply, /is not a path in this repository/);
     assert.equal(runsFor(head).length, 2, 'an invalid command starts no run');
+
+    // `/review again` reads as a path that matches nothing: answered, and the summary comment kept.
+    const bot = () => stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.login.endsWith('[bot]'));
+    const before = bot().map((c) => c.body);
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review again'));
+    await stack.settle();
+    assert.equal(runsFor(head).at(-1)!.conclusion, 'failure', 'the check run still reviews the diff');
+    const after = bot();
+    assert.equal(after.length, before.length + 1);
+    assert.deepEqual(after.slice(0, -1).map((c) => c.body), before, 'the summary comment is not replaced by an empty report');
+    assert.match(after.at(-1)!.body, /No changed file of this pull request is at or under `again`/);
   });
 
   it('a tier claimed in the PR title is read at each run: edited away, the next review drops it', async () => {
