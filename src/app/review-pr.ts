@@ -252,8 +252,9 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const incomplete = incompleteBecause(result, listCut);
     const conclusion = checkConclusion(result, incomplete, config.config.onError);
     // `summaryComment: never` posts none, even on request; a run with nothing relevant posts nothing
-    // but its skipped check run (review-output.md §3.5).
-    const commentWanted = config.config.summaryComment !== 'never' && conclusion !== 'skipped' &&
+    // but its skipped check run (review-output.md §3.5), though a summary comment an earlier run
+    // wrote is brought up to date rather than left reporting findings the pull request no longer has.
+    const commentWanted = config.config.summaryComment !== 'never' && (conclusion !== 'skipped' || state.summaryCommentId !== null) &&
       (job.summaryComment || config.config.summaryComment === 'always');
     const command = job.reach ? reachName(job.reach) : null;
     if (command && commentWanted) notes.push(`The summary comment shows the ${command} report; this check run is the diff review and gates on it, as every run does.`);

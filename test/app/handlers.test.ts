@@ -227,6 +227,23 @@ describe('webhook handlers', () => {
     assert.equal(runsFor(first).length, 2);
   });
 
+  it('a summary comment is brought up to date when the pull request no longer has anything in scope', async () => {
+    const head = await variant('stale-summary');
+    const number = open(head);
+    const summaries = () => stack.sim.pull(REPO.owner, REPO.name, number).comments.filter((c) => c.body.startsWith('<!-- arch-review:summary -->'));
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review'));
+    await stack.settle();
+    assert.match(summaries()[0]!.body, /— 1 Critical/);
+    const irrelevant = await stack.repo.commit({ ...baseFiles, 'README.md': 'typo fixed\n' }, head);
+    stack.sim.pull(REPO.owner, REPO.name, number).head = irrelevant;
+    await stack.send('pull_request', { ...pullRequestEvent('synchronize', REPO, { number, head: irrelevant, base }), before: head });
+    await stack.send('issue_comment', stack.comment(number, 'maintainer', '/review'));
+    await stack.settle();
+    assert.equal(runsFor(irrelevant).at(-1)!.conclusion, 'skipped');
+    assert.equal(summaries().length, 1);
+    assert.doesNotMatch(summaries()[0]!.body, /Critical/);
+  });
+
   it('a draft whose base changes after its review is out of date, and reviewed again when marked ready', async () => {
     const head = await variant('draft-base');
     const number = open(head);
