@@ -2,12 +2,13 @@
 // Exit codes are an interface other tools rely on: 0 gate passes, 1 gate fails, 2 usage, config or
 // runtime error (one line on stderr).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { codeRules, docsRules, allRules } from '../rules/index.js';
 import { loadConfigFile, parseConfig, CONFIG_PATH, MAX_CONFIG_BYTES } from './config/load.js';
 import type { Config } from './config/schema.js';
-import { createLocalGitSource, EMPTY_BASE, resolveDefaultBase } from './git/local-source.js';
+import { git } from './git/git.js';
+import { createLocalGitSource, EMPTY_BASE, resolveBase, resolveDefaultBase } from './git/local-source.js';
 import { renderJson } from './render/json.js';
 import { renderCoverageLine, renderMarkdown } from './render/markdown.js';
 import { renderSarif } from './render/sarif.js';
@@ -138,11 +139,27 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`--fail-on must be critical, important or never, got "${failOn}"`);
   }
 
+  // An empty value is an unset variable in a CI script (`--config "$CONFIG"`), never a choice.
+  for (const flag of ['repo', 'base', 'head', 'config', 'pr-body'] as const) {
+    if (values[flag] !== undefined && values[flag]!.trim() === '') throw new UsageError(`--${flag} was given an empty value`);
+  }
+  if ((values.only ?? []).some((p) => p.trim() === '')) throw new UsageError('--only was given an empty value');
   const repo = resolve(io.cwd, values.repo ?? '.');
   const head = values.head ?? 'HEAD';
   if (values.all && values.base) throw new UsageError('--all and --base cannot be combined');
-  const base = all ? EMPTY_BASE : values.base ?? (await resolveDefaultBase(repo, head));
+  const resolved = all ? null : values.base !== undefined ? await resolveBase(repo, values.base, head) : await resolveDefaultBase(repo, head);
+  const base = resolved ? resolved.sha : EMPTY_BASE;
   const source = await createLocalGitSource({ repo, base, head });
+  // Said after the review, so an error stays the one line on stderr.
+  const baseNotes: string[] = [];
+  if (resolved) {
+    const named = (name: string, sha: string) => (sha.startsWith(name) ? sha.slice(0, 12) : `${name} (${sha.slice(0, 12)})`);
+    baseNotes.push(`reviewed ${named(head, source.headRef)} against its merge-base with ${resolved.ref.length >= 40 && /^[0-9a-f]+$/.test(resolved.ref) ? resolved.ref.slice(0, 12) : resolved.ref}, ${resolved.sha.slice(0, 12)}`);
+    if (source.headRef === resolved.sha) baseNotes.push(`note: ${head} is that merge-base itself, so there are no committed changes to review`);
+  }
+  if (values.head === undefined && (await hasUncommittedChanges(repo))) {
+    baseNotes.push('note: the working tree has uncommitted changes; they are not reviewed (only commits are): commit them first');
+  }
   const knownRuleIds = allRules.map((r) => r.meta.id);
 
   let config: Config;
@@ -168,12 +185,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
   if (command === 'baseline') {
     const result = await runReview({ source, config, codeRules, docsRules });
-    for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
-    return writeBaseline(repo, result.findings, values.prune === true, io);
+    for (const note of [...baseNotes, ...result.coverage.notes]) io.stderr(`arch-review: ${note}`);
+    return writeBaseline(await topLevel(repo), result.findings, values.prune === true, io);
   }
 
-  const only = values.only ?? [];
-  for (const path of only) if (normalisePathArgument(path) === null) throw new UsageError(`--only: "${path}" leaves the repository`);
+  const only = await repositoryPaths(values.only ?? [], repo, io.cwd);
   const pullRequest = pullRequestText(values['pr-title'], values['pr-body'], io.cwd);
   const options = {
     source,
@@ -202,7 +218,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(`${renderMarkdown(result)}\n\n${renderCoverageLine(result.coverage)}`);
   }
-  for (const note of result.coverage.notes) io.stderr(`arch-review: ${note}`);
+  for (const note of [...baseNotes, ...result.coverage.notes]) io.stderr(`arch-review: ${note}`);
   const incomplete = incompleteBecause(result);
   if (incomplete) io.stderr(`arch-review: the review did not finish (${incomplete}); onError is ${config.onError}`);
   return exitCodeOf(result, config.onError);
@@ -231,6 +247,41 @@ function pullRequestText(title: string | undefined, bodyPath: string | undefined
   return { title: title ?? '', body };
 }
 
+async function hasUncommittedChanges(repo: string): Promise<boolean> {
+  try {
+    return (await git(['status', '--porcelain', '--untracked-files=normal'], { cwd: repo })).trim() !== '';
+  } catch {
+    // A bare repository has no working tree to be dirty.
+    return false;
+  }
+}
+
+/** The working tree's root: the baseline file belongs there, wherever the command runs from. */
+async function topLevel(repo: string): Promise<string> {
+  try {
+    return (await git(['rev-parse', '--show-toplevel'], { cwd: repo })).trim();
+  } catch {
+    throw new Error(`${repo} has no working tree (a bare repository?); run "baseline" in a checkout, where the file can be committed`);
+  }
+}
+
+/**
+ * `--only` paths as git reads pathspecs: relative to the current directory when it is inside the
+ * repository (`--only src` from services/orders means services/orders/src), else to the root.
+ */
+async function repositoryPaths(paths: readonly string[], repo: string, cwd: string): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const root = await topLevel(repo).catch(() => repo);
+  const inside = (p: string) => p === '' || (!p.startsWith('..') && !isAbsolute(p));
+  const here = relative(root, resolve(cwd));
+  const from = inside(here) ? resolve(root, here) : root;
+  return paths.map((path) => {
+    const rel = relative(root, resolve(from, path)).split(sep).join('/');
+    if (!inside(rel) || normalisePathArgument(rel) === null) throw new UsageError(`--only: "${path}" leaves the repository`);
+    return rel;
+  });
+}
+
 /**
  * `baseline` records every finding at head in the working tree's baseline file; `--prune` only drops
  * entries that match nothing any more, so it never baselines a new finding.
@@ -239,6 +290,7 @@ function writeBaseline(repo: string, findings: readonly Finding[], prune: boolea
   const path = join(repo, BASELINE_PATH);
   const current = baselineEntries(findings);
   let entries = current;
+  let message = `arch-review: wrote ${entries.length} findings to ${BASELINE_PATH}; commit it to stop them from gating`;
   if (prune) {
     let text: string;
     try {
@@ -250,12 +302,12 @@ function writeBaseline(repo: string, findings: readonly Finding[], prune: boolea
     if (!existing.ok) throw new Error(existing.message);
     const now = new Set(current.map((e) => e.fingerprint));
     entries = existing.entries.filter((e) => now.has(e.fingerprint));
-    io.stdout(`arch-review: kept ${entries.length} of ${existing.entries.length} baselined findings in ${BASELINE_PATH}; ${existing.entries.length - entries.length} no longer occur`);
-  } else {
-    io.stdout(`arch-review: wrote ${entries.length} findings to ${BASELINE_PATH}; commit it to stop them from gating`);
+    message = `arch-review: kept ${entries.length} of ${existing.entries.length} baselined findings in ${BASELINE_PATH}; ${existing.entries.length - entries.length} no longer occur`;
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, serializeBaseline(entries));
+  // Said once the file is written: a failed write must not be reported as done.
+  io.stdout(message);
   return 0;
 }
 

@@ -57,6 +57,8 @@ const DIFF_ARGS = [
   '--unified=3',
   '--inter-hunk-context=0',
   '--diff-algorithm=myers',
+  // diff.orderFile would reorder the changed files, and with them the review's text.
+  '-O/dev/null',
 ];
 
 function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
@@ -123,33 +125,92 @@ export async function resolveCommit(repo: string, ref: string, timeoutMs?: numbe
   return sha;
 }
 
+/** The base a review compares against, and what it was derived from (shown to the user). */
+export interface ResolvedBase {
+  sha: string;
+  /** The ref whose merge-base with head this is. */
+  ref: string;
+}
+
+async function mergeBase(repo: string, a: string, b: string): Promise<string | undefined> {
+  try {
+    return (await git(['merge-base', a, b], { cwd: repo })).trim() || undefined;
+  } catch (err) {
+    // Exit 1 with no output: the histories share no commit.
+    if (err instanceof GitError && err.exitCode === 1) return undefined;
+    throw err;
+  }
+}
+
+async function isShallow(repo: string): Promise<boolean> {
+  try {
+    return (await git(['rev-parse', '--is-shallow-repository'], { cwd: repo })).trim() === 'true';
+  } catch {
+    return false;
+  }
+}
+
+const SHALLOW_HINT =
+  'This is a shallow clone (git clone --depth), so the common ancestor is not in its history: run `git fetch --unshallow` (or `git fetch --deepen=<n>`), or review everything with --all.';
+
+/**
+ * `--base REF`: the merge-base of REF with head, the commit GitHub compares a pull request from head
+ * into REF against. Comparing with REF's tip instead would count every commit REF gained since
+ * head branched off as this change's (their findings as introduced by it).
+ */
+export async function resolveBase(repo: string, ref: string, head: string): Promise<ResolvedBase> {
+  await ensureRepo(repo);
+  const [refSha, headSha] = [await resolveCommit(repo, ref), await resolveCommit(repo, head)];
+  const base = await mergeBase(repo, refSha, headSha);
+  if (base) return { sha: base, ref };
+  throw new Error(`${ref} and ${head} share no commit in ${repo}, so there is no merge-base to compare against. ${(await isShallow(repo)) ? SHALLOW_HINT : 'Pass --base with a ref on the same history, or review everything with --all.'}`);
+}
+
 /**
  * The merge-base of `head` with the repository's default branch: the commit a pull request from
- * `head` would be compared against.
+ * `head` would be compared against. Of the candidates that exist (origin/HEAD, main, master and
+ * their origin/ counterparts), the one whose merge-base is closest to head wins: a local `main`
+ * left behind `origin/main` would otherwise count teammates' merged work as this change's.
  */
-export async function resolveDefaultBase(repo: string, head: string): Promise<string> {
+export async function resolveDefaultBase(repo: string, head: string): Promise<ResolvedBase> {
   await ensureRepo(repo);
-  const headSha = await resolveCommit(repo, head);
+  const headSha = await tryResolveCommit(repo, head);
+  if (headSha === undefined) {
+    if (head === 'HEAD' && (await tryResolveCommit(repo, 'refs/heads/' + (await currentBranch(repo)))) === undefined) {
+      throw new Error(`${repo} has no commits yet: commit your changes first; arch-review reviews commits, not the working tree.`);
+    }
+    await resolveCommit(repo, head);
+  }
   const tried: string[] = [];
+  let best: { sha: string; ref: string; distance: number } | null = null;
   for (const candidate of DEFAULT_BASE_CANDIDATES) {
     const sha = await tryResolveCommit(repo, candidate);
     if (sha === undefined) {
       tried.push(`${candidate} (not found)`);
       continue;
     }
-    try {
-      const base = (await git(['merge-base', sha, headSha], { cwd: repo })).trim();
-      if (base) return base;
-    } catch (err) {
-      // Exit 1 with no output: the histories share no commit.
-      if (!(err instanceof GitError) || err.exitCode !== 1) throw err;
+    const base = await mergeBase(repo, sha, headSha!);
+    if (!base) {
+      tried.push(`${candidate} (no common ancestor with ${head})`);
+      continue;
     }
-    tried.push(`${candidate} (no common ancestor with ${head})`);
+    const distance = Number((await git(['rev-list', '--count', `${base}..${headSha}`], { cwd: repo })).trim());
+    if (!best || distance < best.distance) best = { sha: base, ref: candidate === 'refs/remotes/origin/HEAD' ? 'origin/HEAD' : candidate, distance };
   }
+  if (best) return { sha: best.sha, ref: best.ref };
+  const shallow = await isShallow(repo);
   throw new Error(
     `Could not find a default branch to compare ${head} against in ${repo}; tried ${tried.join(', ')}. ` +
-      'Pass the base ref explicitly.',
+      (shallow ? SHALLOW_HINT.replace('the common ancestor is', 'a common ancestor may not be') + ' Or pass --base REF.' : 'Pass the base with --base REF (for example --base trunk), or review everything with --all.'),
   );
+}
+
+async function currentBranch(repo: string): Promise<string> {
+  try {
+    return (await git(['symbolic-ref', '--short', 'HEAD'], { cwd: repo })).trim();
+  } catch {
+    return 'HEAD';
+  }
 }
 
 interface TreeEntry {

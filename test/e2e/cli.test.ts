@@ -1,7 +1,7 @@
 // End to end: real git repositories built from snapshots, the real CLI, its exit codes and outputs.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -397,6 +397,40 @@ export function stillHeld(lease: { expiresAt: number }) {
     assert.deepEqual((JSON.parse(readFileSync(join(fixed.dir, '.github/arch-review-baseline.json'), 'utf8')) as { findings: unknown[] }).findings, []);
   });
 
+  it('from a subdirectory: --only is relative to it and baseline writes at the root; stderr says what was compared', async () => {
+    const files = { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler, 'src/billing/charge.ts': dualWriteHandler };
+    const repo = await repoFrom({ 'README.md': README }, files);
+    await promisify(execFile)('git', ['checkout', '-q', repo.head], { cwd: repo.dir });
+    const sub = join(repo.dir, 'src', 'orders');
+    const inSub = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), cwd: sub });
+      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    };
+    const only = await inSub(['review', '--base', repo.base, '--only', '.', '--format', 'json']);
+    assert.equal(only.code, 1, only.stderr);
+    assert.deepEqual((JSON.parse(only.stdout) as ReviewJson).coverage.codeFiles, ['src/orders/place-order.ts']);
+    assert.match(only.stderr, new RegExp(`^arch-review: reviewed HEAD \\(${repo.head.slice(0, 12)}\\) against its merge-base with ${repo.base.slice(0, 12)}, ${repo.base.slice(0, 12)}$`, 'm'));
+    assert.equal((await inSub(['review', '--base', repo.base, '--only', '../../..'])).code, 2);
+
+    const wrote = await inSub(['baseline']);
+    assert.equal(wrote.code, 0, wrote.stderr);
+    assert.ok(readFileSync(join(repo.dir, '.github/arch-review-baseline.json'), 'utf8').includes('dual-write'));
+
+    // The baseline file is not committed: the tree is dirty, which the review says it does not read.
+    const same = await inSub(['review', '--base', repo.head]);
+    assert.equal(same.code, 0);
+    assert.match(same.stderr, /note: HEAD is that merge-base itself, so there are no committed changes to review/);
+    assert.match(same.stderr, /note: the working tree has uncommitted changes; they are not reviewed/);
+
+    for (const flag of ['--config', '--base', '--repo', '--only']) {
+      const empty = await inSub(['review', flag, '']);
+      assert.equal(empty.code, 2);
+      assert.match(empty.stderr, new RegExp(`${flag} was given an empty value`));
+    }
+  });
+
   it('baseline: a broken file is named and applies nothing; flags that do not apply are usage errors', async () => {
     const broken = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler, '.github/arch-review-baseline.json': '{"version": 2, "findings": []}' });
     const all = await cli(['review', '--repo', broken.dir, '--head', broken.head, '--all', '--format', 'json']);
@@ -440,5 +474,23 @@ export function stillHeld(lease: { expiresAt: number }) {
       .catch((error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }));
     assert.equal(outcome.code, 1);
     assert.equal((JSON.parse(outcome.stdout) as ReviewJson).findings[0]!.ruleId, 'dual-write');
+
+    // A reader that closes early keeps the gate's exit code; output that cannot be written is exit 2, one line.
+    const args = [bin, 'review', '--repo', repo.dir, '--base', repo.base, '--head', repo.head];
+    const closed = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => done({ code, stderr }));
+    });
+    assert.equal(closed.code, 1, closed.stderr);
+    assert.doesNotMatch(closed.stderr, /Error|EPIPE/);
+    if (existsSync('/dev/full')) {
+      const full = spawnSync(process.execPath, args, { stdio: ['ignore', openSync('/dev/full', 'w'), 'pipe'], encoding: 'utf8' });
+      assert.equal(full.status, 2);
+      assert.match(full.stderr.trim().split('\n').at(-1)!, /^arch-review: could not write the output: ENOSPC/);
+      assert.doesNotMatch(full.stderr, /\n\s+at /, 'no stack trace');
+    }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { git, GitError, isBinaryContent, type GitRunOptions } from '../../src/git/git.js';
-import { createLocalGitSource, resolveCommit, resolveDefaultBase } from '../../src/git/local-source.js';
+import { createLocalGitSource, resolveBase, resolveCommit, resolveDefaultBase } from '../../src/git/local-source.js';
 import { createRepoFromSnapshots, type SnapshotRepo } from '../../src/git/snapshot-repo.js';
 import type { ReviewSource } from '../../src/review/source.js';
 
@@ -271,7 +271,7 @@ describe('resolveDefaultBase', () => {
     const tree = (await git(['rev-parse', `${r.base}^{tree}`], run)).trim();
     const moved = (await git(['commit-tree', tree, '-p', r.base, '-m', 'main moves on'], run)).trim();
     await git(['update-ref', 'refs/heads/main', moved], run);
-    assert.equal(await resolveDefaultBase(r.dir, 'feature'), r.base);
+    assert.equal((await resolveDefaultBase(r.dir, 'feature')).sha, r.base);
   });
 
   it('prefers origin/HEAD over local main', async () => {
@@ -280,14 +280,37 @@ describe('resolveDefaultBase', () => {
     // origin's default branch already contains the feature commit, so its merge-base is head.
     await git(['update-ref', 'refs/remotes/origin/main', r.head], run);
     await git(['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main'], run);
-    assert.equal(await resolveDefaultBase(r.dir, 'feature'), r.head);
+    assert.equal((await resolveDefaultBase(r.dir, 'feature')).sha, r.head);
+  });
+
+  it('prefers origin/main over a local main left behind it (the closest merge-base wins), and says which', async () => {
+    const r = await freshRepo();
+    const run = { cwd: r.dir, env: IDENTITY_ENV };
+    // origin/main gained a teammate's commit and the feature was rebased on it; local main is stale.
+    const tree = (await git(['rev-parse', `${r.base}^{tree}`], run)).trim();
+    const teammate = (await git(['commit-tree', tree, '-p', r.base, '-m', 'teammate'], run)).trim();
+    const feature = (await git(['commit-tree', (await git(['rev-parse', `${r.head}^{tree}`], run)).trim(), '-p', teammate, '-m', 'feature'], run)).trim();
+    await git(['update-ref', 'refs/remotes/origin/main', teammate], run);
+    await git(['update-ref', 'refs/heads/feature', feature], run);
+    assert.deepEqual(await resolveDefaultBase(r.dir, 'feature'), { sha: teammate, ref: 'origin/main' });
+  });
+
+  it('--base REF is the merge-base of REF with head, not REF\'s tip', async () => {
+    const r = await freshRepo();
+    const run = { cwd: r.dir, env: IDENTITY_ENV };
+    const tree = (await git(['rev-parse', `${r.base}^{tree}`], run)).trim();
+    const moved = (await git(['commit-tree', tree, '-p', r.base, '-m', 'main moves on'], run)).trim();
+    await git(['update-ref', 'refs/heads/main', moved], run);
+    assert.deepEqual(await resolveBase(r.dir, 'main', 'feature'), { sha: r.base, ref: 'main' });
+    const orphan = (await git(['commit-tree', tree, '-m', 'unrelated history'], run)).trim();
+    await assert.rejects(resolveBase(r.dir, orphan, 'feature'), /share no commit/);
   });
 
   it('falls back to master and lists what it tried when nothing matches', async () => {
     const r = await freshRepo();
     const run = { cwd: r.dir };
     await git(['branch', '-m', 'main', 'master'], run);
-    assert.equal(await resolveDefaultBase(r.dir, 'feature'), r.base);
+    assert.equal((await resolveDefaultBase(r.dir, 'feature')).sha, r.base);
     await git(['branch', '-m', 'master', 'trunk'], run);
     await assert.rejects(resolveDefaultBase(r.dir, 'feature'), (err: Error) => {
       for (const name of ['refs/remotes/origin/HEAD', 'main', 'master', 'origin/main', 'origin/master']) {
