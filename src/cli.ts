@@ -74,6 +74,18 @@ export function version(): string {
   return '0.0.0';
 }
 
+/** Node's parseArgs messages, said in this command's terms. */
+function argumentProblem(error: Error & { code?: string }): string {
+  const option = /'(-{1,2}[^' <]+)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /ambiguous/.test(error.message)
+      ? `${option} needs a value, and the next argument is another option (write ${option}=VALUE for a value that starts with -)`
+      : `${option} needs a value`;
+  }
+  return error.message.split('\n')[0]!;
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   try {
     return await run(argv, io);
@@ -109,7 +121,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(argumentProblem(error as Error & { code?: string }));
   }
   const { values, positionals } = parsed;
   if (values.help) {

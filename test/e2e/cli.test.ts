@@ -463,6 +463,9 @@ export function stillHeld(lease: { expiresAt: number }) {
     assert.equal(ref.code, 2);
     assert.equal(ref.stderr.split('\n').length, 1);
     assert.match(ref.stderr, /no-such-ref/);
+    assert.equal((await cli(['review', '--bogus'])).stderr, 'arch-review: unknown option --bogus (see arch-review --help)');
+    assert.equal((await cli(['review', '--base'])).stderr, 'arch-review: --base needs a value (see arch-review --help)');
+    assert.match((await cli(['review', '--base', '--format', 'json'])).stderr, /^arch-review: --base needs a value, and the next argument is another option/);
   });
 
   it('runs through the installed bin script', async () => {
