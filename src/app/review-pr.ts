@@ -2,6 +2,7 @@
 // default branch → engine → inline comments, resolved threads, summary comment → completed check
 // run. Whatever fails, the check run ends completed with a message that says what happened.
 import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
 import { allRules, codeRules, docsRules } from '../../rules/index.js';
 import { CONFIG_PATH, MAX_CONFIG_BYTES, parseConfig, type ConfigResult } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -172,10 +173,12 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
 
     const source = createGitHubSource({ api, pull: { ...pull, baseSha: state.baseSha, headSha: job.headSha } });
     if (!config.ok) {
-      await concludeCheckRun(api, repo, job.headSha, checkRunId, 'neutral', {
+      // A team that chose to fail closed keeps that choice when a typo elsewhere breaks the file.
+      const failClosed = declaredOnError(state.configText) === 'failure';
+      await concludeCheckRun(api, repo, job.headSha, checkRunId, failClosed ? 'failure' : 'neutral', {
         title: 'Configuration error: the review did not run',
         summary: [
-          `The gating configuration could not be read, so this commit was not reviewed.`,
+          `The gating configuration could not be read, so this commit was not reviewed.${failClosed ? ' The file says `onError: failure`, so this check fails until it is fixed.' : ''}`,
           '',
           `**${config.error.message}**`,
           '',
@@ -205,7 +208,9 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
 
     const changed = await source.changedFiles();
+    let proposalInvalid = false;
     try {
+      proposalInvalid = (await proposedConfig(source, changed, KNOWN_RULE_IDS)).kind === 'invalid';
       const preview = await previewProposedConfig({
         source, changed, current: config.config, defaultBranch: job.defaultBranch, knownRuleIds: KNOWN_RULE_IDS, now: result, review: reviewWith,
       });
@@ -250,7 +255,8 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     const report = `${renderMarkdown(result)}\n${renderCoverageLine(result.coverage)}\n`;
     if (listCut) notes.push(`GitHub lists at most ${MAX_PR_FILES} files of a pull request; files past that were not reviewed.`);
     const incomplete = incompleteBecause(result, listCut);
-    const conclusion = checkConclusion(result, incomplete, config.config.onError);
+    // Merging an invalid configuration would stop every later review: the change that brings it fails.
+    const conclusion = proposalInvalid ? 'failure' : checkConclusion(result, incomplete, config.config.onError);
     // `summaryComment: never` posts none, even on request; a run with nothing relevant posts nothing
     // but its skipped check run (review-output.md §3.5), though a summary comment an earlier run
     // wrote is brought up to date rather than left reporting findings the pull request no longer has.
@@ -272,7 +278,7 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     if (dropped > 0) notes.push(`${dropped} more findings are not annotated (the page stays usable); they are counted above.`);
     checkpoint();
     const output = buildCheckOutput(report, buildAppendix(result, notes, configHash(state.configText, job.defaultBranch)));
-    output.title = incompleteTitle(output.title, incomplete, result);
+    output.title = proposalInvalid ? `Invalid ${CONFIG_PATH} proposed: merged, it would stop every review` : incompleteTitle(output.title, incomplete, result);
     await completeCheckRun(api, repo, checkRunId, conclusion, output, annotations);
     log.info({ pr: `${job.owner}/${job.repo}#${job.number}`, sha: job.headSha, conclusion, inline, resolved: gone.length }, 'review completed');
     // A wider or narrower report for the summary comment, made after the gate is complete: it never
@@ -421,6 +427,21 @@ async function postReachedSummary(
     await upsertSummaryComment(ctx.api, pull, input.commentId, summary);
   } catch (error) {
     ctx.log.warn({ pr: `${job.owner}/${job.repo}#${job.number}`, err: describe(error) }, 'could not write the summary comment');
+  }
+}
+
+/**
+ * `onError` as an invalid file states it, when the file still reads as YAML with that key: the one
+ * setting that decides what a configuration error concludes.
+ */
+export function declaredOnError(text: string | null): 'neutral' | 'failure' | null {
+  if (!text) return null;
+  try {
+    const value = parseYaml(text, { maxAliasCount: 0, uniqueKeys: false }) as unknown;
+    const declared = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>).onError : undefined;
+    return declared === 'failure' || declared === 'neutral' ? declared : null;
+  } catch {
+    return null;
   }
 }
 

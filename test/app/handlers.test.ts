@@ -195,6 +195,29 @@ describe('webhook handlers', () => {
     assert.equal(fixed.conclusion, 'neutral', 'still gated by the broken file on main');
     assert.match(fixed.output.summary ?? '', /This pull request changes `\.github\/arch-review\.yml`, and its version is valid: once merged, reviews run again\.$/);
     assert.match(runsFor(alsoBroken)[0]!.output.summary ?? '', /but its version is invalid too: \.github\/arch-review\.yml in this pull request:2:3: unknown key "gate\.failon"/);
+
+    // A file that says `onError: failure` keeps failing closed when a typo elsewhere breaks it.
+    const closed = await stack.repo.commit({ ...baseFiles, [CONFIG]: 'onError: failure\ninline:\n  maxx: 3\n' });
+    const strict = await variant('fail-closed-config');
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, closed);
+    try {
+      await pr('opened', open(strict), strict);
+      await stack.settle();
+    } finally {
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+    assert.equal(runsFor(strict)[0]!.conclusion, 'failure');
+    assert.match(runsFor(strict)[0]!.output.summary ?? '', /The file says `onError: failure`/);
+  });
+
+  it('a pull request that makes the configuration invalid fails its own check', async () => {
+    const head = await stack.repo.commit({ ...baseFiles, [CONFIG]: `${baseFiles[CONFIG]}inline:\n  maxx: 3\n` }, base);
+    await pr('opened', open(head), head);
+    await stack.settle();
+    const run = runsFor(head)[0]!;
+    assert.equal(run.conclusion, 'failure');
+    assert.equal(run.output.title, 'Invalid .github/arch-review.yml proposed: merged, it would stop every review');
+    assert.match(run.output.text ?? '', /the proposed file is invalid/);
   });
 
   it('a newer push supersedes a running review: its run ends cancelled "superseded", never in progress', async () => {
