@@ -28,6 +28,9 @@ export const OPERATIONS = [
   'pulls/list-files',
   'pulls/create-review',
   'reactions/create-for-issue-comment',
+  // Added without the full description at hand (it is not installable offline): its page and
+  // per_page parameters are transcribed from @octokit/openapi-types, generated from the same source.
+  'repos/compare-commits-with-basehead',
   'repos/get-collaborator-permission-level',
   'teams/check-permissions-for-repo-in-org',
   'teams/get-membership-for-user-in-org',

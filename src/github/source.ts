@@ -136,7 +136,21 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   const alsoCode = new Set<string>();
   let alsoCodeMaxBytes = Infinity;
   const key = (side: Side, path: string) => `${side}:${path}`;
-  const shaOf = (side: Side) => (side === 'base' ? pull.baseSha : pull.headSha);
+  // The base branch's tip is not the base a pull request's files are compared with: its merge base
+  // with the head is. Asked only when a base file has to be read by path (no patch to rebuild it
+  // from, or GitHub's file list was cut), which the compare API answers in one request.
+  let mergeBase: Promise<string> | null = null;
+  const baseCommit = (): Promise<string> => {
+    mergeBase ??= api
+      .request<{ merge_base_commit: { sha: string } }>('GET /repos/{owner}/{repo}/compare/{basehead}', {
+        ...repoParams,
+        basehead: `${pull.baseSha}...${pull.headSha}`,
+        per_page: 1,
+      })
+      .then((res) => res.data.merge_base_commit.sha);
+    return mergeBase;
+  };
+  const shaOf = async (side: Side) => (side === 'base' ? baseCommit() : pull.headSha);
 
   async function listFiles(): Promise<ChangedFile[]> {
     const files: ChangedFile[] = [];
@@ -215,7 +229,7 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   /** Base = head with the pull request's changes undone; changed base files have no known SHA. */
   async function deriveBaseTree(): Promise<Map<string, TreeEntry>> {
     const [head, files] = await Promise.all([tree('head'), changedFiles()]);
-    if (files.length >= MAX_PR_FILES) return listTree(pull.baseSha);
+    if (files.length >= MAX_PR_FILES) return listTree(await baseCommit());
     const base = new Map(head);
     for (const f of files) {
       if (f.status === 'added' || f.status === 'renamed') base.delete(f.path);
@@ -361,13 +375,14 @@ export function createGitHubSource(options: GitHubSourceOptions): GitHubSource {
   async function readBlobs(items: { side: Side; path: string; oid: string | null }[]): Promise<void> {
     const vars: Record<string, unknown> = { owner: pull.owner, name: pull.repo };
     const decls = ['$owner: String!', '$name: String!'];
+    const baseSha = items.some((item) => !item.oid && item.side === 'base') ? await shaOf('base') : pull.baseSha;
     const fields = items.map((item, i) => {
       if (item.oid) {
         vars[`o${i}`] = item.oid;
         decls.push(`$o${i}: GitObjectID!`);
         return `b${i}: object(oid: $o${i}) { ...BlobFields }`;
       }
-      vars[`e${i}`] = `${shaOf(item.side)}:${item.path}`;
+      vars[`e${i}`] = `${item.side === 'base' ? baseSha : pull.headSha}:${item.path}`;
       decls.push(`$e${i}: String!`);
       return `b${i}: object(expression: $e${i}) { ...BlobFields }`;
     });

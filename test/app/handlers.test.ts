@@ -267,6 +267,32 @@ describe('webhook handlers', () => {
     assert.doesNotMatch(summaries()[0]!.body, /Critical/);
   });
 
+  it('a changed file GitHub lists without a patch is read at the merge base, not at the moved base branch', async () => {
+    const dual = readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8');
+    const fixedFile = readFileSync(new URL(`../github/demo-fix/${PLACE_ORDER}`, demo), 'utf8');
+    // The merge base already has the dual-write; main fixed it since; the pull request appends lines.
+    const mergeBase = await stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: dual });
+    const mainTip = await stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: fixedFile }, mergeBase);
+    const head = await stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: `${dual}export const label = 'no-patch';\n` }, mergeBase);
+    const number = next++;
+    stack.sim.openPull(REPO.owner, REPO.name, number, mergeBase, head);
+    stack.sim.setDefaultBranch(REPO.owner, REPO.name, mainTip);
+    const listed = stack.repo.pullFiles.bind(stack.repo);
+    // GitHub leaves `patch` out of large diffs.
+    stack.repo.pullFiles = async (b: string, h: string) =>
+      (await listed(b, h)).map((f) => (f.filename === PLACE_ORDER ? (({ patch: _patch, ...rest }) => rest)(f) : f));
+    try {
+      await stack.send('pull_request', pullRequestEvent('opened', REPO, { number, head, base: mergeBase }));
+      await stack.settle();
+    } finally {
+      stack.repo.pullFiles = listed;
+      stack.sim.setDefaultBranch(REPO.owner, REPO.name, base);
+    }
+    const run = runsFor(head)[0]!;
+    assert.equal(run.conclusion, 'neutral', `the dual-write is pre-existing at the merge base: ${run.output.title}`);
+    assert.ok(stack.sim.requests.some((r) => r.operation === 'repos/compare-commits-with-basehead'));
+  });
+
   it('a draft whose base changes after its review is out of date, and reviewed again when marked ready', async () => {
     const head = await variant('draft-base');
     const number = open(head);

@@ -105,6 +105,15 @@ export class FixtureRepo {
     return this.#blobs.get(oid);
   }
 
+  /** The commit `git merge-base a b` names, or null when the histories share none. */
+  async mergeBase(a: string, b: string): Promise<string | null> {
+    try {
+      return (await git(['merge-base', a, b], { cwd: this.dir, env: ENV })).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
   /** The pulls/list-files answer for base...head, from `git diff` (3 lines of context, as GitHub). */
   async pullFiles(base: string, head: string): Promise<PullFile[]> {
     const key = `${base}..${head}`;

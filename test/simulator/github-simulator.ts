@@ -495,6 +495,15 @@ export class GitHubSimulator {
         const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
         return { status: 200, body: files.slice((page - 1) * per, page * per), headers: links.length ? { link: links.join(', ') } : {} };
       }
+      case 'repos/compare-commits-with-basehead': {
+        const repo = this.#repo(params.owner!, params.repo!);
+        const [from, to] = params.basehead!.split('...');
+        const [base, head] = [repo.branches.get(from!) ?? from!, repo.branches.get(to!) ?? to!];
+        if (!repo.fixture.has(base) || !repo.fixture.has(head)) throw new HttpError(404, 'Not Found');
+        const mergeBase = await repo.fixture.mergeBase(base, head);
+        if (!mergeBase) throw new HttpError(404, 'No common ancestor between these commits');
+        return { status: 200, body: { status: 'diverged', base_commit: { sha: base }, merge_base_commit: { sha: mergeBase }, commits: [], files: [] } };
+      }
       case 'git/get-tree': {
         const repo = this.#repo(params.owner!, params.repo!);
         const sha = repo.branches.get(params.tree_sha!) ?? params.tree_sha!;
