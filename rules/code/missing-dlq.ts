@@ -298,12 +298,26 @@ function objectLiteralArg(model: CodeModel, node: TSESTree.Node | undefined): TS
 
 // ---------------------------------------------------------------- BullMQ
 
-/** `removeOnFail: true` or `0`: failed jobs are deleted, so the failed set is no dead-letter store. */
+/**
+ * `removeOnFail: true`, `0`, `{ count: 0 }` or `{ age: 0 }`: failed jobs are deleted, so the failed
+ * set is no dead-letter store. BullMQ turns `true` and a number n into KeepJobs `{ count: n }`
+ * (`true` is `{ count: 0 }`); its moveToFinished script deletes the job outright when `count` is 0,
+ * and with `age: 0` trims every failed job finished up to now, the one that just failed included.
+ */
 function removesFailed(options: TSESTree.Node | null | undefined): TSESTree.Node | null {
   const value = objectProperty(options ?? undefined, 'removeOnFail');
   if (!value) return null;
   const target = unwrap(value);
-  return target.type === 'Literal' && (target.value === true || target.value === 0) ? value : null;
+  if (target.type === 'Literal') return target.value === true || target.value === 0 ? value : null;
+  if (target.type === 'ObjectExpression') {
+    return [objectProperty(target, 'count'), objectProperty(target, 'age')].some((keep) => keep && isZero(keep)) ? value : null;
+  }
+  return null;
+}
+
+function isZero(node: TSESTree.Node): boolean {
+  const target = unwrap(node);
+  return target.type === 'Literal' && target.value === 0;
 }
 
 function bullmqEvidence(model: CodeModel, handler: Handler, patterns: ConsumerPatterns, at: TSESTree.Node): Missing | null {

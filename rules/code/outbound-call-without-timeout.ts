@@ -9,8 +9,16 @@ import { findRetries } from '../../src/code/retries.js';
 import { createCodeRule } from '../../src/review/rule.js';
 import type { Precision } from '../../src/review/types.js';
 
-/** The clients rule 48 names; undici `request` and `http.request` have library-level timeouts. */
+/**
+ * The clients rule 48 names: fetch (global, node-fetch and undici's `fetch`, all recognised by
+ * `fetchApi`), axios, got and gRPC. undici `request` / `Client` / `Pool` and `http.request` are
+ * outside the rule's detection list.
+ */
 const CHECKED = new Set<OutboundCall['client']>(['fetch', 'axios', 'got', 'grpc']);
+
+function checked(outbound: OutboundCall): boolean {
+  return outbound.fetchApi || CHECKED.has(outbound.client);
+}
 
 interface Context {
   roots: TSESTree.Node[];
@@ -59,14 +67,14 @@ export default createCodeRule({
         const reported = new Set<TSESTree.Node>();
         for (const ctx of contexts) {
           for (const { outbound, helper } of outboundReachedFrom(model, ctx.roots, options, 2)) {
-            if (!CHECKED.has(outbound.client) || outbound.timeout.state !== 'absent' || reported.has(outbound.call)) continue;
+            if (!checked(outbound) || outbound.timeout.state !== 'absent' || reported.has(outbound.call)) continue;
             reported.add(outbound.call);
             const precision: Precision = outbound.via === 'binding' && ctx.via === 'binding' ? 'High' : 'Medium';
             context.report({
               node: outbound.call,
               messageId: 'noTimeout',
               data: { loc: `${context.path}:${model.line(outbound.call)}` },
-              variant: outbound.client,
+              variant: outbound.fetchApi ? 'fetch' : outbound.client,
               precision,
               anchor: `${model.regionOf(outbound.call).name}|${normalizedText(model.text, outbound.call)}`,
               related: [

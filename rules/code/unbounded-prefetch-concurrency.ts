@@ -157,6 +157,32 @@ function unboundedFanOut(model: CodeModel, handler: Handler, call: CallLike): bo
   if (arg?.type !== 'CallExpression' || arg.callee.type !== 'MemberExpression' || propertyName(arg.callee) !== 'map') return false;
   if (!resolveFunction(model, arg.arguments[0])) return false;
   const source = arg.callee.object;
+  // A Lambda SQS batch is bounded outside the code (see lambdaBatch); fanning it out is AWS's idiom.
+  if (lambdaBatch(handler, source)) return false;
   const text = model.text.slice(source.range[0], source.range[1]);
   return mentionsMessage(model, source, handler) || /\.messages$/.test(text) || /\bRecords$/.test(text);
+}
+
+/**
+ * `event.Records` (or `Records` destructured from the event parameter) of a Lambda SQS handler. The
+ * batch is already in memory when the handler runs: the event source mapping's BatchSize caps it (10
+ * by default, 10,000 at most for a standard queue with a batching window, 10 for FIFO) and the
+ * invocation payload is capped at 6 MB, so the fan-out cannot grow without limit; the knobs that
+ * bound it are BatchSize and the mapping's MaximumConcurrency, which live in infrastructure code.
+ * `Promise.allSettled(event.Records.map(...))` is AWS's documented partial-batch-response idiom.
+ */
+function lambdaBatch(handler: Handler, source: TSESTree.Node): boolean {
+  if (handler.library !== 'lambda-sqs') return false;
+  const event = handler.fn?.params[0];
+  if (!event) return false;
+  const target = unwrap(source);
+  if (event.type === 'Identifier') {
+    return target.type === 'MemberExpression' && propertyName(target) === 'Records' &&
+      unwrap(target.object).type === 'Identifier' && (unwrap(target.object) as TSESTree.Identifier).name === event.name;
+  }
+  if (event.type === 'ObjectPattern' && target.type === 'Identifier') {
+    return event.properties.some((p) => p.type === 'Property' && keyName(p.key) === 'Records' &&
+      p.value.type === 'Identifier' && p.value.name === target.name);
+  }
+  return false;
 }

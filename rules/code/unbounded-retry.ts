@@ -3,7 +3,8 @@
 // variants 3 (amqplib requeue), 4 (JetStream nak), 5 (Pub/Sub nack) and 7 (kafkajs restart loop), and
 // 6 (a CDK queue without a dead-letter queue that some analysed file consumes), which needs every
 // file's queues and consumers and so runs from the cross-file index.
-import { calleeText } from '../../src/code/ast.js';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { calleeText, contains, parentOf } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { constructAnchor, findRetries, sourceText, type RetryConstruct } from '../../src/code/retries.js';
 import { isConnectionCall } from '../../src/code/retry-targets.js';
@@ -88,22 +89,33 @@ function reportRetryConstructs(context: Context): void {
     if (handRolled && construct.wraps.every((call) => isConnectionCall(model, call))) continue;
     const variant: Variant = handRolled ? 'hand-rolled-loop' : 'library';
     const around = handRolled && construct.wraps[0] ? ` around ${calleeText(model.text, construct.wraps[0])}` : '';
-    // Library limits are reported where the limit is set (`forever: true`); absent ones at the call.
-    const node = !handRolled && construct.boundNode?.type === 'Property' ? construct.boundNode : construct.node;
+    // Library limits are reported where the limit is set (`forever: true`) when the call's own
+    // options set it; absent ones, and limits set in an options object declared elsewhere (a const
+    // several calls share), at the call, so each call gets its own finding and the option is related.
+    const limit = !handRolled && construct.boundNode?.type === 'Property' ? construct.boundNode : null;
+    const inCall = limit !== null && contains(construct.node, limit);
+    const node = limit && inCall ? limit : construct.node;
+    const sharedLimit = limit && !inCall ? limit : null;
+    const setIn = sharedLimit ? `, set in ${optionsName(sharedLimit) ?? 'an options object'} at line ${model.line(sharedLimit)}` : '';
+    const related: RelatedLocation[] = [];
+    if (model.line(node) !== model.line(construct.node)) {
+      related.push({ path: context.path, line: model.line(construct.node), note: `retry construct ${construct.description}` });
+    }
+    if (sharedLimit) {
+      related.push({ path: context.path, line: model.line(sharedLimit), note: `retry limit ${sourceText(model, sharedLimit)}${optionsName(sharedLimit) ? ` in ${optionsName(sharedLimit)}` : ''}` });
+    }
     context.report({
       node,
       messageId: 'unboundedRetry',
       data: {
         construct: `${construct.description}${around}`,
         loc: `${context.path}:${model.line(node)}`,
-        variant: `${handRolled ? 'hand-rolled loop' : 'library without bound'}: ${reason}`,
+        variant: `${handRolled ? 'hand-rolled loop' : 'library without bound'}: ${reason}${setIn}`,
       },
       variant,
       precision: construct.via === 'name' ? 'Medium' : 'High',
       anchor: constructAnchor(model, construct),
-      ...(model.line(node) !== model.line(construct.node)
-        ? { related: [{ path: context.path, line: model.line(construct.node), note: `retry construct ${construct.description}` }] }
-        : {}),
+      ...(related.length ? { related } : {}),
     });
   }
 }
@@ -145,6 +157,21 @@ function consumersOf(index: CrossFileIndex, queue: SqsQueueSite): RelatedLocatio
   const local = queue.consumedAt.map((c) => ({ path: queue.path, line: c.line, note: `consumed by ${c.description}` }));
   const remote = queue.name ? index.sqsConsumersOf(queue.name).filter((c) => !c.countsReceives) : [];
   return [...local, ...remote.map((c) => ({ path: c.path, line: c.line, note: `${c.library} consumer of ${c.queue}` }))];
+}
+
+/** `RETRY_OPTS` for a property of `const RETRY_OPTS = { ... }` (through `as const` / `satisfies`), else null. */
+function optionsName(property: TSESTree.Node): string | null {
+  let current = parentOf(property);
+  while (current && (current.type === 'ObjectExpression' || current.type === 'TSAsExpression' || current.type === 'TSSatisfiesExpression')) {
+    const parent = parentOf(current);
+    if (parent?.type === 'VariableDeclarator') return parent.id.type === 'Identifier' ? parent.id.name : null;
+    if (parent?.type === 'Property' && parent.value === current) {
+      current = parentOf(parent);
+      continue;
+    }
+    current = parent;
+  }
+  return null;
 }
 
 /** Why the construct counts as unbounded, or null when it has a finite limit within the threshold. */

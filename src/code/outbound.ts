@@ -52,6 +52,11 @@ export interface OutboundCall {
   via: 'binding' | 'name';
   /** gRPC: the client class (`OrdersServiceClient`, `orders.v1.OrdersService`). */
   grpcClient: string | null;
+  /**
+   * The call is the WHATWG `fetch(input, init)` API, whichever module provides it (global,
+   * node-fetch, undici): its deadline is `init.signal`. `client` stays `undici` for undici's fetch.
+   */
+  fetchApi: boolean;
 }
 
 export interface OutboundOptions {
@@ -334,7 +339,7 @@ function result(
   options: OutboundOptions,
   grpcClient: string | null = null,
 ): OutboundCall {
-  return { call, client, method, target, internal: isInternal(target, options.internalHosts), timeout, via, grpcClient };
+  return { call, client, method, target, internal: isInternal(target, options.internalHosts), timeout, via, grpcClient, fetchApi: false };
 }
 
 function fetchCall(model: CodeModel, call: TSESTree.CallExpression, client: 'fetch' | 'undici', via: 'binding' | 'name', options: OutboundOptions): OutboundCall {
@@ -360,7 +365,7 @@ function fetchCall(model: CodeModel, call: TSESTree.CallExpression, client: 'fet
     }
   }
   if (timeout.state === 'absent' && globalDispatcher) timeout = { state: 'unknown', how: null };
-  return result(call, client, method, input ? targetOf(model, input) : emptyTarget(), timeout, via, options);
+  return { ...result(call, client, method, input ? targetOf(model, input) : emptyTarget(), timeout, via, options), fetchApi: true };
 }
 
 function setsGlobalDispatcher(model: CodeModel): boolean {

@@ -64,6 +64,14 @@ describe('outbound calls (rules.md §2.9)', () => {
       assert.equal(outbound(`import { fetch } from 'undici';\nexport const f = () => fetch('https://x.example.com');`, 'fetch').client, 'undici');
     });
 
+    it('fetchApi marks the fetch API whatever module provides it, not undici request', () => {
+      assert.equal(outbound(`import { fetch } from 'undici';\nexport const f = () => fetch('https://x.example.com');`, 'fetch').fetchApi, true);
+      assert.equal(outbound(`import * as undici from 'undici';\nexport const f = () => undici.fetch('https://x.example.com');`, 'undici.fetch').fetchApi, true);
+      assert.equal(outbound(`export const f = () => fetch('https://x.example.com');`, 'fetch').fetchApi, true);
+      assert.equal(outbound(`import { request } from 'undici';\nexport const f = () => request('http://a-service/x');`, 'request').fetchApi, false);
+      assert.equal(outbound(`import * as undici from 'undici';\nexport const f = () => undici.request('http://a-service/x');`, 'undici.request').fetchApi, false);
+    });
+
     it('an undici global dispatcher makes a bare fetch unknown', () => {
       assert.equal(outbound(`import { Agent, setGlobalDispatcher } from 'undici';
 setGlobalDispatcher(new Agent({ headersTimeout: 5_000, bodyTimeout: 5_000 }));

@@ -284,6 +284,15 @@ worker.on('failed', async (job, err) => {
 `,
     },
     {
+      name: 'BullMQ removeOnFail keeps some failed jobs ({ count: 1000 }, { age: 3600 })',
+      code: `import { Queue, Worker } from 'bullmq';
+declare function sendEmail(x: unknown): Promise<void>;
+const connection = { host: 'redis' };
+export const emails = new Queue('emails', { connection, defaultJobOptions: { attempts: 3, removeOnFail: { age: 3600 } } });
+export const worker = new Worker('emails', async (job) => { await sendEmail(job.data); }, { connection, removeOnFail: { count: 1000 } });
+`,
+    },
+    {
       name: 'NestJS @MessagePattern is request-response',
       filename: 'src/pricing/pricing.controller.ts',
       code: `import { Controller } from '@nestjs/common';
@@ -507,6 +516,28 @@ export const worker = new Worker('emails', async (job) => {
 worker.on('failed', (job, err) => console.error(job?.id, err));
 `,
       errors: [{ messageId: 'missingDlq', line: 3, variant: 'no-dead-letter' }],
+    },
+    {
+      name: 'BullMQ worker removeOnFail: { count: 0 } keeps no failed job',
+      code: `import { Worker, Job } from 'bullmq';
+import { Pool } from 'pg';
+const db = new Pool();
+export const worker = new Worker('receipts', async (job: Job) => {
+  await db.query('INSERT INTO receipts (id) VALUES ($1) ON CONFLICT DO NOTHING', [job.data.orderId]);
+}, { connection: { host: 'redis' }, removeOnFail: { count: 0 } });
+`,
+      errors: [{ messageId: 'missingDlq', line: 4, column: 23, variant: 'no-dead-letter' }],
+    },
+    {
+      name: 'BullMQ queue.add with removeOnFail: { age: 0 } removes the job as soon as it fails',
+      code: `import { Queue, Worker } from 'bullmq';
+declare function sendEmail(x: unknown): Promise<void>;
+const connection = { host: 'redis' };
+const emails = new Queue('emails', { connection });
+export const enqueue = (to: string) => emails.add('welcome', { to }, { attempts: 3, removeOnFail: { age: 0, count: 100 } });
+export const worker = new Worker('emails', async (job) => { await sendEmail(job.data); }, { connection });
+`,
+      errors: [{ messageId: 'missingDlq', line: 6, column: 23, variant: 'no-dead-letter' }],
     },
     {
       name: 'BullMQ queue defaultJobOptions remove failed jobs',

@@ -188,6 +188,40 @@ export const worker = new Worker('ledger-postings', async (job) => {
 });
 `,
     },
+    {
+      name: 'undici request is not one of the clients the rule names (its own headersTimeout / bodyTimeout apply)',
+      code: `${kafkaConsumer}
+import { request } from 'undici';
+export async function start() {
+  await consumer.run({ eachMessage: async ({ message }) => {
+    await request(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value! });
+  } });
+}
+`,
+    },
+    {
+      name: 'undici fetch with a signal',
+      code: `${kafkaConsumer}
+import { fetch } from 'undici';
+export async function start() {
+  await consumer.run({ eachMessage: async ({ message }) => {
+    await fetch(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value!, signal: AbortSignal.timeout(3_000) });
+  } });
+}
+`,
+    },
+    {
+      name: 'undici fetch with a dispatcher carrying its own timeouts',
+      code: `${kafkaConsumer}
+import { Agent, fetch } from 'undici';
+const agent = new Agent({ headersTimeout: 2_000, bodyTimeout: 2_000 });
+export async function start() {
+  await consumer.run({ eachMessage: async ({ message }) => {
+    await fetch(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value!, dispatcher: agent });
+  } });
+}
+`,
+    },
   ],
   invalid: [
     {
@@ -296,6 +330,49 @@ export class MembersConsumer {
 }
 `,
       errors: [{ messageId: 'noTimeout', line: 12, variant: 'fetch' }],
+    },
+    {
+      name: 'undici fetch without a signal in a kafkajs handler',
+      code: `import { fetch } from 'undici';
+import { Kafka } from 'kafkajs';
+const consumer = new Kafka({ clientId: 'c', brokers: [] }).consumer({ groupId: 'g' });
+export async function start() {
+  await consumer.run({ eachMessage: async ({ message }) => {
+    await fetch(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value! });
+  } });
+}
+`,
+      errors: [{ messageId: 'noTimeout', line: 6, column: 11, variant: 'fetch', precision: 'High' }],
+    },
+    {
+      name: 'undici fetch imported under another name, next to node-fetch',
+      code: `import { fetch as ufetch } from 'undici';
+import nodeFetch from 'node-fetch';
+import { Kafka } from 'kafkajs';
+const consumer = new Kafka({ clientId: 'c', brokers: [] }).consumer({ groupId: 'g' });
+export async function start() {
+  await consumer.run({ eachMessage: async ({ message }) => {
+    await ufetch(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value! });
+    await nodeFetch(\`\${process.env.CRM_SERVICE_URL}/contacts\`, { method: 'PUT', body: message.value! });
+  } });
+}
+`,
+      errors: [
+        { messageId: 'noTimeout', line: 7, column: 11, variant: 'fetch' },
+        { messageId: 'noTimeout', line: 8, column: 11, variant: 'fetch' },
+      ],
+    },
+    {
+      name: 'undici namespace import: undici.fetch without a signal in an Express POST route',
+      code: `import express from 'express';
+import * as undici from 'undici';
+const app = express();
+app.post('/contacts', async (req, res) => {
+  await undici.fetch('https://crm.example.com/contacts', { method: 'POST', body: JSON.stringify(req.body) });
+  res.status(202).end();
+});
+`,
+      errors: [{ messageId: 'noTimeout', line: 5, column: 9, variant: 'fetch' }],
     },
   ],
 });

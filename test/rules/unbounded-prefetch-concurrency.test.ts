@@ -69,6 +69,28 @@ await consumer.run({
 async function handle(m: unknown) {}
 `,
     },
+    {
+      name: 'Lambda SQS partial batch response: Promise.allSettled over event.Records (bounded by the mapping BatchSize)',
+      code: `import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const results = await Promise.allSettled(event.Records.map((r) => prisma.payment.create({ data: JSON.parse(r.body) })));
+  return {
+    batchItemFailures: results.flatMap((res, i) => (res.status === 'rejected' ? [{ itemIdentifier: event.Records[i]!.messageId }] : [])),
+  };
+};
+`,
+    },
+    {
+      name: 'Lambda SQSHandler with Records destructured from the event, Promise.all',
+      code: `import type { SQSHandler } from 'aws-lambda';
+declare function handle(body: unknown): Promise<void>;
+export const handler: SQSHandler = async ({ Records }) => {
+  await Promise.all(Records.map(async (record) => handle(JSON.parse(record.body))));
+};
+`,
+    },
   ],
   invalid: [
     {
@@ -123,6 +145,23 @@ async function handle(m: unknown) {}
       errors: [
         { messageId: 'unbounded', line: 6, variant: 'unbounded-fan-out', precision: 'Medium' },
         { messageId: 'unbounded', line: 9, variant: 'oversized-concurrency', severity: 'Suggestion' },
+      ],
+    },
+    {
+      name: 'Lambda SQS handler fanning out over arrays inside a record (the payload, not the batch; S3 notification Records)',
+      code: `import type { SQSEvent } from 'aws-lambda';
+declare function reserve(line: unknown): Promise<void>;
+export const handler = async (event: SQSEvent) => {
+  for (const record of event.Records) {
+    await Promise.all(JSON.parse(record.body).lines.map(async (line: unknown) => reserve(line)));
+    const notification = JSON.parse(record.body);
+    await Promise.all(notification.Records.map(async (r: unknown) => reserve(r)));
+  }
+};
+`,
+      errors: [
+        { messageId: 'unbounded', line: 5, column: 11, variant: 'unbounded-fan-out', precision: 'Medium' },
+        { messageId: 'unbounded', line: 7, column: 11, variant: 'unbounded-fan-out', precision: 'Medium' },
       ],
     },
   ],

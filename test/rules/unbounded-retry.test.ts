@@ -8,6 +8,14 @@ import { testCodeRule } from '../harness/code-rule-tester.js';
 testCodeRule(rule, {
   valid: [
     {
+      name: 'bounded retry options shared through a const',
+      code: `import pRetry from 'p-retry';
+const RETRY_OPTS = { retries: 5, randomize: true };
+export const a = () => pRetry(() => fetch('https://a.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+export const b = () => pRetry(() => fetch('https://b.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+`,
+    },
+    {
       name: 'p-retry bounded, jittered, with AbortError (spec passing example)',
       code: `import pRetry, { AbortError } from 'p-retry';
 
@@ -366,6 +374,39 @@ export const syncCatalog = () =>
       errors: [
         { messageId: 'unboundedRetry', line: 7, variant: 'library', precision: 'High' },
         { messageId: 'unboundedRetry', line: 12, variant: 'library', precision: 'High' },
+      ],
+    },
+    {
+      name: 'retry options shared through a const: one finding per pRetry call, at the call',
+      code: `import pRetry from 'p-retry';
+const RETRY_OPTS = { retries: Infinity, randomize: true };
+export const a = (p: unknown) => pRetry(() => fetch('https://a.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+export const b = (p: unknown) => pRetry(() => fetch('https://b.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 3, column: 34, variant: 'library', precision: 'High' },
+        { messageId: 'unboundedRetry', line: 4, column: 34, variant: 'library', precision: 'High' },
+      ],
+    },
+    {
+      name: 'options const used by one call (forever: true) and BullMQ job options shared by two adds: reported at the calls',
+      code: `import pRetry from 'p-retry';
+import { Queue } from 'bullmq';
+
+const FOREVER = { forever: true } as const;
+const JOB_OPTS = { attempts: Infinity, backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 } };
+const emails = new Queue('emails', { connection: { host: 'redis' } });
+
+export async function sync() {
+  await pRetry(() => fetch('https://catalog.internal/sync', { method: 'POST' }), FOREVER);
+}
+export const welcome = (userId: string) => emails.add('welcome', { userId }, JOB_OPTS);
+export const goodbye = (userId: string) => emails.add('goodbye', { userId }, JOB_OPTS);
+`,
+      errors: [
+        { messageId: 'unboundedRetry', line: 9, column: 9, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 11, column: 44, variant: 'library' },
+        { messageId: 'unboundedRetry', line: 12, column: 44, variant: 'library' },
       ],
     },
     {
@@ -1260,5 +1301,39 @@ describe('unbounded-retry variant 6 across changed files', () => {
 
   it('says nothing when the only consumer is a test file', () => {
     assert.deepEqual(run([{ path: 'infra/stack.ts', text: stack }, { path: 'test/worker.test.ts', text: receiveLoop('orders') }]), []);
+  });
+});
+
+describe('unbounded-retry: a limit set in a shared options const', () => {
+  const code = (prefix = '') => `${prefix}import pRetry from 'p-retry';
+const RETRY_OPTS = { retries: Infinity, randomize: true };
+export const a = (p: unknown) => pRetry(() => fetch('https://a.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+export const b = (p: unknown) => pRetry(() => fetch('https://b.example.com', { method: 'POST', signal: AbortSignal.timeout(2000) }), RETRY_OPTS);
+`;
+  const run = (text: string) => {
+    const result = runCodeRules([{ path: 'src/notify.ts', text }], [rule], { side: 'head', config: defaultConfig });
+    assert.deepEqual(result.errors, []);
+    return result.findings.filter((f) => f.ruleId === 'unbounded-retry');
+  };
+
+  it('gives each call its own text and anchor, with the shared option as related location', () => {
+    const found = run(code());
+    assert.deepEqual(
+      found.map((f) => [f.location.startLine, f.related.map((r) => `${r.line} ${r.note}`)]),
+      [
+        [3, ['2 retry limit retries: Infinity in RETRY_OPTS']],
+        [4, ['2 retry limit retries: Infinity in RETRY_OPTS']],
+      ],
+    );
+    assert.match(found[0]!.message, /^Unbounded retry: pRetry\(\.\.\.\) at src\/notify\.ts:3 has no finite attempt limit \(library without bound: retries: Infinity never stops, set in RETRY_OPTS at line 2\)/);
+    assert.match(found[1]!.message, /at src\/notify\.ts:4 /);
+    assert.notEqual(found[0]!.message, found[1]!.message);
+    assert.notEqual(found[0]!.anchor, found[1]!.anchor);
+  });
+
+  it('keeps the anchors when the file moves down a line', () => {
+    const before = run(code());
+    const after = run(code('// header\n'));
+    assert.deepEqual(after.map((f) => [f.location.startLine, f.anchor]), before.map((f) => [f.location.startLine + 1, f.anchor]));
   });
 });
