@@ -996,7 +996,7 @@ export class CodeModel {
       const target = owner.role === 'typeorm.manager' || owner.role === 'typeorm.repo'
         ? owner.target ?? entityName(args[0])
         : owner.role === 'prisma' || owner.role === 'prisma.tx'
-          ? sqlTarget(this.stringValue(args[0]) ?? '')
+          ? sqlTarget(this.sqlText(args[0]) ?? '')
           : owner.target ?? null;
       return makeEffect(this.text, call, 'dbWrite', libraryOf(owner.role), via, { target });
     }
@@ -1099,7 +1099,10 @@ export class CodeModel {
   private sqlText(node: TSESTree.Node | undefined): string | null {
     if (!node) return null;
     const target = unwrap(node);
-    if (target.type === 'TemplateLiteral') return target.quasis.map((q) => q.value.cooked ?? '').join('?');
+    // `UPDATE ${OUTBOX} SET …`: a constant table name reads as its value; other holes as `?`.
+    if (target.type === 'TemplateLiteral') {
+      return target.quasis.map((q, i) => `${q.value.cooked ?? ''}${i < target.expressions.length ? this.stringValue(target.expressions[i]!) ?? '?' : ''}`).join('');
+    }
     if (target.type === 'ObjectExpression') return this.stringValue(objectProperty(target, 'text') ?? objectProperty(target, 'sql') ?? undefined);
     return this.stringValue(target);
   }

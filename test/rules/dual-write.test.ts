@@ -68,6 +68,34 @@ export async function relayOnce() {
 `,
     },
     {
+      name: 'outbox relays written with Prisma tagged $executeRaw and with a table-name constant in a pg template',
+      code: `import { PrismaClient } from '@prisma/client';
+import { Pool } from 'pg';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const pool = new Pool();
+const producer = new Kafka({ clientId: 'relay', brokers: ['kafka:9092'] }).producer();
+const OUTBOX = 'outbox_events';
+
+export async function relayPrisma() {
+  const rows = await prisma.$queryRaw<{ id: string; topic: string; payload: string }[]>\`SELECT * FROM outbox_events WHERE published_at IS NULL LIMIT 100\`;
+  for (const r of rows) {
+    await producer.send({ topic: r.topic, messages: [{ key: r.id, value: r.payload }] });
+    await prisma.$executeRaw\`UPDATE outbox_events SET published_at = now() WHERE id = \${r.id}\`;
+  }
+}
+
+export async function relayPg() {
+  const { rows } = await pool.query(\`SELECT * FROM \${OUTBOX} WHERE published_at IS NULL LIMIT 100\`);
+  for (const r of rows) {
+    await producer.send({ topic: r.topic, messages: [{ key: r.id, value: r.payload }] });
+    await pool.query(\`UPDATE \${OUTBOX} SET published_at = now() WHERE id = $1\`, [r.id]);
+  }
+}
+`,
+    },
+    {
       name: 'kafkajs transactional consume-transform-produce with no DB write',
       code: `import { Kafka } from 'kafkajs';
 
