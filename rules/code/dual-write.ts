@@ -36,17 +36,28 @@ export default createCodeRule({
         for (const region of model.regions()) {
           const writes: Effect[] = [];
           const publishes: Effect[] = [];
+          const outboxTransactions = new Set<TSESTree.Node>();
           for (const call of pathCalls(model, region)) {
             for (const effect of model.effectsOf(call)) {
               if (effect.kind === 'dbWrite' && !model.isOutboxTarget(effect.target)) writes.push(effect);
+              else if (effect.kind === 'dbWrite') {
+                const tx = model.transactionOf(effect.call);
+                if (tx) outboxTransactions.add(tx.opener);
+              }
               if (effect.kind === 'publish') publishes.push(effect);
             }
           }
           if (writes.length === 0 || publishes.length === 0) continue;
+          // A write committed with an outbox row already has its event: a publish after the commit
+          // (an eager dispatch, a relay wake-up) is a duplicate the relay makes anyway, not a lost one.
+          const outboxed = (write: Effect) => {
+            const tx = model.transactionOf(write.call);
+            return tx !== null && outboxTransactions.has(tx.opener);
+          };
           for (const publish of publishes) {
             if (reported.has(publish.call)) continue;
             if (publish.channel && dlqChannel.test(publish.channel) && isDeadLetterBranch(model, publish.call, writes)) continue;
-            const pairing = pairFor(model, publish, writes);
+            const pairing = pairFor(model, publish, writes, outboxed);
             if (!pairing) continue;
             reported.add(publish.call);
             const { write, variant } = pairing;
@@ -124,13 +135,16 @@ function callsOnlyItsCaller(model: CodeModel, fn: FunctionLike, region: Region):
 }
 
 /** The first write on a common path with the publish, and which way round they commit. */
-function pairFor(model: CodeModel, publish: Effect, writes: Effect[]): { write: Effect; variant: Variant } | null {
+function pairFor(model: CodeModel, publish: Effect, writes: Effect[], outboxed: (write: Effect) => boolean): { write: Effect; variant: Variant } | null {
   const publishTx = model.transactionOf(publish.call);
   for (const write of writes) {
     if (model.exclusive(write.call, publish.call)) continue;
     const writeTx = model.transactionOf(write.call);
     if (writeTx && publishTx && writeTx.opener === publishTx.opener) return { write, variant: 'publish-inside-transaction' };
-    if (model.precedes(write.call, publish.call)) return { write, variant: 'commit-then-publish' };
+    if (model.precedes(write.call, publish.call)) {
+      if (outboxed(write)) continue;
+      return { write, variant: 'commit-then-publish' };
+    }
     if (model.precedes(publish.call, write.call)) return { write, variant: 'publish-inside-transaction' };
   }
   return null;

@@ -96,6 +96,29 @@ export async function relayPg() {
 `,
     },
     {
+      name: 'an eager dispatch after a transaction that also wrote the outbox row (the relay re-sends what it misses)',
+      code: `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+import Redis from 'ioredis';
+
+const prisma = new PrismaClient();
+const redis = new Redis();
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function placeOrder(input: { id: string }) {
+  const { order, event } = await prisma.$transaction(async (tx) => {
+    const order = await tx.order.create({ data: input });
+    const event = await tx.outboxEvent.create({ data: { aggregateId: order.id, type: 'orders.placed.v1', payload: order } });
+    return { order, event };
+  });
+  await producer.send({ topic: 'orders.placed.v1', messages: [{ key: order.id, value: JSON.stringify(order) }] });
+  await prisma.outboxEvent.update({ where: { id: event.id }, data: { publishedAt: new Date() } });
+  await redis.publish('outbox:wake', '1');
+  return order;
+}
+`,
+    },
+    {
       name: 'kafkajs transactional consume-transform-produce with no DB write',
       code: `import { Kafka } from 'kafkajs';
 
@@ -244,6 +267,25 @@ export { eventBus };
     },
   ],
   invalid: [
+    {
+      name: 'an outbox row in the transaction does not excuse a publish inside it, before the commit',
+      code: `import { PrismaClient } from '@prisma/client';
+import { Kafka } from 'kafkajs';
+
+const prisma = new PrismaClient();
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function placeOrder(input: { id: string }) {
+  return prisma.$transaction(async (tx) => {
+    const order = await tx.order.create({ data: input });
+    await tx.outboxEvent.create({ data: { aggregateId: order.id, type: 'orders.placed.v1', payload: order } });
+    await producer.send({ topic: 'orders.placed.v1', messages: [{ key: order.id, value: JSON.stringify(order) }] });
+    return order;
+  });
+}
+`,
+      errors: [{ messageId: 'dualWrite', line: 11, column: 11, variant: 'publish-inside-transaction' }],
+    },
     {
       name: 'a poller that schedules its own next run: one finding for its write and publish, none for the timer',
       code: `${prismaKafkaHeader}
