@@ -138,6 +138,51 @@ function makeEffect(text: string, call: CallLike, kind: EffectKind, library: str
   return { kind, library, call, via, description: calleeText(text, call), channel: null, target: null, kafkaTransaction: false, related: [], ...extra };
 }
 
+/** The leftmost name of a receiver chain: `trx` for `trx('orders').insert`, `session` for `session.commitTransaction`. */
+function rootName(node: TSESTree.Node): string | null {
+  let current = unwrap(node);
+  for (;;) {
+    if (current.type === 'Identifier') return current.name;
+    if (current.type === 'MemberExpression') current = unwrap(current.object);
+    else if (current.type === 'CallExpression') current = unwrap(current.callee);
+    else return current.type === 'ThisExpression' ? 'this' : null;
+  }
+}
+
+/** The transaction handles a DB call runs on: its receiver's root and `{ session }` / `{ transaction: t }` options. */
+function transactionHandles(call: TSESTree.Node): Set<string> {
+  const out = new Set<string>();
+  if (call.type !== 'CallExpression') return out;
+  if (call.callee.type === 'MemberExpression') {
+    const root = rootName(call.callee.object);
+    if (root) out.add(root);
+  }
+  for (const arg of call.arguments) {
+    const options = unwrap(arg);
+    if (options.type !== 'ObjectExpression') continue;
+    for (const prop of options.properties) {
+      if (prop.type !== 'Property') continue;
+      const key = prop.key.type === 'Identifier' ? prop.key.name : null;
+      const value = unwrap(prop.value);
+      if ((key === 'session' || key === 'transaction') && value.type === 'Identifier') out.add(value.name);
+    }
+  }
+  return out;
+}
+
+/** The handle a transaction marker acts on: the declared handle of `const t = await db.transaction()`, else its receiver's root. */
+function markerHandle(call: CallLike): string | null {
+  let current: TSESTree.Node = call;
+  let parent = parentOf(current);
+  while (parent && (parent.type === 'AwaitExpression' || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression')) {
+    current = parent;
+    parent = parentOf(current);
+  }
+  if (parent?.type === 'VariableDeclarator' && parent.init === current && parent.id.type === 'Identifier') return parent.id.name;
+  const callee = calleeOf(call);
+  return callee.type === 'MemberExpression' ? rootName(callee.object) : null;
+}
+
 export class CodeModel {
   readonly program: TSESTree.Program;
   readonly path: string;
@@ -552,10 +597,15 @@ export class CodeModel {
     const callee = node.type === 'CallExpression' ? node.callee : null;
     const ownRole = callee?.type === 'MemberExpression' ? this.roleOf(callee.object)?.role : undefined;
     const ownIsDb = ownRole !== undefined && /^(pg|mysql|typeorm|knex|sequelize|mongoose|prisma|drizzle)/.test(ownRole);
+    const ownHandles = ownIsDb ? transactionHandles(node) : new Set<string>();
     // BEGIN..COMMIT scopes one connection (§2.6): a DB call on another receiver is outside it,
-    // while any other call (a publish) is inside when it sits between BEGIN and COMMIT.
+    // while any other call (a publish) is inside when it sits between BEGIN and COMMIT. A write names
+    // its transaction by receiver (`trx('orders')`, `client.query`) or option (`{ session }`,
+    // `{ transaction: t }`), a marker by its receiver or the handle it creates (`const t = await db.transaction()`).
     const sameConnection = (call: CallLike) => {
       if (!ownIsDb) return true;
+      const handle = markerHandle(call);
+      if (handle !== null && ownHandles.has(handle)) return true;
       const other = receiver(call);
       return own === null || other === null || own === other || own.startsWith(`${other}.`);
     };
@@ -579,6 +629,11 @@ export class CodeModel {
     if (callee.type !== 'MemberExpression') return null;
     const method = propertyName(callee);
     if (method === 'startTransaction' || method === 'beginTransaction') return 'begin';
+    // Knex's and Sequelize's unmanaged transaction: `const trx = await db.transaction()`, no callback.
+    if (method === 'transaction' && argumentsOf(call).every((a) => !isFunction(unwrap(a)))) {
+      const role = this.roleOf(callee.object)?.role;
+      if (role === 'knex' || role === 'sequelize') return 'begin';
+    }
     if (method === 'commitTransaction' || method === 'commit') return 'commit';
     if (method === 'query' || method === 'execute') {
       const sql = this.stringValue(argumentsOf(call)[0]);

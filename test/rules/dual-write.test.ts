@@ -268,6 +268,53 @@ export { eventBus };
   ],
   invalid: [
     {
+      name: 'publish before commit in unmanaged Knex, Sequelize and Mongoose transactions emits an event for a rolled-back write',
+      code: `import knex from 'knex';
+import mongoose from 'mongoose';
+import { Sequelize, DataTypes } from 'sequelize';
+import { Kafka } from 'kafkajs';
+
+const db = knex({ client: 'pg' });
+const sequelize = new Sequelize('postgres://db/orders');
+const Order = sequelize.define('Order', { id: DataTypes.STRING });
+const Shipment = mongoose.model('Shipment', new mongoose.Schema({ id: String }));
+const producer = new Kafka({ clientId: 'orders', brokers: ['kafka:9092'] }).producer();
+
+export async function viaKnex(input: { id: string }) {
+  const trx = await db.transaction();
+  try {
+    await trx('orders').insert(input);
+    await producer.send({ topic: 'orders.placed.v1', messages: [{ key: input.id, value: 'x' }] });
+    await trx.commit();
+  } catch (e) { await trx.rollback(); throw e; }
+}
+
+export async function viaSequelize(input: { id: string }) {
+  const t = await sequelize.transaction();
+  try {
+    await Order.create(input, { transaction: t });
+    await producer.send({ topic: 'orders.placed.v1', messages: [{ key: input.id, value: 'x' }] });
+    await t.commit();
+  } catch (e) { await t.rollback(); throw e; }
+}
+
+export async function viaMongoose(input: { id: string }) {
+  const session = await mongoose.startSession();
+  session.startTransaction();
+  try {
+    await Shipment.create([input], { session });
+    await producer.send({ topic: 'shipments.created.v1', messages: [{ key: input.id, value: 'x' }] });
+    await session.commitTransaction();
+  } catch (e) { await session.abortTransaction(); throw e; }
+}
+`,
+      errors: [
+        { messageId: 'dualWrite', line: 16, column: 11, variant: 'publish-inside-transaction' },
+        { messageId: 'dualWrite', line: 25, column: 11, variant: 'publish-inside-transaction' },
+        { messageId: 'dualWrite', line: 35, column: 11, variant: 'publish-inside-transaction' },
+      ],
+    },
+    {
       name: 'an outbox row in the transaction does not excuse a publish inside it, before the commit',
       code: `import { PrismaClient } from '@prisma/client';
 import { Kafka } from 'kafkajs';
