@@ -130,7 +130,8 @@ export function resolveFunction(model: CodeModel, node: TSESTree.Node | undefine
  * Leading `if (...) return` guards are allowed; anything else keeps the callback as the handler.
  */
 function followDelegate(model: CodeModel, handler: Handler): Handler {
-  if (!handler.fn || handler.kind === 'eachBatch' || handler.kind === 'decorated' || handler.kind === 'records-loop') return handler;
+  if (handler.kind === 'eachBatch') return followBatchDelegate(model, handler);
+  if (!handler.fn || handler.kind === 'decorated' || handler.kind === 'records-loop') return handler;
   const fn = handler.fn;
   let expression: TSESTree.Node | null = null;
   if (fn.body.type !== 'BlockStatement') {
@@ -169,6 +170,25 @@ function followDelegate(model: CodeModel, handler: Handler): Handler {
   if (names.size === 0) return handler;
   for (const name of handler.messageNames) names.add(name);
   return { ...handler, fn: target, root: target.body, messageNames: names };
+}
+
+/** `eachBatch: (payload) => this.handleBatch(payload)`: the method gets the whole batch payload. */
+function followBatchDelegate(model: CodeModel, handler: Handler): Handler {
+  const fn = handler.fn;
+  const param = fn?.params[0];
+  if (!fn || param?.type !== 'Identifier') return handler;
+  let expression: TSESTree.Node | null = fn.body.type !== 'BlockStatement' ? fn.body : null;
+  if (fn.body.type === 'BlockStatement' && fn.body.body.length === 1) {
+    const only = fn.body.body[0]!;
+    expression = only.type === 'ExpressionStatement' ? only.expression : only.type === 'ReturnStatement' ? only.argument ?? null : null;
+  }
+  const call = expression ? unwrap(expression) : null;
+  if (call?.type !== 'CallExpression') return handler;
+  const first = call.arguments[0] ? unwrap(call.arguments[0]) : null;
+  if (first?.type !== 'Identifier' || first.name !== param.name) return handler;
+  const target = model.calleeFunction(call);
+  if (!target || target === fn || target.body.type !== 'BlockStatement') return handler;
+  return { ...handler, fn: target, root: target.body, messageNames: batchMessageNames(model, target) };
 }
 
 function isBareReturn(statement: TSESTree.Statement): boolean {
@@ -326,14 +346,49 @@ function sqsConsumerHandler(model: CodeModel, call: CallLike, optionsNode: TSEST
   };
 }
 
+/**
+ * Names an eachBatch handler gives its payload's fields: destructured in the parameter list
+ * (`({ batch, resolveOffset })`) or from the parameter in the body (`const { batch } = payload`).
+ */
+function payloadFieldNames(fn: FunctionLike, fields: string[]): Set<string> {
+  const param = fn.params[0];
+  const target = param?.type === 'AssignmentPattern' ? param.left : param;
+  if (target?.type === 'ObjectPattern') return boundNames(target, fields);
+  const names = new Set<string>();
+  if (target?.type !== 'Identifier' || fn.body.type !== 'BlockStatement') return names;
+  for (const statement of fn.body.body) {
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const decl of statement.declarations) {
+      const init = decl.init ? unwrap(decl.init) : null;
+      if (decl.id.type === 'ObjectPattern' && init?.type === 'Identifier' && init.name === target.name) {
+        for (const name of boundNames(decl.id, fields)) names.add(name);
+      }
+    }
+  }
+  return names;
+}
+
+/** `batch`, `payload.batch` (a payload not destructured): one of the payload's fields. */
+function isPayloadField(fn: FunctionLike, node: TSESTree.Node, field: string, names: Set<string>): boolean {
+  const target = unwrap(node);
+  if (target.type === 'Identifier') return names.has(target.name);
+  const param = fn.params[0];
+  const payload = param?.type === 'AssignmentPattern' ? param.left : param;
+  return target.type === 'MemberExpression' && propertyName(target) === field && payload?.type === 'Identifier' &&
+    unwrap(target.object).type === 'Identifier' && (unwrap(target.object) as TSESTree.Identifier).name === payload.name;
+}
+
+const BATCH_ACKS = ['resolveOffset', 'commitOffsetsIfNecessary'];
+
 /** `for (const message of batch.messages)` inside an eachBatch handler binds the message. */
 function batchMessageNames(model: CodeModel, fn: FunctionLike): Set<string> {
   const names = new Set<string>();
-  const batchNames = boundNames(fn.params[0], ['batch']);
+  const batchNames = payloadFieldNames(fn, ['batch']);
+  const isBatch = (node: TSESTree.Node) => isPayloadField(fn, node, 'batch', batchNames);
   for (const loop of model.loops) {
     if (loop.type !== 'ForOfStatement' || loop.range[0] < fn.range[0] || loop.range[1] > fn.range[1]) continue;
     const right = unwrap(loop.right);
-    if (right.type === 'MemberExpression' && propertyName(right) === 'messages' && right.object.type === 'Identifier' && batchNames.has(right.object.name)) {
+    if (right.type === 'MemberExpression' && propertyName(right) === 'messages' && isBatch(right.object)) {
       for (const name of declaredNames(loop.left)) names.add(name);
     }
   }
@@ -699,13 +754,15 @@ function directAck(model: CodeModel, handler: Handler, call: CallLike, options: 
   }
   const wrapper = (options.ackWrappers ?? []).find((spec) => matchesConfiguredCall(model, call, spec));
   if (wrapper) return make('positive', null, args.some(onData) || (callee.type === 'MemberExpression' && onData(callee.object)), 'wrapper');
-  if (callee.type === 'Identifier') {
-    // kafkajs eachBatch destructures `resolveOffset` / `commitOffsetsIfNecessary` from its payload.
-    if (handler.kind === 'eachBatch' && handler.fn && boundNames(handler.fn.params[0], ['resolveOffset', 'commitOffsetsIfNecessary']).has(callee.name)) {
-      return make('positive', null, args.some(onData) || callee.name === 'commitOffsetsIfNecessary', handler.via);
-    }
-    return null;
+  // kafkajs eachBatch acks through its payload: `resolveOffset(…)` destructured, or `payload.resolveOffset(…)`.
+  if (handler.kind === 'eachBatch' && handler.fn) {
+    const names = payloadFieldNames(handler.fn, BATCH_ACKS);
+    const field = BATCH_ACKS.find((f) => isPayloadField(handler.fn!, callee, f, names));
+    const name = field ?? (callee.type === 'Identifier' && names.has(callee.name) ? callee.name : null);
+    // committing offsets covers every message resolved so far, this one included.
+    if (name) return make('positive', null, args.some(onData) || name === 'commitOffsetsIfNecessary', handler.via);
   }
+  if (callee.type === 'Identifier') return null;
   if (callee.type !== 'MemberExpression') return null;
   const method = propertyName(callee);
   if (!method) return null;

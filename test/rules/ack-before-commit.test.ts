@@ -541,6 +541,42 @@ await consumer.run({
       errors: [{ messageId: 'ackBeforeCommit', line: 11, variant: 'ack-first', precision: 'High' }],
     },
     {
+      name: 'kafkajs eachBatch whose payload is not destructured, or destructured in the body',
+      code: `import { Kafka, type EachBatchPayload } from 'kafkajs';
+import { Pool } from 'pg';
+
+const pool = new Pool();
+const consumer = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] }).consumer({ groupId: 'payments' });
+
+await consumer.run({
+  eachBatchAutoResolve: false,
+  eachBatch: async (payload: EachBatchPayload) => {
+    for (const message of payload.batch.messages) {
+      payload.resolveOffset(message.offset);
+      await pool.query('INSERT INTO payments (id) VALUES ($1)', [message.key?.toString()]);
+    }
+  },
+});
+
+export class Ledger {
+  async handleBatch(payload: EachBatchPayload) {
+    const { batch, resolveOffset } = payload;
+    for (const message of batch.messages) {
+      resolveOffset(message.offset);
+      await pool.query('INSERT INTO ledger (id) VALUES ($1)', [message.key?.toString()]);
+    }
+  }
+  async start() {
+    await consumer.run({ eachBatchAutoResolve: false, eachBatch: (p) => this.handleBatch(p) });
+  }
+}
+`,
+      errors: [
+        { messageId: 'ackBeforeCommit', line: 11, column: 7, variant: 'ack-first', precision: 'High' },
+        { messageId: 'ackBeforeCommit', line: 21, column: 7, variant: 'ack-first', precision: 'High' },
+      ],
+    },
+    {
       name: 'Redis streams: XACK before the write',
       code: `import Redis from 'ioredis';
 import { Pool } from 'pg';
