@@ -3,7 +3,7 @@
 // closing changes (a new closed-schema marker) belong to schema-closed-with-backward (CHANGES.md 8).
 import { currentTypeOf } from '../../src/artifacts/classify.js';
 import { findField, findSection, sectionFields } from '../../src/artifacts/markdown.js';
-import { normalizeStatus, type ArtifactModel, type MarkdownArtifact, type SchemaArtifact, type StructuredArtifact } from '../../src/artifacts/model.js';
+import { normalizeStatus, type ArtifactModel, type MarkdownArtifact, type ParsedArtifact, type SchemaArtifact, type StructuredArtifact } from '../../src/artifacts/model.js';
 import { nextVersion } from '../../src/artifacts/channel-sets.js';
 import {
   cachedSchemaModel,
@@ -85,11 +85,12 @@ class Changes {
 }
 
 function diffSide(context: DocsRuleContext<MessageId>, base: ArtifactModel): void {
+  const moved = movedFrom(context.model, base);
   for (const [path, head] of context.model.artifacts) {
     const c = head.classification;
     const type = currentTypeOf(c.type);
     if (type !== 'schema' && type !== 'asyncapi') continue;
-    const before = base.artifacts.get(path);
+    const before = base.artifacts.get(path) ?? moved.get(path);
     if (!before || before.text === head.text || !c.channel) continue;
     const changes =
       type === 'schema'
@@ -117,6 +118,40 @@ function diffSide(context: DocsRuleContext<MessageId>, base: ArtifactModel): voi
       });
     }
   }
+}
+
+/**
+ * Schema and AsyncAPI files moved in the pull request (a feature folder renamed): a head file with
+ * no base file at its path is compared with the one base file of the same type, channel and
+ * extension whose path is gone at head. The engine passes the rule no rename map, so the channel
+ * name is the link; two candidates are ambiguous and compare with nothing.
+ */
+function movedFrom(head: ArtifactModel, base: ArtifactModel): Map<string, ParsedArtifact> {
+  type Artifact = ParsedArtifact;
+  const key = (path: string, a: Artifact) => {
+    const type = currentTypeOf(a.classification.type);
+    if ((type !== 'schema' && type !== 'asyncapi') || !a.classification.channel) return null;
+    return `${type} ${a.classification.channel} ${/\.[^./]*$/.exec(path)?.[0] ?? ''}`;
+  };
+  const gone = new Map<string, Artifact | null>();
+  for (const [path, a] of base.artifacts) {
+    if (head.artifacts.has(path)) continue;
+    const k = key(path, a);
+    if (k !== null) gone.set(k, gone.has(k) ? null : a);
+  }
+  const out = new Map<string, Artifact>();
+  if (gone.size === 0) return out;
+  const claimed = new Map<string, number>();
+  const wanted: [string, string][] = [];
+  for (const [path, a] of head.artifacts) {
+    if (base.artifacts.has(path)) continue;
+    const k = key(path, a);
+    if (k === null || !gone.get(k)) continue;
+    wanted.push([path, k]);
+    claimed.set(k, (claimed.get(k) ?? 0) + 1);
+  }
+  for (const [path, k] of wanted) if (claimed.get(k) === 1) out.set(path, gone.get(k)!);
+  return out;
 }
 
 function diffSchemaFiles(before: SchemaArtifact, after: SchemaArtifact): Changes | null {
@@ -151,18 +186,41 @@ function diffInlineSchemas(before: StructuredArtifact, after: StructuredArtifact
 
 function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), prefix = ''): Changes {
   const avro = head.format === 'avsc';
-  const baseBy = new Map(base.fields.map((f) => [f.path, f]));
-  const headBy = new Map(head.fields.map((f) => [f.path, f]));
-  // Only the topmost removed or added path counts: the children of a removed object go with it.
-  // Items (`tags[]`) and map values (`meta.*`) belong to the property that holds them.
-  const parentIn = (map: Map<string, SchemaField>, parent: string) => {
-    const holder = parent.replace(/(?:\[\]|\.\*|^\*)+$/, '');
-    return holder === '' || map.has(holder);
+  // Properties inside `oneOf` / `anyOf` branches compare like any other, under the branch's path.
+  const baseFields = [...base.fields, ...(base.branchFields ?? [])];
+  const headFields = [...head.fields, ...(head.branchFields ?? [])];
+  const baseBy = new Map(baseFields.map((f) => [f.path, f]));
+  const headBy = new Map(headFields.map((f) => [f.path, f]));
+  const branchesOf = (m: SchemaModel) => (m.elements ?? []).filter((e) => e.kind === 'branch');
+  const baseBranches = new Set(branchesOf(base).map((e) => e.path));
+  const headBranches = new Set(branchesOf(head).map((e) => e.path));
+  // Only the topmost removed or added path counts: the children of a removed object (or branch) go
+  // with it, and so do those of a property whose type changed so that the other side holds nothing
+  // under it (an object now a string): its type change is reported. Items (`tags[]`) and map values
+  // (`meta.*`) belong to the property holding them.
+  const holderOf = (parent: string) => parent.replace(/(?:\[\]|\.\*|^\*)+$/, '');
+  const holders = (fields: SchemaField[], m: SchemaModel) =>
+    new Set([...fields.map((f) => holderOf(f.parent)), ...branchesOf(m).map((e) => holderOf(e.parent))]);
+  const baseHolders = holders(baseFields, base);
+  const headHolders = holders(headFields, head);
+  const parentIn = (branches: Set<string>, otherHolders: Set<string>, parent: string) => {
+    const holder = holderOf(parent);
+    if (holder === '' || branches.has(holder)) return true;
+    const b = baseBy.get(holder);
+    const h = headBy.get(holder);
+    return b !== undefined && h !== undefined && (typeOf(b) === typeOf(h) || otherHolders.has(holder));
   };
-  const removed = base.fields.filter((f) => !headBy.has(f.path) && parentIn(headBy, f.parent));
-  const added = head.fields.filter((f) => !baseBy.has(f.path) && parentIn(baseBy, f.parent));
-  const objectLine = (path: string) => head.objects.find((o) => o.path === path)?.propertiesLine ?? 1;
+  const removed = baseFields.filter((f) => !headBy.has(f.path) && parentIn(headBranches, headHolders, f.parent));
+  const added = headFields.filter((f) => !baseBy.has(f.path) && parentIn(baseBranches, baseHolders, f.parent));
+  const objectLines = new Map<string, number>();
+  for (const o of head.objects) if (!objectLines.has(o.path)) objectLines.set(o.path, o.propertiesLine);
+  const objectLine = (path: string) => objectLines.get(path) ?? 1;
   const name = (f: SchemaField) => `${prefix}${f.path}`;
+  // Avro: a removed and an added field that both have a default pair up as a rename only when the
+  // added one takes the removed one's place (the same surviving field before both).
+  const baseAnchor = avro ? survivorBefore(baseFields, headBy) : null;
+  const headAnchor = avro ? survivorBefore(headFields, baseBy) : null;
+  const samePlace = (r: SchemaField, x: SchemaField) => baseAnchor!.get(r) === headAnchor!.get(x);
 
   const paired = new Set<SchemaField>();
   for (const r of removed) {
@@ -171,12 +229,13 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
         !paired.has(x) &&
         x.parent === r.parent &&
         sameType(x, r) &&
-        (!avro || x.aliases.includes(r.name) || r.required || x.required),
+        (!avro || x.aliases.includes(r.name) || r.required || x.required || samePlace(r, x)),
     );
     if (a) {
       paired.add(a);
       if (avro && a.aliases.includes(r.name)) continue;
-      const what = avro ? `field ${name(r)} renamed to ${a.name} without aliases` : `property ${name(r)} renamed to ${a.name}`;
+      const lost = avro && r.hasDefault && a.hasDefault ? `, so records written with ${r.name} read ${a.name} as its default and lose the ${r.name} value` : '';
+      const what = avro ? `field ${name(r)} renamed to ${a.name} without aliases${lost}` : `property ${name(r)} renamed to ${a.name}`;
       out.add(`field:${a.path}`, 'breaking', name(a), a.line, what);
       continue;
     }
@@ -194,7 +253,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
       out.add(`field:${a.path}`, 'weakening', name(a), a.line, `new optional property ${name(a)} without a default`);
     }
   }
-  for (const h of head.fields) {
+  for (const h of headFields) {
     const b = baseBy.get(h.path);
     if (!b) continue;
     const key = `field:${h.path}`;
@@ -214,9 +273,34 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
     compareValues(out, key, n, h.line, b, h);
     const tightened = tightenedConstraints(b.constraints, h.constraints);
     if (tightened.length > 0) out.add(key, 'weakening', n, h.line, `${tightened.join(', ')} tightened on ${n}`);
+    const { pattern: before } = b.constraints;
+    const { pattern: after } = h.constraints;
+    // Whether one pattern accepts less than another is not decidable here: a new or other pattern is
+    // a change (weakening), named as one, never as "tightened".
+    if (after !== undefined && after !== before) {
+      out.add(key, 'weakening', n, h.line, before === undefined ? `pattern ${after} added to ${n}` : `pattern of ${n} changed from ${before} to ${after}`);
+    }
   }
-  // Array items and map values present at both sides; one added or dropped changes the shape of
-  // its array or map, which the property's own comparison already covers.
+  // A branch of a `oneOf` / `anyOf` removed: payloads of that shape no longer validate. A branch
+  // added is not compared, as a value added to an `enum` is not.
+  const firstByPath = <T extends { path: string }>(list: T[] | undefined) => {
+    const out = new Map<string, T>();
+    for (const x of list ?? []) if (!out.has(x.path)) out.set(x.path, x);
+    return out;
+  };
+  const headUnions = firstByPath(head.unions);
+  const baseUnions = firstByPath(base.unions);
+  const headElementsBy = firstByPath(head.elements);
+  const unionLine = (path: string) => headUnions.get(path)?.line ?? headBy.get(path)?.line ?? headElementsBy.get(path)?.line ?? objectLine(path);
+  for (const b of branchesOf(base)) {
+    if (headBranches.has(b.path) || !parentIn(headBranches, headHolders, b.parent)) continue;
+    const keyword = baseUnions.get(b.parent)?.keyword ?? 'oneOf';
+    const label = b.path.slice(b.parent.length);
+    const holder = b.parent === '' ? 'the payload root' : `${prefix}${b.parent}`;
+    out.add(`removed:${b.path}`, 'breaking', `${prefix}${b.path}`, unionLine(b.parent), `${keyword} branch ${label} of ${holder} removed`);
+  }
+  // Array items, map values and branches present at both sides; an item or value schema added or
+  // dropped changes the shape of its array or map, which the property's own comparison covers.
   const baseElements = new Map((base.elements ?? []).map((e) => [e.path, e]));
   for (const h of head.elements ?? []) {
     const b = baseElements.get(h.path);
@@ -229,14 +313,39 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
   return out;
 }
 
-type JsonValueSchema = Pick<SchemaField | SchemaElement, 'type' | 'ref' | 'enumValues' | 'constValue'>;
+type JsonValueSchema = Pick<SchemaField | SchemaElement, 'type' | 'ref' | 'refResolves' | 'enumValues' | 'constValue'>;
 
 function compareShape(out: Changes, key: string, n: string, line: number, b: JsonValueSchema, h: JsonValueSchema): void {
-  if (b.ref !== h.ref && b.ref !== null && h.ref !== null) {
+  // Two local `$ref`s that resolve are compared by what they resolve to: the model walks both
+  // targets, so their type, values, constraints and properties compare by path (`#/definitions/Money`
+  // becoming `#/$defs/Money` with the same content is no change). The text matters only for a
+  // reference the document cannot resolve (another file, a missing definition).
+  const resolved = b.refResolves === true && h.refResolves === true;
+  if (b.ref !== h.ref && b.ref !== null && h.ref !== null && !resolved) {
     out.add(key, 'breaking', n, line, `$ref of ${n} changed from ${b.ref} to ${h.ref}`);
-  } else if (b.type !== h.type && !(b.type === 'integer' && h.type === 'number') && !(b.type === 'enum' || h.type === 'enum')) {
+  } else if (
+    b.type !== h.type &&
+    !(b.type === 'integer' && h.type === 'number') &&
+    !(b.type === 'enum' || h.type === 'enum') &&
+    // A reference cut short by the cycle guard keeps its text as its type (`ref:#/$defs/Node`).
+    !(resolved && b.type.startsWith('ref:') && h.type.startsWith('ref:'))
+  ) {
     out.add(key, 'breaking', n, line, `type of ${n} changed from ${b.type} to ${h.type}`);
   }
+}
+
+/**
+ * Avro: for each field missing from the other side, the name of the nearest field before it (same
+ * parent) that both sides have; '' when none. One pass over the fields in order.
+ */
+function survivorBefore(fields: SchemaField[], other: Map<string, SchemaField>): Map<SchemaField, string> {
+  const last = new Map<string, string>();
+  const out = new Map<SchemaField, string>();
+  for (const f of fields) {
+    if (other.has(f.path)) last.set(f.parent, f.name);
+    else out.set(f, last.get(f.parent) ?? '');
+  }
+  return out;
 }
 
 /**
@@ -320,7 +429,6 @@ function tightenedConstraints(before: Constraints, after: Constraints): string[]
     after[k] !== undefined && (before[k] === undefined || after[k]! < before[k]!);
   for (const k of ['minimum', 'exclusiveMinimum', 'minLength'] as const) if (raisedLower(k)) out.push(k);
   for (const k of ['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'] as const) if (loweredUpper(k)) out.push(k);
-  if (after.pattern !== undefined && after.pattern !== before.pattern) out.push('pattern');
   return out;
 }
 

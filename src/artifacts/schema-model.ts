@@ -20,6 +20,13 @@ export const MAX_SCHEMA_FIELDS = 5000;
  */
 export const MAX_SCHEMA_NODES = 100_000;
 /**
+ * Subschemas one JSON Schema walk may visit inside `oneOf` / `anyOf` branches. Each branch opens its
+ * own paths (`reward<kind=cash>.amount`), so memoisation by path cannot collapse branches that
+ * reference one definition: past this budget the branches are left unmodelled (the model comes back
+ * `truncated`) instead of the whole schema being refused.
+ */
+export const MAX_SCHEMA_BRANCH_NODES = 100_000;
+/**
  * protobufjs' parser re-indexes a message's fields on every field it adds, so one message costs the
  * square of its field count (4,000 fields 0.8 s, 8,000 3.7 s, 16,000 19 s). Before parsing, a linear
  * scan counts the field statements of each message (a `oneof`'s count toward its message) and of the
@@ -71,6 +78,11 @@ export interface SchemaField {
   enumDefault?: string | null;
   /** JSON Schema `$ref` of the property as written; null when it has none. */
   ref: string | null;
+  /**
+   * JSON Schema: the `$ref` is local (`#/...`) and points at a schema object of the document, whose
+   * content the model walks (so two such refs compare by what they resolve to, not by their text).
+   */
+  refResolves?: boolean;
   constraints: Constraints;
   /** Avro field aliases. */
   aliases: string[];
@@ -87,21 +99,32 @@ export interface SchemaField {
 }
 
 /**
- * JSON Schema: the schema an array's items (`tags[]`) or a map's values (`additionalProperties`,
- * `meta.*`) must match. They are not properties, so they are kept apart from `fields`: the PII and
- * ordering-key rules read property names, while a consumer breaks the same way when an item's type
- * changes as when a property's does.
+ * JSON Schema: the schema an array's items (`tags[]`), a map's values (`additionalProperties`,
+ * `meta.*`) or one branch of a `oneOf` / `anyOf` (`reward<kind=cash>`, see `branchLabels`) must
+ * match. They are not properties, so they are kept apart from `fields`: the PII and ordering-key
+ * rules read property names, while a consumer breaks the same way when an item's type changes as
+ * when a property's does.
  */
 export interface SchemaElement {
   path: string;
-  /** Path of the array or map. */
+  /** Path of the array, map, or of the schema holding the `oneOf` / `anyOf`. */
   parent: string;
-  kind: 'items' | 'values';
+  kind: 'items' | 'values' | 'branch';
   type: string;
   enumValues: string[] | null;
   constValue?: string;
   ref: string | null;
-  /** Line of the `items` or `additionalProperties` key. */
+  /** See `SchemaField.refResolves`. */
+  refResolves?: boolean;
+  /** Line of the `items` or `additionalProperties` key, or of the branch. */
+  line: number;
+}
+
+/** JSON Schema: a `oneOf` / `anyOf` list, by the path of the schema holding it. */
+export interface SchemaUnion {
+  path: string;
+  keyword: 'oneOf' | 'anyOf';
+  /** Line of the `oneOf` / `anyOf` key. */
   line: number;
 }
 
@@ -142,8 +165,16 @@ export interface SchemaModel {
   fields: SchemaField[];
   objects: SchemaObject[];
   closedMarkers: ClosedMarker[];
-  /** JSON Schema only: array items and map values by path. */
+  /** JSON Schema only: array items, map values and `oneOf` / `anyOf` branches by path. */
   elements?: SchemaElement[];
+  /**
+   * JSON Schema only: properties reached through a `oneOf` / `anyOf` branch (`reward<kind=cash>.amount`).
+   * Kept apart from `fields` (which the PII, ordering-key and closed-schema rules read) so reading
+   * the branches changes only the rules that ask for them; their closed markers are not collected.
+   */
+  branchFields?: SchemaField[];
+  /** JSON Schema only: every `oneOf` / `anyOf` list the walk reached. */
+  unions?: SchemaUnion[];
   /** Protobuf only: every message and enum of the file by full name. */
   protoMessages?: Map<string, ProtoMessageInfo>;
   protoEnums?: Map<string, ProtoEnumInfo>;
@@ -281,29 +312,50 @@ export interface JsonSchemaOptions {
   document?: unknown;
   /** Subschema budget (default MAX_SCHEMA_NODES). */
   maxNodes?: number;
+  /** Subschema budget inside `oneOf` / `anyOf` branches (default MAX_SCHEMA_BRANCH_NODES). */
+  maxBranchNodes?: number;
 }
 
 /**
  * JSON Schema (draft 4 to 2020-12, the keywords payload schemas use): `properties`, `required`,
  * `items`, `allOf`, local `$ref`s into the same document (`#/$defs/X`, `#/definitions/X`,
- * AsyncAPI `#/components/schemas/X`), cycles stopped at the first repeat.
+ * AsyncAPI `#/components/schemas/X`), cycles stopped at the first repeat. `oneOf` / `anyOf`
+ * branches are walked too, each under its own path (`branchLabels`); what they hold goes to
+ * `branchFields` and to `elements`, never to `fields`.
  */
 export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, options: JsonSchemaOptions = {}): SchemaModelResult {
   if (!isObject(value)) return { ok: false, error: 'JSON Schema root is not an object', line: 1 };
   const rootPath = options.root ?? [];
   const document = options.document ?? value;
   const maxNodes = options.maxNodes ?? MAX_SCHEMA_NODES;
+  const maxBranchNodes = options.maxBranchNodes ?? MAX_SCHEMA_BRANCH_NODES;
   const elements = new Map<string, SchemaElement>();
+  const branchFields: SchemaField[] = [];
+  const branchFieldPaths = new Set<string>();
+  const unions: SchemaUnion[] = [];
   const model: SchemaModel = { format: 'json', path, fields: [], objects: [], closedMarkers: [], truncated: false };
   const lineAt = (keyPath: KeyPath): number => lineOf(keyPath) ?? lineOf(rootPath) ?? 1;
   // The first schema found for a path wins, as for properties reached through several `allOf` branches.
-  const addElement = (kind: SchemaElement['kind'], raw: Record<string, unknown>, keyPath: KeyPath, parent: string, seen: Set<string>) => {
-    const elementPath = kind === 'items' ? `${parent}[]` : joinPath(parent, '*');
+  // Elements inside `oneOf` / `anyOf` branches (the branches included) are capped apart, so that
+  // branches cannot crowd out the items and values of the properties.
+  const elementCount = { main: 0, branch: 0 };
+  const addElement = (
+    kind: SchemaElement['kind'],
+    raw: Record<string, unknown>,
+    keyPath: KeyPath,
+    parent: string,
+    seen: Set<string>,
+    inBranch: boolean,
+    path?: string,
+  ) => {
+    const elementPath = path ?? (kind === 'items' ? `${parent}[]` : joinPath(parent, '*'));
     if (elements.has(elementPath)) return;
-    if (elements.size >= MAX_SCHEMA_FIELDS) {
+    const counter = inBranch || kind === 'branch' ? 'branch' : 'main';
+    if (elementCount[counter] >= MAX_SCHEMA_FIELDS) {
       model.truncated = true;
       return;
     }
+    elementCount[counter]++;
     const target = resolveLocalRef(document, raw, keyPath, seen)?.schema ?? raw;
     const constValue = jsonConst(raw) ?? jsonConst(target);
     elements.set(elementPath, {
@@ -314,6 +366,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
       enumValues: Array.isArray(raw.enum) ? raw.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null,
       ...(constValue !== undefined ? { constValue } : {}),
       ref: typeof raw.$ref === 'string' ? raw.$ref : null,
+      ...(localRefResolves(document, raw) ? { refResolves: true } : {}),
       line: lineAt(keyPath),
     });
   };
@@ -325,15 +378,23 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
   // Field paths already read from a subschema's `properties`, so a walk again does not repeat them.
   const read = new WeakMap<object, Set<string>>();
   let nodes = 0;
+  let branchNodes = 0;
   let overBudget = false;
 
-  const walkObject = (schema: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>): void => {
+  /** `inBranch`: reached through a `oneOf` / `anyOf` branch (own budget, fields to `branchFields`). */
+  const walkObject = (schema: Record<string, unknown>, keyPath: KeyPath, fieldPath: string, depth: number, seen: Set<string>, inBranch = false): void => {
     if (overBudget) return;
-    if (++nodes > maxNodes) {
+    if (inBranch) {
+      if (++branchNodes > maxBranchNodes) {
+        model.truncated = true;
+        return;
+      }
+    } else if (++nodes > maxNodes) {
       overBudget = true;
       return;
     }
-    if (depth > MAX_SCHEMA_DEPTH || model.fields.length >= MAX_SCHEMA_FIELDS) {
+    const out = inBranch ? branchFields : model.fields;
+    if (depth > MAX_SCHEMA_DEPTH || out.length >= MAX_SCHEMA_FIELDS) {
       model.truncated = true;
       return;
     }
@@ -347,7 +408,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     depths.set(fieldPath, depth);
     const first = before === undefined;
     const where = fieldPath === '' ? 'at the root' : `on ${fieldPath}`;
-    if (first) {
+    if (first && !inBranch) {
       for (const keyword of ['additionalProperties', 'unevaluatedProperties'] as const) {
         if (s[keyword] === false) {
           model.closedMarkers.push({ kind: keyword, path: fieldPath, line: lineAt([...at, keyword]), description: `${keyword}: false ${where}` });
@@ -355,15 +416,34 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
       }
     }
     for (const [i, sub] of (Array.isArray(s.allOf) ? s.allOf : []).entries()) {
-      if (isObject(sub)) walkObject(sub, [...at, 'allOf', i], fieldPath, depth + 1, nextSeen);
+      if (isObject(sub)) walkObject(sub, [...at, 'allOf', i], fieldPath, depth + 1, nextSeen, inBranch);
+    }
+    const both = Array.isArray(s.oneOf) && Array.isArray(s.anyOf);
+    for (const keyword of ['oneOf', 'anyOf'] as const) {
+      const list = s[keyword];
+      if (!Array.isArray(list)) continue;
+      if (first) unions.push({ path: fieldPath, keyword, line: lineAt([...at, keyword]) });
+      const labels = branchLabels(document, list);
+      for (const [i, sub] of list.entries()) {
+        // Past the branch budget or either cap, a branch can add nothing: stop, do not loop on.
+        if (branchNodes >= maxBranchNodes || branchFields.length >= MAX_SCHEMA_FIELDS || elementCount.branch >= MAX_SCHEMA_FIELDS) {
+          model.truncated = true;
+          break;
+        }
+        if (!isObject(sub)) continue;
+        // A schema with both lists (rare) keeps their branches apart.
+        const branchPath = `${fieldPath}<${both && keyword === 'anyOf' ? 'anyOf ' : ''}${labels[i]}>`;
+        addElement('branch', sub, [...at, keyword, i], fieldPath, nextSeen, true, branchPath);
+        walkObject(sub, [...at, keyword, i], branchPath, depth + 1, nextSeen, true);
+      }
     }
     if (isObject(s.items)) {
-      addElement('items', s.items, [...at, 'items'], fieldPath, nextSeen);
-      walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen);
+      addElement('items', s.items, [...at, 'items'], fieldPath, nextSeen, inBranch);
+      walkObject(s.items, [...at, 'items'], `${fieldPath}[]`, depth + 1, nextSeen, inBranch);
     }
     if (isObject(s.additionalProperties)) {
-      addElement('values', s.additionalProperties, [...at, 'additionalProperties'], fieldPath, nextSeen);
-      walkObject(s.additionalProperties, [...at, 'additionalProperties'], joinPath(fieldPath, '*'), depth + 1, nextSeen);
+      addElement('values', s.additionalProperties, [...at, 'additionalProperties'], fieldPath, nextSeen, inBranch);
+      walkObject(s.additionalProperties, [...at, 'additionalProperties'], joinPath(fieldPath, '*'), depth + 1, nextSeen, inBranch);
     }
     if (!isObject(s.properties)) return;
     if (first) model.objects.push({ path: fieldPath, propertiesLine: lineAt([...at, 'properties']) });
@@ -371,20 +451,21 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
     if (!done) read.set(s, (done = new Set()));
     const required = new Set(Array.isArray(s.required) ? s.required.filter((r): r is string => typeof r === 'string') : []);
     for (const [name, raw] of Object.entries(s.properties)) {
-      if (model.fields.length >= MAX_SCHEMA_FIELDS) {
+      if (out.length >= MAX_SCHEMA_FIELDS) {
         model.truncated = true;
         return;
       }
       const propKeyPath = [...at, 'properties', name];
       const prop = isObject(raw) ? raw : {};
       const path = joinPath(fieldPath, name);
-      if (!done.has(path)) {
+      if (!done.has(path) && !(inBranch && branchFieldPaths.has(path))) {
         done.add(path);
+        if (inBranch) branchFieldPaths.add(path);
         const target = resolveLocalRef(document, prop, propKeyPath, nextSeen)?.schema ?? prop;
         const enumValues = Array.isArray(prop.enum) ? prop.enum.map(String) : Array.isArray(target.enum) ? target.enum.map(String) : null;
         const pii = jsonPii(prop);
         const constValue = jsonConst(prop) ?? jsonConst(target);
-        model.fields.push({
+        out.push({
           path,
           name,
           parent: fieldPath,
@@ -395,6 +476,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
           enumValues,
           ...(constValue !== undefined ? { constValue } : {}),
           ref: typeof prop.$ref === 'string' ? prop.$ref : null,
+          ...(localRefResolves(document, prop) ? { refResolves: true } : {}),
           constraints: jsonConstraints(target),
           aliases: [],
           annotated: pii.annotated,
@@ -402,11 +484,11 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
           line: lineAt(propKeyPath),
           keyPath: propKeyPath,
         });
-        if (Array.isArray(prop.enum)) {
+        if (Array.isArray(prop.enum) && !inBranch) {
           model.closedMarkers.push({ kind: 'enum', path, line: lineAt([...propKeyPath, 'enum']), description: `enum on ${path}` });
         }
       }
-      walkObject(prop, propKeyPath, path, depth + 1, nextSeen);
+      walkObject(prop, propKeyPath, path, depth + 1, nextSeen, inBranch);
     }
   };
 
@@ -421,7 +503,85 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
   }
   model.closedMarkers.sort((a, b) => a.line - b.line);
   model.elements = [...elements.values()];
+  model.branchFields = branchFields;
+  model.unions = unions;
   return { ok: true, model };
+}
+
+/** A `$ref` into the same document that points at a schema object (see `SchemaField.refResolves`). */
+function localRefResolves(document: unknown, schema: Record<string, unknown>): boolean {
+  const ref = schema.$ref;
+  return typeof ref === 'string' && ref.startsWith('#') && isObject(valueAt(document, parsePointer(ref.slice(1))));
+}
+
+const MAX_BRANCH_LABEL = 60;
+const MAX_DISCRIMINATOR_CANDIDATES = 64;
+const branchLabelCache = new WeakMap<object, string[]>();
+
+/**
+ * Names for the branches of one `oneOf` / `anyOf` list, stable when branches are reordered or one is
+ * added: the branch's own `const` (`const=award`); else a discriminator, the first property whose
+ * `const` (or one-value `enum`) no other branch of the list shares (`kind=cash`); else the last
+ * segment of its `$ref` (`Cash`), its `title`, its `type` (`string`, `null`), the first branch to
+ * claim each; else its 1-based position (`#2`). `$ref`s are followed to find the const, title and type.
+ */
+function branchLabels(document: unknown, list: unknown[]): string[] {
+  const cached = branchLabelCache.get(list);
+  if (cached) return cached;
+  const targets = list.map((sub) => (isObject(sub) ? (resolveLocalRef(document, sub, [], new Set())?.schema ?? sub) : {}));
+  const consts = targets.map((target, i) => {
+    const own = isObject(list[i]) ? jsonConst(list[i] as Record<string, unknown>) ?? jsonConst(target) : undefined;
+    return own === undefined ? undefined : scalarText(own);
+  });
+  const discriminators = targets.map((target) => {
+    const out: string[] = [];
+    if (!isObject(target.properties)) return out;
+    for (const [name, raw] of Object.entries(target.properties)) {
+      if (out.length >= MAX_DISCRIMINATOR_CANDIDATES) break;
+      if (!isObject(raw)) continue;
+      const value = jsonConst(raw) ?? (Array.isArray(raw.enum) && raw.enum.length === 1 ? jsonConst({ const: raw.enum[0] }) : undefined);
+      const text = value === undefined ? undefined : scalarText(value);
+      if (text !== undefined) out.push(`${name}=${text}`);
+    }
+    return out;
+  });
+  const counts = new Map<string, number>();
+  for (const candidates of discriminators) for (const c of new Set(candidates)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const refs = list.map((sub) => (isObject(sub) && typeof sub.$ref === 'string' ? sub.$ref.slice(sub.$ref.lastIndexOf('/') + 1) || undefined : undefined));
+  const titles = targets.map((t) => (typeof t.title === 'string' && t.title.trim() !== '' ? t.title.trim() : undefined));
+  const types = targets.map((t) => (typeof t.type === 'string' || Array.isArray(t.type) ? jsonType(t) : undefined));
+  const used = new Set<string>();
+  const labels = list.map((_, i) => {
+    const options = [
+      consts[i] === undefined ? undefined : `const=${consts[i]}`,
+      discriminators[i].find((c) => counts.get(c) === 1),
+      refs[i],
+      titles[i],
+      types[i],
+    ];
+    for (const option of options) {
+      if (option === undefined) continue;
+      const label = option.replace(/[<>]/g, '_').slice(0, MAX_BRANCH_LABEL);
+      if (used.has(label)) continue;
+      used.add(label);
+      return label;
+    }
+    return `#${i + 1}`;
+  });
+  branchLabelCache.set(list, labels);
+  return labels;
+}
+
+/** A const's JSON text as a label: strings unquoted; objects and arrays are not labels. */
+function scalarText(json: string): string | undefined {
+  if (json.startsWith('{') || json.startsWith('[')) return undefined;
+  if (!json.startsWith('"')) return json;
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'string' ? value : json;
+  } catch {
+    return json;
+  }
 }
 
 /**
@@ -457,7 +617,16 @@ export function parsePointer(pointer: string): string[] {
   return pointer
     .replace(/^\//, '')
     .split('/')
-    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+    .map((s) => safeDecode(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** `%zz` is not a valid escape: the segment is kept as written (building a model never throws). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export function valueAt(document: unknown, path: readonly (string | number)[]): unknown {

@@ -206,6 +206,9 @@ export async function runReview(options: ReviewOptions): Promise<ReviewResult> {
   for (const file of reviewable) {
     const slug = /^docs\/features\/([^/]+)\//.exec(file.path)?.[1];
     if (slug) features.add(slug);
+    // A feature folder renamed: its old name is read at the base, so the moved files compare with it.
+    const previous = file.previousPath ? /^docs\/features\/([^/]+)\//.exec(file.previousPath)?.[1] : undefined;
+    if (previous) features.add(previous);
     for (const [feature, globs] of Object.entries(config.features)) {
       if (globs.some((glob) => matchesGlob(file.path, glob))) features.add(feature);
     }

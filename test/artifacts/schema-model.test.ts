@@ -168,6 +168,112 @@ describe('schema model: JSON Schema', () => {
   it('rejects a non-object root', () => {
     assert.equal(jsonSchemaModel('x.json', [], () => null).ok, false);
   });
+
+  it('walks oneOf / anyOf branches under labelled paths, apart from the fields and closed markers', () => {
+    const m = json(
+      lines(
+        '{', // 1
+        '  "type": "object",', // 2
+        '  "properties": {', // 3
+        '    "reward": {', // 4
+        '      "oneOf": [', // 5
+        '        { "type": "object", "additionalProperties": false, "properties": { "v": { "const": 1 }, "kind": { "const": "cash" }, "amount": { "type": "number" } } },', // 6
+        '        { "type": "object", "properties": { "v": { "const": 1 }, "kind": { "enum": ["voucher"] } } },', // 7
+        '        { "$ref": "#/$defs/Gift" },', // 8
+        '        { "title": "Legacy", "type": "object" },', // 9
+        '        { "type": "string", "enum": ["a", "b"] },', // 10
+        '        { "type": "string" },', // 11
+        '        { "const": "none" },', // 12
+        '        { "not": {} }', // 13
+        '      ]', // 14
+        '    },', // 15
+        '    "id": { "anyOf": [{ "type": "string" }, { "type": "integer" }] }', // 16
+        '  },', // 17
+        '  "$defs": { "Gift": { "type": "object", "properties": { "sku": { "type": "string" } } } }', // 18
+        '}', // 19
+      ),
+    );
+    assert.deepEqual(m.fields.map((f) => f.path), ['reward', 'id'], 'branch properties are not fields');
+    assert.deepEqual(
+      m.elements!.filter((e) => e.kind === 'branch').map((e) => [e.path, e.parent, e.type, e.line]),
+      [
+        ['reward<kind=cash>', 'reward', 'object', 6],
+        ['reward<kind=voucher>', 'reward', 'object', 7],
+        ['reward<Gift>', 'reward', 'object', 8],
+        ['reward<Legacy>', 'reward', 'object', 9],
+        ['reward<string>', 'reward', 'string', 10],
+        ['reward<#6>', 'reward', 'string', 11],
+        ['reward<const=none>', 'reward', 'any', 12],
+        ['reward<#8>', 'reward', 'any', 13],
+        ['id<string>', 'id', 'string', 16],
+        ['id<integer>', 'id', 'integer', 16],
+      ],
+    );
+    assert.deepEqual(
+      m.branchFields!.map((f) => [f.path, f.parent, f.type, f.line]),
+      [
+        ['reward<kind=cash>.v', 'reward<kind=cash>', 'any', 6],
+        ['reward<kind=cash>.kind', 'reward<kind=cash>', 'any', 6],
+        ['reward<kind=cash>.amount', 'reward<kind=cash>', 'number', 6],
+        ['reward<kind=voucher>.v', 'reward<kind=voucher>', 'any', 7],
+        ['reward<kind=voucher>.kind', 'reward<kind=voucher>', 'enum', 7],
+        ['reward<Gift>.sku', 'reward<Gift>', 'string', 18],
+      ],
+    );
+    assert.deepEqual(m.unions!.map((u) => [u.path, u.keyword, u.line]), [['reward', 'oneOf', 5], ['id', 'anyOf', 16]]);
+    assert.deepEqual(m.closedMarkers, [], 'closed markers inside branches are not collected');
+  });
+
+  it('marks $refs that resolve in the document, a recursive one too, and reads a malformed pointer without throwing', () => {
+    const m = json(
+      lines(
+        '{',
+        '  "type": "object",',
+        '  "properties": {',
+        '    "payment": { "$ref": "#/definitions/Money" },',
+        '    "node": { "$ref": "#/definitions/Node" },',
+        '    "missing": { "$ref": "#/definitions/Missing" },',
+        '    "remote": { "$ref": "money.json#/Money" },',
+        '    "bad": { "$ref": "#/definitions/%zz" }',
+        '  },',
+        '  "definitions": {',
+        '    "Money": { "type": "object", "properties": { "amount": { "type": "number" } } },',
+        '    "Node": { "type": "object", "properties": { "next": { "$ref": "#/definitions/Node" } } }',
+        '  }',
+        '}',
+      ),
+    );
+    assert.deepEqual(
+      m.fields.map((f) => [f.path, f.refResolves === true]),
+      [
+        ['payment', true],
+        ['payment.amount', false],
+        ['node', true],
+        ['node.next', true],
+        ['missing', false],
+        ['remote', false],
+        ['bad', false],
+      ],
+    );
+  });
+
+  it('caps a oneOf fan-out (each level referencing the next three times) without refusing the schema, in linear time', () => {
+    const defs: Record<string, unknown> = {};
+    for (let i = 0; i < 40; i++) {
+      defs[`d${i}`] = { type: 'object', properties: { [`x${i}`]: { type: 'string' } }, oneOf: [1, 2, 3].map(() => ({ $ref: `#/$defs/d${i + 1}` })) };
+    }
+    defs.d40 = { type: 'string' };
+    const wide = { oneOf: Array.from({ length: 2000 }, (_, i) => ({ type: 'object', title: `t${i}`, properties: { a: { type: 'string' } } })) };
+    const props: Record<string, unknown> = { chain: { $ref: '#/$defs/d0' } };
+    for (let i = 0; i < 2000; i++) props[`p${i}`] = { $ref: '#/$defs/wide' };
+    const started = performance.now();
+    const result = jsonSchemaModel('x.json', { type: 'object', properties: props, $defs: { ...defs, wide } }, () => null);
+    assert.ok(performance.now() - started < 3000, 'took too long');
+    assert.ok(result.ok, result.ok ? '' : result.error);
+    assert.equal(result.model.truncated, true);
+    assert.equal(result.model.fields.length, 2002, 'the properties are all modelled (chain, chain.x0, p0 to p1999)');
+    assert.ok(result.model.branchFields!.length <= 5000);
+  });
 });
 
 describe('schema model: Avro', () => {

@@ -431,6 +431,23 @@ export function stillHeld(lease: { expiresAt: number }) {
     }
   });
 
+  it('a feature folder renamed in the pull request still has its schemas compared with the base', async () => {
+    const loyalty = readSnapshot(fileURLToPath(new URL('../../fixtures/artifacts/loyalty-points', import.meta.url)));
+    const schema = 'schemas/loyalty.points-awarded.v1.json';
+    const moved = Object.fromEntries(Object.entries(loyalty).map(([path, text]) => [path.replace('docs/features/loyalty-points/', 'docs/features/loyalty-ledger/'), text]));
+    const renamedOnly = await repoFrom(loyalty, moved);
+    const quiet = await reviewJson(renamedOnly);
+    assert.deepEqual(quiet.json!.findings.filter((f) => f.ruleId === 'schema-breaking-change'), [], quiet.stderr);
+    const head = `docs/features/loyalty-ledger/${schema}`;
+    const dropped = { ...moved, [head]: moved[head]!.replace('"required": ["member_id", "points", "awarded_at"]', '"required": ["member_id", "points"]').replace(/\n {4}"awarded_at": [^\n]*\n/, '\n') };
+    assert.notEqual(dropped[head], moved[head]);
+    const breaking = await reviewJson(await repoFrom(loyalty, dropped));
+    const found = breaking.json!.findings.filter((f) => f.ruleId === 'schema-breaking-change');
+    assert.equal(found.length, 1, JSON.stringify(breaking.json!.findings.map((f) => f.ruleId)));
+    assert.equal(found[0]!.path, head);
+    assert.match(found[0]!.message, /awarded_at/);
+  });
+
   it('baseline: a broken file is named and applies nothing; flags that do not apply are usage errors', async () => {
     const broken = await repoFrom({ 'README.md': README }, { 'README.md': README, 'src/orders/place-order.ts': dualWriteHandler, '.github/arch-review-baseline.json': '{"version": 2, "findings": []}' });
     const all = await cli(['review', '--repo', broken.dir, '--head', broken.head, '--all', '--format', 'json']);

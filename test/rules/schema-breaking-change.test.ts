@@ -113,6 +113,46 @@ const ELEMENTS_HEAD = elementsSchema('{ "type": "integer" }', '{ "type": "intege
 /** An enum of its own lines: PAID on line 9. */
 const statusEnum = (paid: string) => proto('  Status status = 1;', '  enum Status {', '    UNKNOWN = 0;', '    PLACED = 1;', `    ${paid};`, '  }');
 
+/** `reward` is a oneOf of the given branches, one per line: the oneOf key on line 5, branch i on line 6 + i. */
+const rewardOneOf = (...branches: string[]) =>
+  json(
+    '{',
+    '  "type": "object",',
+    '  "properties": {',
+    '    "reward": {',
+    '      "oneOf": [',
+    ...branches.map((b, i) => `        ${b}${i < branches.length - 1 ? ',' : ''}`),
+    '      ]',
+    '    }',
+    '  },',
+    '  "$defs": {',
+    '    "Cash": { "type": "object", "required": ["amount_cents"], "properties": { "amount_cents": { "type": "integer" } } },',
+    '    "Voucher": { "type": "object", "required": ["code"], "properties": { "code": { "type": "string" } } }',
+    '  }',
+    '}',
+  );
+const CASH = '{ "type": "object", "required": ["kind", "amount"], "properties": { "kind": { "const": "cash" }, "amount": { "type": "number" } } }';
+const VOUCHER = '{ "type": "object", "required": ["kind", "code"], "properties": { "kind": { "const": "voucher" }, "code": { "type": "string" } } }';
+const POINTS = '{ "type": "object", "required": ["kind", "points"], "properties": { "kind": { "const": "points" }, "points": { "type": "integer" } } }';
+
+/** `payment` refers to Money and `tree` to a recursive Node, under `definitions` or `$defs`. */
+const moneySchema = (defs: string, money = '{ "type": "object", "properties": { "amount": { "type": "number" }, "currency": { "type": "string" } } }') =>
+  json(
+    '{',
+    '  "type": "object",',
+    '  "properties": {',
+    `    "payment": { "$ref": "#/${defs}/Money" },`,
+    `    "tree": { "$ref": "#/${defs}/Node" }`,
+    '  },',
+    `  "${defs}": {`,
+    `    "Money": ${money},`,
+    `    "Node": { "type": "object", "properties": { "child": { "$ref": "#/${defs}/Node" } } }`,
+    '  }',
+    '}',
+  );
+
+const LEDGER = 'docs/features/loyalty-ledger/schemas/orders.placed.v1.json';
+
 const pair = (path: string, base: string, head: string): { files: FileTree; baseFiles: FileTree } => ({
   baseFiles: { [path]: base },
   files: { [path]: head },
@@ -270,6 +310,64 @@ testDocsRule(rule, {
       ),
     },
     { name: 'Protobuf: enum values reordered, numbers kept', ...pair(PROTO, statusEnum('PAID = 2'), proto('  Status status = 1;', '  enum Status {', '    PAID = 2;', '    UNKNOWN = 0;', '    PLACED = 1;', '  }')) },
+    {
+      // Branches are named by their discriminator (`reward<kind=cash>`), not their position; a
+      // branch added is not compared, as an enum value added is not.
+      name: 'oneOf branches reordered and a branch added',
+      ...pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(VOUCHER, POINTS, CASH)),
+    },
+    {
+      name: 'oneOf of $ref branches reordered, one referenced through definitions instead of $defs',
+      ...pair(
+        V1,
+        rewardOneOf('{ "$ref": "#/$defs/Cash" }', '{ "$ref": "#/$defs/Voucher" }'),
+        rewardOneOf('{ "$ref": "#/$defs/Voucher" }', '{ "$ref": "#/$defs/Cash" }'),
+      ),
+    },
+    {
+      name: 'nullable oneOf reordered: branches named by their type',
+      ...pair(
+        V1,
+        schema([], '"note": { "oneOf": [{ "type": "null" }, { "type": "string", "maxLength": 10 }] }'),
+        schema([], '"note": { "oneOf": [{ "type": "string", "maxLength": 10 }, { "type": "null" }] }'),
+      ),
+    },
+    {
+      // Audit k1: draft-07 `definitions` to 2020-12 `$defs`, the targets identical (a recursive one too).
+      name: 'a $ref renamed while what it resolves to is identical',
+      ...pair(V1, moneySchema('definitions'), moneySchema('$defs')),
+    },
+    {
+      name: 'a $ref replaced by the same schema inline',
+      ...pair(
+        V1,
+        moneySchema('definitions'),
+        moneySchema('definitions').replace('"$ref": "#/definitions/Money"', '"type": "object", "properties": { "amount": { "type": "number" }, "currency": { "type": "string" } }'),
+      ),
+    },
+    {
+      // A defaulted field removed (safe for BACKWARD) and an unrelated defaulted field added
+      // elsewhere: not a rename, as the added field does not take the removed one's place.
+      name: 'Avro: a field with a default removed, another with a default added at another place',
+      ...pair(
+        AVSC,
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "note", "type": "string", "default": "" }', '{ "name": "qty", "type": "int" }'),
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "qty", "type": "int" }', '{ "name": "channel", "type": "string", "default": "" }'),
+      ),
+    },
+    {
+      name: 'Avro: a rename with defaults and aliases',
+      ...pair(
+        AVSC,
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "campaign", "type": "string", "default": "" }'),
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "promo", "type": "string", "default": "", "aliases": ["campaign"] }'),
+      ),
+    },
+    {
+      name: 'a feature folder renamed, its schema unchanged',
+      baseFiles: { [V1]: BASE_V1 },
+      files: { [LEDGER]: BASE_V1 },
+    },
   ],
   invalid: [
     {
@@ -550,6 +648,82 @@ testDocsRule(rule, {
       errors: [{ messageId: 'breaking', path: ASYNC, line: 6 }],
     },
     {
+      // Audit j2: a property of a oneOf branch changed type.
+      name: 'a property inside a oneOf branch changed type',
+      ...pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(CASH.replace('"amount": { "type": "number" }', '"amount": { "type": "string" }'), VOUCHER)),
+      errors: [{ messageId: 'breaking', path: V1, line: 6, severity: 'Critical' }],
+    },
+    {
+      // Audit m1: the Cash definition a branch refers to changed its required property (line 12).
+      name: 'a required property of a $ref oneOf branch renamed, and one changed type',
+      ...pair(
+        V1,
+        rewardOneOf('{ "$ref": "#/$defs/Cash" }', '{ "$ref": "#/$defs/Voucher" }'),
+        rewardOneOf('{ "$ref": "#/$defs/Cash" }', '{ "$ref": "#/$defs/Voucher" }')
+          .replace('"required": ["amount_cents"], "properties": { "amount_cents"', '"required": ["amount"], "properties": { "amount"')
+          .replace('"code": { "type": "string" }', '"code": { "type": "integer" }'),
+      ),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 12, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 13, severity: 'Critical' },
+      ],
+    },
+    {
+      name: 'a oneOf branch removed: reported on the oneOf line',
+      ...pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(VOUCHER)),
+      errors: [{ messageId: 'breaking', path: V1, line: 5, severity: 'Critical' }],
+    },
+    {
+      name: 'anyOf: a new required property in a branch, an enum value removed from a branch',
+      ...pair(
+        V1,
+        schema([], '"status": { "anyOf": [{ "type": "string", "enum": ["A", "B"] }, { "title": "Detail", "type": "object", "properties": { "code": { "type": "string" } } }] }'),
+        schema([], '"status": { "anyOf": [{ "type": "string", "enum": ["A"] }, { "title": "Detail", "type": "object", "required": ["code"], "properties": { "code": { "type": "string" } } }] }'),
+      ),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 5, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 5, severity: 'Critical' },
+      ],
+    },
+    {
+      // payment.amount and payment.currency removed, payment.child added: on Node's properties line.
+      name: 'a $ref to another definition whose content differs: reported by the content',
+      ...pair(V1, moneySchema('$defs'), moneySchema('$defs').replace('"payment": { "$ref": "#/$defs/Money" }', '"payment": { "$ref": "#/$defs/Node" }')),
+      errors: [
+        { messageId: 'breaking', path: V1, line: 9, severity: 'Critical' },
+        { messageId: 'breaking', path: V1, line: 9, severity: 'Critical' },
+        { messageId: 'weakening', path: V1, line: 9, severity: 'Important' },
+      ],
+    },
+    {
+      name: 'a $ref to a definition whose type differs',
+      ...pair(V1, moneySchema('$defs'), moneySchema('$defs', '{ "type": "string" }')),
+      errors: [{ messageId: 'breaking', path: V1, line: 4, severity: 'Critical' }],
+    },
+    {
+      // Audit a2: old records' campaign values would be replaced by promo's default.
+      name: 'Avro: a field with a default renamed without aliases, in the same place',
+      ...pair(
+        AVSC,
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "campaign", "type": "string", "default": "" }', '{ "name": "qty", "type": "int" }'),
+        avro('{ "name": "order_id", "type": "string" }', '{ "name": "promo", "type": "string", "default": "" }', '{ "name": "qty", "type": "int" }'),
+      ),
+      errors: [{ messageId: 'breaking', path: AVSC, line: 6, severity: 'Critical' }],
+    },
+    {
+      // Audit k3: a loosened pattern is a change, not a tightening.
+      name: 'a pattern changed (Important)',
+      ...pair(V1, schema([], '"note": { "type": "string", "pattern": "^[a-z]+$" }'), schema([], '"note": { "type": "string", "pattern": "^[a-z0-9]+$" }')),
+      errors: [{ messageId: 'weakening', path: V1, line: 5, severity: 'Important' }],
+    },
+    {
+      // Audit mv: `git mv docs/features/loyalty-points docs/features/loyalty-ledger` plus a removal.
+      name: 'a feature folder renamed and a property removed: compared with the base file of the same channel',
+      baseFiles: { [V1]: schema(['order_id'], ORDER, TOTAL) },
+      files: { [LEDGER]: schema(['order_id'], ORDER) },
+      errors: [{ messageId: 'breaking', path: LEDGER, line: 4, severity: 'Critical' }],
+    },
+    {
       name: 'a v2 schema exists but the v1 contract is Active with no retirement date (Suggestion)',
       files: { [V1]: BASE_V1, [V2]: HEAD_V1, [C1]: contract('orders.placed.v1') },
       errors: [{ messageId: 'noRetirement', path: C1, line: 4, severity: 'Suggestion' }],
@@ -605,6 +779,64 @@ describe('schema-breaking-change messages', () => {
     assert.deepEqual(changes(pair(PROTO, statusEnum('PAID = 2'), statusEnum('PAID = 3'))), [
       'number of enum value orders.OrderPlaced.Status.PAID changed from 2 to 3',
     ]);
+  });
+
+  it('names properties of oneOf branches by the branch label, and a removed branch by its list', () => {
+    assert.deepEqual(changes(pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(CASH.replace('"type": "number"', '"type": "string"'), VOUCHER))), [
+      'type of reward<kind=cash>.amount changed from number to string',
+    ]);
+    assert.deepEqual(changes(pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(VOUCHER))), ['oneOf branch <kind=cash> of reward removed']);
+    const refs = rewardOneOf('{ "$ref": "#/$defs/Cash" }', '{ "$ref": "#/$defs/Voucher" }');
+    assert.deepEqual(changes(pair(V1, refs, refs.replace('"properties": { "amount_cents"', '"properties": { "amount"').replace('["amount_cents"]', '["amount"]'))), [
+      'property reward<Cash>.amount_cents renamed to amount',
+    ]);
+  });
+
+  it('names a $ref change by what it resolves to, and by its text when it does not resolve', () => {
+    assert.deepEqual(changes(pair(V1, moneySchema('$defs'), moneySchema('$defs', '{ "type": "string" }'))), [
+      'type of payment changed from object to string',
+    ]);
+    assert.deepEqual(changes(pair(V1, moneySchema('$defs'), moneySchema('$defs').replace('#/$defs/Money', '#/$defs/Missing'))), [
+      '$ref of payment changed from #/$defs/Money to #/$defs/Missing',
+    ]);
+  });
+
+  it('drops the children of a property only when its other side holds none', () => {
+    const address = (type: string, props: string) => schema([], `"address": { "type": ${type}, "properties": { ${props} } }`);
+    // An object made nullable still holds properties: the one removed is named.
+    assert.deepEqual(changes(pair(V1, address('"object"', '"city": { "type": "string" }, "zip": { "type": "string" }'), address('["object", "null"]', '"city": { "type": "string" }'))), [
+      'type of address changed from object to null|object',
+      'property address.zip removed',
+    ]);
+    // oneOf becoming anyOf keeps its branches (named without the keyword): only the type is reported.
+    assert.deepEqual(changes(pair(V1, rewardOneOf(CASH, VOUCHER), rewardOneOf(CASH, VOUCHER).replace('"oneOf"', '"anyOf"'))), [
+      'type of reward changed from oneOf to anyOf',
+    ]);
+  });
+
+  it('names a pattern change as a change, and an added pattern as added', () => {
+    const note = (extra: string) => pair(V1, schema([], '"note": { "type": "string", "maxLength": 9 }'), schema([], `"note": { "type": "string"${extra} }`));
+    assert.deepEqual(
+      changes(pair(V1, schema([], '"note": { "type": "string", "pattern": "^[a-z]+$" }'), schema([], '"note": { "type": "string", "pattern": "^[a-z0-9]+$" }'))),
+      ['pattern of note changed from ^[a-z]+$ to ^[a-z0-9]+$'],
+    );
+    assert.deepEqual(changes(note(', "maxLength": 5, "pattern": "^x$"')), ['maxLength tightened on note; pattern ^x$ added to note']);
+  });
+
+  it('says what an Avro rename between defaulted fields loses', () => {
+    assert.deepEqual(
+      changes(pair(AVSC, avro('{ "name": "campaign", "type": "string", "default": "" }'), avro('{ "name": "promo", "type": "string", "default": "" }'))),
+      ['field campaign renamed to promo without aliases, so records written with campaign read promo as its default and lose the campaign value'],
+    );
+  });
+
+  it('compares a moved file only with an unambiguous base file of its channel', () => {
+    const other = 'docs/features/other/schemas/orders.placed.v1.json';
+    // Two base files of the channel are gone: which one moved is unknown, nothing is compared.
+    assert.deepEqual(changes({ baseFiles: { [V1]: BASE_V1, [other]: BASE_V1 }, files: { [LEDGER]: HEAD_V1 } }), []);
+    // The base file is still there at head: the new one is a copy, not a move.
+    assert.deepEqual(changes({ baseFiles: { [V1]: BASE_V1 }, files: { [V1]: BASE_V1, [LEDGER]: HEAD_V1 } }), []);
+    assert.deepEqual(changes({ baseFiles: { [V1]: BASE_V1 }, files: { [LEDGER]: HEAD_V1 } }), ['property customer_id renamed to account_id']);
   });
 });
 
