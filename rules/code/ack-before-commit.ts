@@ -53,7 +53,7 @@ export default createCodeRule({
     const inbox = compiledPatterns(config).inboxTable;
     return {
       'Program:exit'() {
-        for (const handler of findHandlers(model)) {
+        for (const handler of findHandlers(model, { typed: true })) {
           if (!handler.atLeastOnce) continue;
           const acks = acksInHandler(model, handler, { ackWrappers: config.wrappers.ack })
             .filter((ack) => ack.kind === 'positive' && ack.onMessage);
@@ -88,7 +88,7 @@ export default createCodeRule({
                 ...(durableBefore
                   ? [{ path: context.path, line: model.line(durableBefore.call), note: 'inbox write before the ack: the message is already stored durably' }]
                   : []),
-                { path: context.path, line: model.line(handler.registration), note: `${handler.library} handler` },
+                { path: context.path, line: model.line(handler.registration), note: handler.typed ? `${handler.library} handler by its parameter's type, registered in another file` : `${handler.library} handler` },
               ],
             });
           }

@@ -79,7 +79,7 @@ export default createCodeRule({
     const reported = new Set<TSESTree.Node>();
     return {
       'Program:exit'() {
-        for (const handler of findHandlers(model)) {
+        for (const handler of findHandlers(model, { typed: true })) {
           if (!handler.atLeastOnce) continue;
           const settlement = settlementOf(model, handler, ackWrappers);
           if (!settlement) continue;
@@ -110,7 +110,7 @@ export default createCodeRule({
               precision,
               ...(handler.channel ? { channel: handler.channel } : {}),
               related: [
-                { path: context.path, line: model.line(handler.registration), note: `${handler.library} handler` },
+                { path: context.path, line: model.line(handler.registration), note: handler.typed ? `${handler.library} handler by its parameter's type, registered in another file` : `${handler.library} handler` },
                 ...(callSite ? [{ path: context.path, line: model.line(callSite), note: 'the handler calls the helper that swallows the error' }] : []),
               ],
             });

@@ -35,7 +35,7 @@ export default createCodeRule({
     const inbox = compiledPatterns(config).inboxTable;
     return {
       'Program:exit'() {
-        for (const handler of findHandlers(model)) {
+        for (const handler of findHandlers(model, { typed: true })) {
           if (!handler.atLeastOnce || interceptedForIdempotency(model, handler)) continue;
           const calls = callsInHandler(model, handler);
           const guards = calls.filter((call) => isDedupGuard(model, call, inbox));
@@ -56,7 +56,7 @@ export default createCodeRule({
               },
               ...(handler.channel ? { channel: handler.channel } : {}),
               related: [
-                { path: context.path, line: model.line(handler.registration), note: `${handler.library} handler` },
+                { path: context.path, line: model.line(handler.registration), note: handler.typed ? `${handler.library} handler by its parameter's type, registered in another file` : `${handler.library} handler` },
                 ...(viaHelper ? [{ path: context.path, line: model.line(found.effect.call), note: 'the write inside the helper' }] : []),
               ],
             });

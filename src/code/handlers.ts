@@ -49,6 +49,11 @@ export interface Handler {
   implicitSettlement: boolean;
   /** NestJS handlers: the decorator that registers the method (`EventPattern`, `MessagePattern`, ...). */
   decorator?: string;
+  /**
+   * Found by its parameter's library type (`payload: EachMessagePayload`) on an exported function
+   * another file registers: the registration, its options and its channel are not in this file.
+   */
+  typed?: true;
 }
 
 export interface AckCall {
@@ -77,8 +82,85 @@ const NEST_DECORATORS: Record<string, Set<string>> = {
 };
 
 const cache = new WeakMap<CodeModel, Handler[]>();
+const typedCache = new WeakMap<CodeModel, Handler[]>();
 
-export function findHandlers(model: CodeModel): Handler[] {
+/** Library types whose value is one delivery: a function taking one as its first parameter handles it. */
+const HANDLER_TYPES: Record<string, { library: HandlerLibrary; kind: HandlerKind; implicitSettlement: boolean }> = {
+  'kafkajs#EachMessagePayload': { library: 'kafkajs', kind: 'eachMessage', implicitSettlement: true },
+  'kafkajs#EachBatchPayload': { library: 'kafkajs', kind: 'eachBatch', implicitSettlement: true },
+  'amqplib#ConsumeMessage': { library: 'amqplib', kind: 'consume', implicitSettlement: false },
+  'bullmq#Job': { library: 'bullmq', kind: 'worker', implicitSettlement: true },
+  '@google-cloud/pubsub#Message': { library: 'pubsub', kind: 'message-event', implicitSettlement: false },
+};
+
+/**
+ * The file's entry points plus, with `typed`, exported functions whose first parameter has a
+ * consumer library's delivery type (`handlePayment({ message }: EachMessagePayload)`): handlers that
+ * another file registers (`eachMessage: handlePayment`). Only rules that read the handler's body ask
+ * for them; its registration options and channel are in the other file.
+ */
+export function findHandlers(model: CodeModel, options: { typed?: boolean } = {}): Handler[] {
+  const registered = registeredHandlers(model);
+  if (!options.typed) return registered;
+  let typed = typedCache.get(model);
+  if (!typed) {
+    typed = typedHandlers(model, new Set(registered.map((h) => h.fn).filter((fn): fn is FunctionLike => fn !== null)));
+    typedCache.set(model, typed);
+  }
+  return typed.length === 0 ? registered : [...registered, ...typed];
+}
+
+function typedHandlers(model: CodeModel, known: Set<FunctionLike>): Handler[] {
+  const out: Handler[] = [];
+  for (const fn of model.functions) {
+    if (known.has(fn)) continue;
+    const param = fn.params[0];
+    const annotated = param?.type === 'Identifier' || param?.type === 'ObjectPattern' ? param.typeAnnotation?.typeAnnotation : undefined;
+    const spec = annotated ? HANDLER_TYPES[libraryTypeKey(model, annotated) ?? ''] : undefined;
+    if (!spec || !isExported(fn)) continue;
+    const messageNames = spec.kind === 'eachBatch' ? batchMessageNames(model, fn) : spec.kind === 'eachMessage' ? boundNames(param, ['message']) : boundNames(param);
+    if (spec.kind === 'eachMessage' && param?.type === 'Identifier') messageNames.add(`${param.name}.message`);
+    out.push({
+      library: spec.library, kind: spec.kind, registration: fn, fn, root: fn.body, messageNames, channel: null, options: null,
+      via: 'binding', atLeastOnce: true, implicitSettlement: spec.implicitSettlement, typed: true,
+    });
+  }
+  return out;
+}
+
+/** `module#Name` of a type reference to an imported type (`Job<T>`, `amqp.ConsumeMessage`). */
+function libraryTypeKey(model: CodeModel, type: TSESTree.TypeNode): string | null {
+  // `ConsumeMessage | null`: amqplib hands `null` when the queue is cancelled.
+  if (type.type === 'TSUnionType') {
+    const named = type.types.filter((t) => t.type !== 'TSNullKeyword' && t.type !== 'TSUndefinedKeyword');
+    return named.length === 1 ? libraryTypeKey(model, named[0]!) : null;
+  }
+  if (type.type !== 'TSTypeReference') return null;
+  const name = type.typeName;
+  if (name.type === 'Identifier') {
+    const binding = model.imports.get(name.name);
+    return binding && binding.path.length === 1 ? `${binding.module}#${binding.path[0]}` : null;
+  }
+  if (name.type === 'TSQualifiedName' && name.left.type === 'Identifier') {
+    const binding = model.imports.get(name.left.name);
+    return binding && binding.path.length === 0 ? `${binding.module}#${name.right.name}` : null;
+  }
+  return null;
+}
+
+/** `export function f`, `export const f = …`, `export default …`, or a method of an exported class. */
+function isExported(fn: FunctionLike): boolean {
+  let node: TSESTree.Node | undefined = parentOf(fn);
+  if (node?.type === 'MethodDefinition' || node?.type === 'PropertyDefinition') {
+    const cls = enclosingClass(node);
+    node = cls ? parentOf(cls) : undefined;
+  } else if (node?.type === 'VariableDeclarator') {
+    node = parentOf(parentOf(node)!);
+  }
+  return node?.type === 'ExportNamedDeclaration' || node?.type === 'ExportDefaultDeclaration';
+}
+
+function registeredHandlers(model: CodeModel): Handler[] {
   const cached = cache.get(model);
   if (cached) return cached;
   const handlers: Handler[] = [];

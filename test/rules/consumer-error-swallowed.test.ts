@@ -316,6 +316,21 @@ new Worker('orders', async (job) => {
   ],
   invalid: [
     {
+      name: 'an exported kafkajs handler another file registers (found by its EachMessagePayload parameter) swallows its error',
+      code: `import type { EachMessagePayload } from 'kafkajs';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function handlePayment({ message }: EachMessagePayload) {
+  try {
+    await prisma.payment.upsert({ where: { id: message.key!.toString() }, create: { id: message.key!.toString() }, update: {} });
+  } catch (err) {
+    console.error('payment failed', err);
+  }
+}
+`,
+      errors: [{ messageId: 'swallowed', line: 7, column: 5 }],
+    },
+    {
       name: 'spec Fails: kafkajs eachMessage catch only logs',
       code: `${kafkaHeader}
 await consumer.run({

@@ -161,6 +161,17 @@ export async function handler(event: SQSEvent) {
 `,
     },
     {
+      name: 'a function with a delivery type that is not exported is a helper, not a handler another file registers',
+      code: `import type { EachMessagePayload } from 'kafkajs';
+import { Pool } from 'pg';
+const db = new Pool();
+async function record({ message }: EachMessagePayload) {
+  await db.query('INSERT INTO audit (v) VALUES ($1)', [message.value?.toString()]);
+}
+export const helpers = { record };
+`,
+    },
+    {
       name: 'an insert outside any consumer is not this rule',
       code: `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
@@ -171,6 +182,48 @@ export async function createUser(email: string) {
     },
   ],
   invalid: [
+    {
+      name: 'handlers another file registers, found by their parameter\'s delivery type (kafkajs, BullMQ, amqplib)',
+      code: `import type { EachMessagePayload } from 'kafkajs';
+import type { Job } from 'bullmq';
+import type { ConsumeMessage } from 'amqplib';
+import { PrismaClient } from '@prisma/client';
+import { Pool } from 'pg';
+const prisma = new PrismaClient();
+const db = new Pool();
+export async function handlePayment({ message }: EachMessagePayload) {
+  await prisma.payment.create({ data: JSON.parse(message.value!.toString()) });
+}
+export const sendReceipt = async (job: Job<{ orderId: string }>) => {
+  await db.query('INSERT INTO receipts (order_id) VALUES ($1)', [job.data.orderId]);
+};
+export class Reservations {
+  async onReserve(msg: ConsumeMessage | null) {
+    if (!msg) return;
+    await db.query('INSERT INTO reservations (id) VALUES ($1)', [msg.content.toString()]);
+  }
+}
+`,
+      errors: [
+        { messageId: 'nonIdempotent', line: 9, column: 9 },
+        { messageId: 'nonIdempotent', line: 12, column: 9 },
+        { messageId: 'nonIdempotent', line: 17, column: 11 },
+      ],
+    },
+    {
+      name: 'a typed handler the same file registers is reported once',
+      code: `import { Kafka, type EachMessagePayload } from 'kafkajs';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const consumer = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] }).consumer({ groupId: 'payments' });
+export async function handlePayment({ message }: EachMessagePayload) {
+  await prisma.payment.create({ data: JSON.parse(message.value!.toString()) });
+}
+await consumer.subscribe({ topic: 'payments.requested.v1' });
+await consumer.run({ eachMessage: handlePayment });
+`,
+      errors: [{ messageId: 'nonIdempotent', line: 6, column: 9 }],
+    },
     {
       name: 'BullMQ worker increments a balance (spec Fails)',
       code: `${bullmqPrisma}
