@@ -9,6 +9,7 @@ import {
   isJoined,
   isSynchronousSink,
   jumpBetween,
+  mentionsAny,
   ownNodes,
   sideEffectOf,
   type AckCall,
@@ -16,7 +17,7 @@ import {
   type Handler,
   type SideEffect,
 } from '../../src/code/handlers.js';
-import { contains, normalizedText, parentOf } from '../../src/code/ast.js';
+import { calleeText, contains, normalizedText, parentOf, propertyName, unwrap } from '../../src/code/ast.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { compiledPatterns, type Pattern } from '../../src/config/patterns.js';
 import { createCodeRule } from '../../src/review/rule.js';
@@ -57,6 +58,8 @@ export default createCodeRule({
           if (!handler.atLeastOnce) continue;
           const acks = acksInHandler(model, handler, { ackWrappers: config.wrappers.ack })
             .filter((ack) => ack.kind === 'positive' && ack.onMessage);
+          const batchDelete = batchDeleteBefore(model, handler);
+          if (batchDelete) acks.push(batchDelete);
           if (acks.length === 0) continue;
           const effects = callsInHandler(model, handler)
             .map((call) => sideEffectOf(model, call, patterns, handler))
@@ -99,6 +102,46 @@ export default createCodeRule({
 });
 
 type Found = { effect: SideEffect; variant: Variant };
+
+/**
+ * SQS: the whole received batch deleted before the per-message loop runs
+ * (`DeleteMessageBatchCommand` with entries built from `Messages`, then `for (const m of Messages)`):
+ * an ack of every message of the loop, before any of its work.
+ */
+function batchDeleteBefore(model: CodeModel, handler: Handler): AckCall | null {
+  if (handler.library !== 'sqs' || handler.kind !== 'receive-loop') return null;
+  const registration = handler.registration;
+  const iterable = registration.type === 'ForOfStatement' ? registration.right
+    : registration.type === 'CallExpression' && registration.callee.type === 'MemberExpression' ? registration.callee.object : null;
+  const batchName = iterable ? rootIdentifier(iterable) : null;
+  if (!batchName) return null;
+  const names = new Set([batchName]);
+  for (const call of model.callsIn(model.regionOf(registration))) {
+    if (call.range[1] > registration.range[0] || call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') continue;
+    const callee = call.callee;
+    const method = propertyName(callee);
+    const args = call.arguments as TSESTree.Node[];
+    let deletes = false;
+    if (method === 'send' && args[0]) {
+      const command = model.commandOf(args[0]);
+      const ctor = command ? model.valueOf(command.callee) : null;
+      deletes = ctor?.kind === 'module' && ctor.module === '@aws-sdk/client-sqs' && ctor.path.join('.') === 'DeleteMessageBatchCommand';
+    } else if (method === 'deleteMessageBatch') {
+      deletes = model.roleOf(callee.object)?.role === 'sqs.v2';
+    }
+    if (deletes && args.some((arg) => mentionsAny(model, model.commandOf(arg) ?? arg, names))) {
+      return { call, kind: 'positive', requeue: null, onMessage: true, description: `${calleeText(model.text, call)} (the whole batch)`, via: 'binding' };
+    }
+  }
+  return null;
+}
+
+function rootIdentifier(node: TSESTree.Node): string | null {
+  let current = unwrap(node);
+  while (current.type === 'LogicalExpression') current = unwrap(current.left);
+  while (current.type === 'MemberExpression') current = unwrap(current.object);
+  return current.type === 'Identifier' ? current.name : null;
+}
 
 function precisionOf(handler: Handler, ack: AckCall, effect: SideEffect): Precision {
   if (effect.via === 'heuristic') return 'Heuristic';

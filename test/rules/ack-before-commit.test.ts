@@ -13,6 +13,22 @@ const channel = await (await amqp.connect(process.env.AMQP_URL!)).createChannel(
 testCodeRule(rule, {
   valid: [
     {
+      name: 'SQS: the batch deleted after the loop has processed every message',
+      code: `import { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { Pool } from 'pg';
+
+const sqs = new SQSClient({});
+const db = new Pool();
+const QueueUrl = process.env.QUEUE_URL!;
+
+export async function pollOnce() {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+  for (const m of Messages) await db.query('INSERT INTO orders (id) VALUES ($1) ON CONFLICT DO NOTHING', [m.MessageId]);
+  await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m) => ({ Id: m.MessageId!, ReceiptHandle: m.ReceiptHandle })) }));
+}
+`,
+    },
+    {
       name: 'spec Passes: ack after the awaited write, nack in the catch',
       code: `${amqpHeader}
 await channel.consume('inventory.reserve-requested.v1', async (msg) => {
@@ -574,6 +590,33 @@ export class Ledger {
       errors: [
         { messageId: 'ackBeforeCommit', line: 11, column: 7, variant: 'ack-first', precision: 'High' },
         { messageId: 'ackBeforeCommit', line: 21, column: 7, variant: 'ack-first', precision: 'High' },
+      ],
+    },
+    {
+      name: 'SQS: the whole received batch deleted before the loop (and before Promise.all over a map) that processes it',
+      code: `import { SQSClient, ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { Pool } from 'pg';
+
+const sqs = new SQSClient({});
+const db = new Pool();
+const QueueUrl = process.env.QUEUE_URL!;
+
+export async function pollOnce() {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+  await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m) => ({ Id: m.MessageId!, ReceiptHandle: m.ReceiptHandle })) }));
+  for (const m of Messages) await db.query('INSERT INTO orders (id) VALUES ($1) ON CONFLICT DO NOTHING', [m.MessageId]);
+}
+
+export async function pollMapped() {
+  const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 }));
+  const Messages = res.Messages ?? [];
+  await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m) => ({ Id: m.MessageId!, ReceiptHandle: m.ReceiptHandle })) }));
+  await Promise.all(Messages.map(async (m) => db.query('INSERT INTO orders (id) VALUES ($1) ON CONFLICT DO NOTHING', [m.MessageId])));
+}
+`,
+      errors: [
+        { messageId: 'ackBeforeCommit', line: 10, column: 9, variant: 'ack-first', precision: 'High' },
+        { messageId: 'ackBeforeCommit', line: 17, column: 9, variant: 'ack-first', precision: 'High' },
       ],
     },
     {
