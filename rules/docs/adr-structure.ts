@@ -29,12 +29,20 @@ const messages = {
 };
 type MessageId = keyof typeof messages;
 
+/**
+ * The Nygard sections, with the MADR headings that hold the same content (MADR 2-4: `Context and
+ * Problem Statement`, `Considered Options`, `Decision Outcome` with `Consequences` or
+ * `Positive/Negative Consequences` under it).
+ */
 const REQUIRED = [
-  { name: 'Context', matches: (k: string) => k === 'context' },
-  { name: 'Decision', matches: (k: string) => k === 'decision' },
-  { name: 'Consequences', matches: (k: string) => k === 'consequences' },
-  { name: 'Alternatives Considered', matches: (k: string) => k.startsWith('alternatives') },
+  { name: 'Context', matches: (k: string) => k === 'context' || k === 'context and problem statement' },
+  { name: 'Decision', matches: (k: string) => k === 'decision' || k === 'decision outcome' },
+  { name: 'Consequences', matches: (k: string) => k === 'consequences' || k === 'positive consequences' || k === 'negative consequences' },
+  { name: 'Alternatives Considered', matches: (k: string) => k.startsWith('alternatives') || MADR_OPTIONS.has(k) },
 ];
+const MADR_OPTIONS = new Set(['considered options', 'options considered']);
+/** MADR gives each option's trade-offs here (`### <option>` with `Good, because …` / `Bad, because …`). */
+const MADR_PROS_AND_CONS = new Set(['pros and cons of the options', 'pros and cons of the alternatives']);
 const REASON = compileVocabulary(['reject', 'not chosen', 'because', 'trade-?off', 'downside', 'cost', 'risk']);
 const ADR_FILE = /^(\d{4})-([^/]+)\.md$/;
 const SUPERSEDED_BY = /^superseded by\s+\[?adr-?(\d{1,4})/i;
@@ -135,7 +143,13 @@ function checkAdr(context: DocsRuleContext<MessageId>, adr: MarkdownArtifact, pa
 
   // Step 4.
   const alternatives = sections.get('Alternatives Considered');
-  if (alternatives) checkAlternatives(at, doc, alternatives);
+  if (alternatives) {
+    // MADR lists the options in Considered Options and weighs them in Pros and Cons of the Options.
+    const prosAndCons = MADR_OPTIONS.has(bareKey(alternatives.key))
+      ? doc.headings.find((s) => s.depth >= 2 && MADR_PROS_AND_CONS.has(bareKey(s.key)) && sectionHasContent(doc, s))
+      : undefined;
+    checkAlternatives(at, doc, alternatives, prosAndCons);
+  }
 
   // Step 5.
   const folder = folderOf(path);
@@ -160,17 +174,21 @@ function checkAdr(context: DocsRuleContext<MessageId>, adr: MarkdownArtifact, pa
 
 type At = (messageId: MessageId, line: number, anchor: string, data?: Record<string, string | number>, severity?: Severity) => void;
 
-function checkAlternatives(at: At, doc: MarkdownDoc, section: Section): void {
-  const items: { line: number; text: string }[] =
-    section.children.length > 0
-      ? section.children.map((child) => ({ line: child.line, text: `${child.heading}\n${sectionText(doc, child)}` }))
-      : sectionItems(doc, section).map((item) => ({ line: item.line, text: item.unit.text }));
+function alternativesOf(doc: MarkdownDoc, section: Section): { line: number; text: string }[] {
+  return section.children.length > 0
+    ? section.children.map((child) => ({ line: child.line, text: `${child.heading}\n${sectionText(doc, child)}` }))
+    : sectionItems(doc, section).map((item) => ({ line: item.line, text: item.unit.text }));
+}
+
+/** `reasons`: a separate section weighing the options (MADR's Pros and Cons), judged for the reasons. */
+function checkAlternatives(at: At, doc: MarkdownDoc, section: Section, reasons?: Section): void {
+  const items = alternativesOf(doc, section);
   if (items.length < 2) {
     // With fewer than two options the alternatives are missing, not just their reasons.
     at('fewAlternatives', section.line, 'few alternatives', { count: items.length });
     return;
   }
-  for (const item of items) {
+  for (const item of reasons ? alternativesOf(doc, reasons) : items) {
     if (!testVocabulary(item.text, REASON)) {
       const excerpt = item.text.replace(/\uFFFC/g, '').replace(/\s+/g, ' ').trim();
       at('alternativeWithoutReason', item.line, `alternative ${excerpt.slice(0, 60).toLowerCase()}`, { item: excerpt.length > 60 ? `${excerpt.slice(0, 59)}…` : excerpt }, 'Suggestion');
@@ -191,7 +209,44 @@ function statusOf(adr: MarkdownArtifact): { value: string; line: number } | null
   return first ? { value: plainText(first).replace(/\s+/g, ' ').trim(), line: first.position?.start.line ?? section.line } : null;
 }
 
-/** Step 5: `Supersedes ADR-NNNN` (or a link to an ADR on a line saying "supersede"). */
+/** How far back from the verb its subject is looked for. */
+const SUBJECT_WINDOW = 80;
+/** The subject of a `supersede(s)` that is this ADR: `This ADR`, `This decision`, `We`, `ADR-<own number>`. */
+const SUBJECT_THIS = /(?:^|[\s(])(?:this (?:adr|decision|record|document|one)|we|adr-?(\d{1,4}))(?: (?:also|now|hereby|partially|partly|fully|formally))?$/;
+
+/**
+ * [from, to) column ranges of the line holding what this ADR says it supersedes: the words after a
+ * `supersede(s)` whose subject is this ADR, up to the end of the sentence or clause. The subject is
+ * this ADR when nothing precedes the verb (`Supersedes ADR-0002`, a `Supersedes:` field), when a
+ * label, `(`, `,` or `;` precedes it (`Status: Accepted (supersedes ADR-0002)`), or when it is
+ * `This ADR` / `This decision` / `We` / the ADR's own number. `ADR-0002 supersedes this decision`
+ * names the ADR that supersedes this one and is no claim of this ADR.
+ */
+function supersededSpans(text: string, number: string): [number, number][] {
+  const spans: [number, number][] = [];
+  const verbs = [...text.matchAll(/\bsupersedes?\b/gi)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }));
+  // The end of the sentence or clause at or after a position; found once and reused while it lies
+  // ahead, so a line of many verbs and no full stop is scanned once, not once per verb.
+  const clauseEnd = /[.;!?](?=\s|$)/g;
+  let nextEnd = -1;
+  verbs.forEach((verb, i) => {
+    const window = text.slice(Math.max(0, verb.start - SUBJECT_WINDOW), verb.start).replace(/[*_`>[\]]/g, ' ');
+    let before = window.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (verb.start <= SUBJECT_WINDOW) before = before.replace(/^(?:[-+]|\d{1,9}[.)])(?: |$)/, '').trim();
+    const subject = SUBJECT_THIS.exec(before);
+    const self = before === '' || /[:(;,]$/.test(before) || (subject !== null && (subject[1] === undefined || subject[1].padStart(4, '0') === number));
+    if (!self) return;
+    if (nextEnd < verb.end) {
+      clauseEnd.lastIndex = verb.end;
+      nextEnd = clauseEnd.exec(text)?.index ?? text.length;
+    }
+    // The clause ends at the next verb too: `… supersedes ADR-0002 and ADR-0004 supersedes this`.
+    spans.push([verb.end, Math.min(nextEnd, verbs[i + 1]?.start ?? text.length)]);
+  });
+  return spans;
+}
+
+/** Step 5: `Supersedes ADR-NNNN` said by this ADR (or a link to an ADR after such a `supersedes`). */
 function checkSupersedes(
   context: DocsRuleContext<MessageId>,
   report: Report,
@@ -208,8 +263,22 @@ function checkSupersedes(
     const line = index + 1;
     if (!/\bsupersedes?\b/i.test(text) || code.some(([from, to]) => line >= from && line <= to)) return;
     const targets = new Map<string, string | undefined>();
-    for (const m of text.matchAll(/\bADR-?(\d{1,4})\b/gi)) targets.set(m[1].padStart(4, '0'), undefined);
-    for (const link of doc.links.filter((l) => l.line === line)) {
+    const spans = supersededSpans(text, number);
+    for (const [from, to] of spans) {
+      for (const m of text.slice(from, to).matchAll(/\bADR-?(\d{1,4})\b/gi)) targets.set(m[1].padStart(4, '0'), undefined);
+    }
+    // Spans are disjoint and in order: one binary search per link of the line.
+    const inSpan = (column: number) => {
+      let lo = 0;
+      let hi = spans.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (spans[mid]![0] <= column) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo > 0 && column < spans[lo - 1]![1];
+    };
+    for (const link of doc.links.filter((l) => l.line === line && inSpan(l.column - 1))) {
       const resolved = resolveLinkPath(path, link.target);
       const c = resolved ? classifyPath(resolved) : null;
       if (resolved && c?.type === 'adr' && c.number) targets.set(c.number, resolved);

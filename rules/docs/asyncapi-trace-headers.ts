@@ -10,9 +10,21 @@ import type { Severity } from '../../src/review/types.js';
 const TEMPLATE =
   'AsyncAPI {file}: {problem}. Messages must declare traceparent as a required header and document correlationid, causationid and partitionkey.';
 
+/**
+ * The 2.x note says what to do about the version (the spec's tail is about headers, which a 2.x
+ * file may already declare): migrate, and declare the trace headers only when a message lacks them.
+ */
+const MIGRATE = 'migrate it to AsyncAPI 3.1 (channels get an `address` and their `messages`; `publish` and `subscribe` become `operations` with `action: send` or `receive`)';
+const OLD_VERSION_ADVICE = {
+  /** `asyncapi.traceHeaderIn: openapi`: the headers are not this file's business. */
+  headersElsewhere: `${MIGRATE[0]!.toUpperCase()}${MIGRATE.slice(1)}.`,
+  headersDeclared: `${MIGRATE[0]!.toUpperCase()}${MIGRATE.slice(1)}; the trace headers it declares carry over unchanged.`,
+  headersMissing: `${MIGRATE[0]!.toUpperCase()}${MIGRATE.slice(1)}, and declare traceparent as a required header and document correlationid, causationid and partitionkey on its messages.`,
+};
+
 const messages = {
   missingVersion: TEMPLATE,
-  oldVersion: TEMPLATE,
+  oldVersion: 'AsyncAPI {file}: {problem}. {advice}',
   traceparent: TEMPLATE,
   correlationHeaders: TEMPLATE,
   contentType: TEMPLATE,
@@ -47,18 +59,20 @@ export default createDocsRule({
   },
 });
 
-type Report = (messageId: MessageId, path: string, line: number, problem: string, anchor: string, severity?: Severity) => void;
+type Report = (messageId: MessageId, path: string, line: number, problem: string, anchor: string, severity?: Severity, data?: Record<string, string>) => void;
 
 function checkFile(context: DocsRuleContext<MessageId>, feature: Feature, channel: string, artifact: StructuredArtifact): void {
   const doc = readAsyncApi(artifact, context.model);
   const seen = new Set<string>();
-  const report: Report = (messageId, path, line, problem, anchor, severity) => {
+  let headersIncomplete = false;
+  const report: Report = (messageId, path, line, problem, anchor, severity, data = {}) => {
+    if (messageId === 'traceparent' || messageId === 'correlationHeaders') headersIncomplete = true;
     const key = `${messageId} ${path}:${line} ${problem}`;
     if (seen.has(key)) return;
     seen.add(key);
     context.report({
       messageId,
-      data: { file: artifact.path, problem },
+      data: { file: artifact.path, problem, ...data },
       loc: { path, startLine: line },
       anchor: `asyncapi | ${anchor}`,
       ...(severity ? { severity } : {}),
@@ -68,11 +82,8 @@ function checkFile(context: DocsRuleContext<MessageId>, feature: Feature, channe
     });
   };
 
-  // Step 1.
+  // Step 1 (the 2.x note is reported after the messages, whose headers decide its advice).
   if (doc.version === null) report('missingVersion', artifact.path, 1, 'the `asyncapi` version field is missing', 'version missing');
-  else if (doc.major === 2) {
-    report('oldVersion', artifact.path, doc.versionLine ?? 1, `AsyncAPI ${doc.version} is 2.x; the skill targets 3.1`, 'version 2.x', 'Suggestion');
-  }
 
   const headersChecked = context.config.asyncapi.traceHeaderIn !== 'openapi';
   const orderingKey = contractKey(feature, channel);
@@ -88,6 +99,14 @@ function checkFile(context: DocsRuleContext<MessageId>, feature: Feature, channe
       checked.add(message.identity);
       checkMessage(report, doc, message, headersChecked, orderingKey);
     }
+  }
+  if (doc.version !== null && doc.major === 2) {
+    const advice = !headersChecked
+      ? OLD_VERSION_ADVICE.headersElsewhere
+      : headersIncomplete
+        ? OLD_VERSION_ADVICE.headersMissing
+        : OLD_VERSION_ADVICE.headersDeclared;
+    report('oldVersion', artifact.path, doc.versionLine ?? 1, `AsyncAPI ${doc.version} is 2.x; the skill targets 3.1`, 'version 2.x', 'Suggestion', { advice });
   }
 }
 

@@ -131,17 +131,19 @@ function expectedPeers(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
   const { path, slug } = artifact;
   const paths = [...context.model.paths].sort();
   const under = (prefix: string, re: RegExp) => paths.filter((p) => p.startsWith(prefix) && re.test(p.slice(prefix.length)));
-  const file = (label: string, target: string): Peer[] => (pathExists(target, (p) => context.exists(p)) ? [{ label, paths: [target] }] : []);
+  const file = (label: string, target: string): Peer[] =>
+    pathExists(target, (p) => context.exists(p)) ? [{ label: `${label} (${relativeLink(path, target)})`, paths: [target] }] : [];
+  // A folder peer is one missing link: the folder or any one of its files, named as candidates.
   const folder = (label: string, prefix: string, re: RegExp): Peer[] => {
     const files = under(prefix, re).filter((p) => p !== path);
-    return files.length > 0 ? [{ label, paths: [prefix, ...files] }] : [];
+    return files.length > 0 ? [{ label: `${label} (${candidates(files.map((f) => relativeLink(path, f)))})`, paths: [prefix, ...files] }] : [];
   };
   const each = (prefix: string, re: RegExp): Peer[] => under(prefix, re).map((p) => ({ label: relativeLink(path, p), paths: [p] }));
   const catalog = file('the system catalog', 'docs/system/catalog.md');
 
   if (artifact.classification.scope === 'platform') {
     if (type === 'adr') return catalog;
-    if (type === 'runbook') return [...catalog, ...folder('the platform ADRs', 'docs/system/adrs/', /^\d{4}-[^/]+\.md$/)];
+    if (type === 'runbook') return [...catalog, ...folder('a platform ADR', 'docs/system/adrs/', /^\d{4}-[^/]+\.md$/)];
     return [];
   }
   if (!slug || artifact.type !== type) return [];
@@ -151,38 +153,46 @@ function expectedPeers(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
   switch (type) {
     case 'design':
       return [
-        ...folder('the ADRs', `${root}adrs/`, /^[^/]+\.md$/),
+        ...folder('an ADR', `${root}adrs/`, /^[^/]+\.md$/),
         ...each(`${root}contracts/`, /^[^/]+\.md$/),
         ...each(`${root}schemas/`, /^[^/]+\.(json|avsc|proto)$/),
         ...each(`${root}asyncapi/`, /^[^/]+\.ya?ml$/),
-        ...folder('the runbooks', `${root}runbooks/`, /^[^/]+\.md$/),
-        ...folder('the launch decisions', `${root}launches/`, /^[^/]+\.md$/),
+        ...folder('a runbook', `${root}runbooks/`, /^[^/]+\.md$/),
+        ...folder('a launch decision', `${root}launches/`, /^[^/]+\.md$/),
         ...catalog,
       ];
     case 'contract':
-      return [...design, ...readme, ...folder('the runbooks', `${root}runbooks/`, /^[^/]+\.md$/)];
+      return [...design, ...readme, ...folder('a runbook', `${root}runbooks/`, /^[^/]+\.md$/)];
     case 'adr':
       return [
         ...design,
         ...folder('a sibling ADR', `${root}adrs/`, /^[^/]+\.md$/),
         ...folder('a contract', `${root}contracts/`, /^[^/]+\.md$/),
         ...readme,
-        ...folder('the platform ADRs', 'docs/system/adrs/', /^\d{4}-[^/]+\.md$/),
+        ...folder('a platform ADR', 'docs/system/adrs/', /^\d{4}-[^/]+\.md$/),
       ];
     case 'runbook':
-      return [...design, ...folder('a contract', `${root}contracts/`, /^[^/]+\.md$/), ...readme, ...folder('the sibling runbooks', `${root}runbooks/`, /^[^/]+\.md$/)];
+      return [...design, ...folder('a contract', `${root}contracts/`, /^[^/]+\.md$/), ...readme, ...folder('a sibling runbook', `${root}runbooks/`, /^[^/]+\.md$/)];
     case 'launch':
       return [
         ...design,
-        ...folder('the ADRs', `${root}adrs/`, /^[^/]+\.md$/),
-        ...folder('the contracts', `${root}contracts/`, /^[^/]+\.md$/),
-        ...folder('the runbooks', `${root}runbooks/`, /^[^/]+\.md$/),
+        ...folder('an ADR', `${root}adrs/`, /^[^/]+\.md$/),
+        ...folder('a contract', `${root}contracts/`, /^[^/]+\.md$/),
+        ...folder('a runbook', `${root}runbooks/`, /^[^/]+\.md$/),
         ...readme,
         ...catalog,
       ];
     default:
       return [];
   }
+}
+
+/** Up to three candidate links joined with "or"; more are counted. */
+function candidates(links: readonly string[]): string {
+  const shown = links.slice(0, 3);
+  const more = links.length - shown.length;
+  if (more > 0) return `${shown.join(', ')} or ${more} more`;
+  return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} or ${shown[shown.length - 1]}`;
 }
 
 function listOf(items: readonly string[]): string {

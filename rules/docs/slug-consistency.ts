@@ -2,7 +2,7 @@
 // row) and channel names stay separate from it. Mixed spellings split one feature's history across
 // several names and break every path-based cross-check.
 import { classifyPath } from '../../src/artifacts/classify.js';
-import { findField, findSection, sectionFields } from '../../src/artifacts/markdown.js';
+import { findField, findSection, sectionFields, unwrapBackticks } from '../../src/artifacts/markdown.js';
 import { isChannelName, SLUG_NAME } from '../../src/artifacts/links.js';
 import type { Feature } from '../../src/artifacts/model.js';
 import { createDocsRule, type DocsRuleContext } from '../../src/review/rule.js';
@@ -50,6 +50,15 @@ function suggestedSlug(folder: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** `[x](../README.md)`, `[x][ref]` or `[x]` written as the whole value. */
+const LINK_VALUE = /^\[([^\]]*)\](?:\([^)\s]*(?:\s[^)]*)?\)|\[[^\]]*\])?$/;
+
+/** The feature a `Feature` value names: a link stands for its text, without code marks (`[`x`](…)`). */
+function featureName(normalized: string): string {
+  const link = LINK_VALUE.exec(normalized);
+  return link ? unwrapBackticks(link[1]) : normalized;
+}
+
 function checkFeature(context: DocsRuleContext<MessageId>, feature: Feature, allPaths: string[]): void {
   const folder = feature.slug;
   const root = `docs/features/${folder}/`;
@@ -75,13 +84,14 @@ function checkFeature(context: DocsRuleContext<MessageId>, feature: Feature, all
   for (const launch of feature.launches) {
     const summary = findSection(launch.doc, 'summary');
     const field = summary ? findField(sectionFields(summary, true), 'Feature') : undefined;
-    if (field && field.normalized && field.normalized !== folder && !/^<[^>]*>$/.test(field.normalized)) {
+    const value = field ? featureName(field.normalized) : '';
+    if (field && value && value !== folder && !/^<[^>]*>$/.test(value)) {
       const at = launch.path;
       context.report({
         messageId: 'launchFeature',
-        data: { file: at, slug, folder, value: field.normalized },
+        data: { file: at, slug, folder, value },
         loc: { path: at, startLine: field.line },
-        anchor: `slug | launch feature ${field.normalized}`,
+        anchor: `slug | launch feature ${value}`,
         feature: folder,
       });
     }

@@ -1,7 +1,7 @@
 // One parse per Markdown artifact (artifacts.md §4): the mdast tree plus the views every docs rule
 // needs (section tree, field lines, link targets, code blocks, HTML comments). Parsing never
 // throws: hostile or oversized input comes back as a failure the model turns into coverage.
-import type { Code, Definition, Heading, Html, InlineCode, Link, Nodes, Paragraph, Root } from 'mdast';
+import type { Code, Definition, Heading, Html, InlineCode, Link, List, Nodes, Paragraph, Root } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
@@ -52,7 +52,11 @@ export interface Section {
 export interface Field {
   /** As written, with emphasis marks removed (`Status`, `TL;DR`). */
   name: string;
-  /** Trimmed value as written (HTML comments dropped, continuation lines joined with a space). */
+  /**
+   * Trimmed value as written (HTML comments dropped, continuation lines joined with a space). A
+   * field with an empty inline value directly over a list takes the list's text (items joined
+   * with `; `, or a space after an item that ends a sentence), and `endLine` its last line.
+   */
   value: string;
   /** `value` with one enclosing pair of backticks removed, for comparisons. */
   normalized: string;
@@ -256,10 +260,15 @@ function buildDoc(text: string, root: Root, maxHeadings: number): MarkdownDoc {
   const codeBlocks: CodeBlock[] = [];
   const comments: HtmlComment[] = [];
 
-  walk(root, (node, inQuote) => {
+  walk(root, (node, inQuote, parent, index) => {
     switch (node.type) {
       case 'paragraph':
-        if (!inQuote) fields.push(...paragraphFields(text, node));
+        if (!inQuote) {
+          const own = paragraphFields(text, node);
+          const next = parent?.children[index + 1];
+          if (next?.type === 'list') takeNestedList(text, node, own, next);
+          fields.push(...own);
+        }
         break;
       case 'link':
         linkDrafts.push(linkOf(node.url, plainText(node), 'link', node));
@@ -297,15 +306,17 @@ function buildDoc(text: string, root: Root, maxHeadings: number): MarkdownDoc {
   };
 }
 
+type ParentNode = Extract<Nodes, { children: unknown }>;
+
 /** Depth-first, iterative so deeply nested input cannot overflow the stack. */
-function walk(root: Root, visit: (node: Nodes, inQuote: boolean) => void): void {
-  const stack: { node: Nodes; inQuote: boolean }[] = [{ node: root, inQuote: false }];
+function walk(root: Root, visit: (node: Nodes, inQuote: boolean, parent: ParentNode | null, index: number) => void): void {
+  const stack: { node: Nodes; inQuote: boolean; parent: ParentNode | null; index: number }[] = [{ node: root, inQuote: false, parent: null, index: 0 }];
   while (stack.length > 0) {
-    const { node, inQuote } = stack.pop()!;
-    visit(node, inQuote);
+    const { node, inQuote, parent, index } = stack.pop()!;
+    visit(node, inQuote, parent, index);
     if ('children' in node) {
       const quoted = inQuote || node.type === 'blockquote';
-      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, inQuote: quoted });
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, inQuote: quoted, parent: node, index: i });
     }
   }
 }
@@ -505,6 +516,49 @@ function paragraphFields(text: string, node: Paragraph): Field[] {
   });
   flush();
   return fields;
+}
+
+/** Longest value a field takes from its nested list: enough for any check, bounded on hostile input. */
+const MAX_NESTED_VALUE = 4000;
+const ENDS_ITEM = new Set(['.', ';', ',', ':', '!', '?']);
+
+/**
+ * A field with nothing after its colon that ends its paragraph and is followed directly by a list
+ * (`- **Procedure**:` over numbered steps, `- **Runbooks**:` over links, or `Consumers:` over a
+ * bullet list) is written as that list: its value is the list's text and its lines run to the
+ * list's end, so the rules reading the value or the links of the field see the items. The field
+ * keeps its own line; fields written inside the list stay fields of their own.
+ */
+function takeNestedList(text: string, paragraph: Paragraph, fields: Field[], list: List): void {
+  const field = fields[fields.length - 1];
+  if (!field || field.value !== '' || field.endLine !== endLineOf(paragraph)) return;
+  const pieces: string[] = [];
+  let length = 0;
+  const stack: Nodes[] = [list];
+  while (stack.length > 0 && length <= MAX_NESTED_VALUE) {
+    const node = stack.pop()!;
+    if (node.type === 'paragraph') {
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (start === undefined || end === undefined) continue;
+      const piece = text
+        .slice(start, Math.min(end, start + MAX_NESTED_VALUE))
+        .replace(/<!--[\s\S]*?-->/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (piece) {
+        pieces.push(piece);
+        length += piece.length + 2;
+      }
+    } else if ('children' in node && node.type !== 'blockquote') {
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as Nodes);
+    }
+  }
+  // Items are joined as list items (§4.3 splits on `;`) unless an item ends its own sentence.
+  const value = pieces.map((piece, i) => (i === 0 ? piece : ENDS_ITEM.has(pieces[i - 1]!.slice(-1)) ? ` ${piece}` : `; ${piece}`)).join('');
+  field.value = value.length > MAX_NESTED_VALUE ? value.slice(0, MAX_NESTED_VALUE) : value;
+  field.normalized = unwrapBackticks(field.value);
+  field.endLine = Math.max(field.endLine, endLineOf(list));
 }
 
 export function unwrapBackticks(value: string): string {

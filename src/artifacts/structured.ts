@@ -1,6 +1,6 @@
 // YAML (AsyncAPI) and JSON (JSON Schema, Avro) parsing with a size budget and line lookup, so a
 // rule can point at the line of `channels.x.address` instead of line 1. Parsing never throws.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export const DEFAULT_MAX_STRUCTURED_BYTES = 1024 * 1024;
 /** Real AsyncAPI files use a handful of anchors; hundreds of alias expansions mean a "billion laughs" file. */
@@ -35,7 +35,9 @@ export function parseYaml(text: string, options: StructuredOptions = {}): Struct
   if (tooLarge) return tooLarge;
   const counter = new LineCounter();
   try {
-    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+    // `merge`: `<<: *anchor` merge keys, which AsyncAPI files use to share header and trait
+    // properties. Merging resolves aliases, so maxAliasCount bounds merge bombs too.
+    const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false, merge: true });
     const [first] = doc.errors;
     if (first) {
       const offset = first.pos[0];
@@ -50,7 +52,6 @@ export function parseYaml(text: string, options: StructuredOptions = {}): Struct
   }
 }
 
-/** Line of the key that holds `path` (or of the item, for sequence indexes). */
 /** Iterative, so the check itself cannot overflow on the input it guards against. */
 function depthExceeds(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
@@ -65,6 +66,37 @@ function depthExceeds(value: unknown, max: number): boolean {
   return false;
 }
 
+/** A `<<` merge key (parsed with `merge: true`, a plain `<<` key is a symbol). */
+const isMergeKey = (key: unknown) => isScalar(key) && typeof key.value === 'symbol' && key.value.description === '<<';
+
+/**
+ * The pair holding `key` in a map: its own keys first, then the maps it merges in with `<<`, in the
+ * order YAML gives them precedence (each merged map with its own merges before the next one). A key
+ * brought in by a merge is found in the anchored map it comes from, so its line is that map's.
+ */
+function findPair(doc: Document, map: YAMLMap, key: string): Pair | undefined {
+  const stack: unknown[] = [map];
+  const seen = new Set<unknown>();
+  while (stack.length > 0) {
+    let node = stack.pop();
+    if (isAlias(node)) node = node.resolve(doc);
+    if (!isMap(node) || seen.has(node)) continue;
+    seen.add(node);
+    const pair = node.items.find((p) => isScalar(p.key) && !isMergeKey(p.key) && String(p.key.value) === key);
+    if (pair) return pair;
+    const sources: unknown[] = [];
+    for (const p of node.items) {
+      if (!isMergeKey(p.key)) continue;
+      const value = isAlias(p.value) ? p.value.resolve(doc) : p.value;
+      if (isSeq(value)) sources.push(...value.items);
+      else sources.push(value);
+    }
+    for (let i = sources.length - 1; i >= 0; i--) stack.push(sources[i]);
+  }
+  return undefined;
+}
+
+/** Line of the key that holds `path` (or of the item, for sequence indexes). */
 function yamlLineOf(doc: Document, counter: LineCounter, path: KeyPath): number | null {
   const lineAt = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : null);
   let node: unknown = doc.contents;
@@ -72,7 +104,7 @@ function yamlLineOf(doc: Document, counter: LineCounter, path: KeyPath): number 
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = findPair(doc, node, String(segment));
       if (!pair) return null;
       line = lineAt(pair.key as Node) ?? lineAt(pair.value as Node | null);
       node = pair.value;

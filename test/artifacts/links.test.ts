@@ -5,12 +5,14 @@ import {
   isConventionalPath,
   isExternalTarget,
   isSkillReference,
+  linksOfField,
   ownerOf,
   pathExists,
   relativeLink,
   resolveLinkPath,
   targetFragment,
 } from '../../src/artifacts/links.js';
+import { findField, parseMarkdown } from '../../src/artifacts/markdown.js';
 
 const F = 'docs/features/loyalty-points';
 const TREE = new Set([
@@ -162,5 +164,20 @@ describe('relativeLink', () => {
     assert.equal(relativeLink(`${F}/contracts/a.md`, `${F}/schemas/a.json`), '../schemas/a.json');
     assert.equal(relativeLink(`${F}/README.md`, `${F}/design.md`), 'design.md');
     assert.equal(relativeLink('docs/system/catalog.md', `${F}/README.md`), '../features/loyalty-points/README.md');
+  });
+});
+
+describe('linksOfField', () => {
+  it('holds the links of the list written under a field with an empty inline value', () => {
+    const parsed = parseMarkdown(['## Artifacts', '- **Runbooks**:', '  - [a](runbooks/a.md)', '  - [b](./runbooks/b.md)', '- **Launch decisions**: [l](launches/x.md)', ''].join('\n'));
+    assert.ok(parsed.ok);
+    const runbooks = findField(parsed.doc.fields, 'Runbooks')!;
+    assert.deepEqual(
+      linksOfField(parsed.doc, runbooks).map((l) => [l.target, l.line]),
+      [
+        ['runbooks/a.md', 3],
+        ['./runbooks/b.md', 4],
+      ],
+    );
   });
 });

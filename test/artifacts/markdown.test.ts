@@ -229,6 +229,73 @@ describe('fields (artifacts.md §4.2)', () => {
   });
 });
 
+describe('a field whose value is the list under it', () => {
+  const doc = parse(
+    md(
+      '# T', // 1
+      '', // 2
+      '- **Procedure**:', // 3
+      '  1. Switch off flag `loyalty-awards-beta`.', // 4
+      '  2. Pause the outbox relay <!-- why -->', // 5
+      '     and drain the consumer.', // 6
+      '- **Consumers**:', // 7
+      '  - `billing`', // 8
+      '  - [notifications](../notifications/README.md)', // 9
+      '- **System concerns**:', // 10
+      '  - **Tenancy**: single-tenant', // 11
+      '  - **Compliance**:', // 12
+      '    - PII', // 13
+      '- **Empty**:', // 14
+      '- **Inline**: value', // 15
+      '  - not the value', // 16
+      '', // 17
+      'Steps:', // 18
+      '1. One', // 19
+      '2. Two', // 20
+      '', // 21
+      'Intro:', // 22
+      '', // 23
+      '- a list after a blank line', // 24
+      '', // 25
+      'Other:', // 26
+      '', // 27
+      'A paragraph is not a list.', // 28
+    ),
+  );
+
+  it('takes the text of the nested list, keeping the field line and extending its end line', () => {
+    const rows = doc.fields.map((f) => [f.name, f.value, f.line, f.endLine]);
+    assert.deepEqual(rows, [
+      ['Procedure', 'Switch off flag `loyalty-awards-beta`. Pause the outbox relay and drain the consumer.', 3, 6],
+      ['Consumers', '`billing`; [notifications](../notifications/README.md)', 7, 9],
+      ['System concerns', '**Tenancy**: single-tenant; **Compliance**: PII', 10, 13],
+      ['Tenancy', 'single-tenant', 11, 11],
+      ['Compliance', 'PII', 12, 13],
+      ['Empty', '', 14, 14],
+      ['Inline', 'value', 15, 15],
+      ['Steps', 'One; Two', 18, 20],
+      ['Intro', 'a list after a blank line', 22, 24],
+      ['Other', '', 26, 26],
+    ]);
+    assert.equal(findField(doc.fields, 'consumers')!.normalized, '`billing`; [notifications](../notifications/README.md)');
+  });
+
+  it('sub-fields stay fields of their own, in the same section', () => {
+    assert.deepEqual(
+      sectionFields(findSection(doc, 't')!).map((f) => f.name),
+      ['Procedure', 'Consumers', 'System concerns', 'Tenancy', 'Compliance', 'Empty', 'Inline', 'Steps', 'Intro', 'Other'],
+    );
+  });
+
+  it('bounds the value taken from a huge nested list', () => {
+    const items = Array.from({ length: 3000 }, (_, i) => `  - item ${i} with some words`);
+    const big = parse(md('- **Procedure**:', ...items));
+    const field = findField(big.fields, 'Procedure')!;
+    assert.ok(field.value.length <= 4000 && field.value.startsWith('item 0 with some words; item 1'));
+    assert.equal(field.endLine, 3001);
+  });
+});
+
 describe('links (artifacts.md §4.4, §4.5)', () => {
   const doc = parse(
     md(

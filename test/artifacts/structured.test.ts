@@ -36,6 +36,47 @@ describe('parseYaml', () => {
     assert.equal(result.lineOf(['copy', 'kind']), 2);
   });
 
+  it('applies `<<` merge keys, and maps a merged key to its line in the anchored map', () => {
+    const result = parseYaml(
+      lines(
+        'shared: &ce', // 1
+        '  traceparent: { type: string }', // 2
+        '  correlationid: { type: string }', // 3
+        'more: &more', // 4
+        '  causationid: { type: string }', // 5
+        'headers:', // 6
+        '  properties:', // 7
+        '    <<: [*ce, *more]', // 8
+        '    correlationid: { type: integer }', // 9
+        '    specversion: { type: string }', // 10
+      ),
+    );
+    assert.ok(result.ok);
+    const properties = (result.value as { headers: { properties: Record<string, { type: string }> } }).headers.properties;
+    assert.deepEqual(Object.keys(properties).sort(), ['causationid', 'correlationid', 'specversion', 'traceparent']);
+    assert.equal(properties.correlationid.type, 'integer', 'an own key wins over a merged one');
+    assert.equal(result.lineOf(['headers', 'properties', 'traceparent']), 2);
+    assert.equal(result.lineOf(['headers', 'properties', 'traceparent', 'type']), 2);
+    assert.equal(result.lineOf(['headers', 'properties', 'causationid']), 5);
+    assert.equal(result.lineOf(['headers', 'properties', 'correlationid']), 9);
+    assert.equal(result.lineOf(['headers', 'properties', 'specversion']), 10);
+    assert.equal(result.lineOf(['headers', 'properties', 'missing']), null);
+    assert.equal(result.lineOf(['headers', 'properties', '<<']), null, 'the merge key is no key of the value');
+    const quoted = parseYaml(lines('m:', '  "<<": {a: 1}'));
+    assert.ok(quoted.ok);
+    assert.deepEqual((quoted.value as { m: unknown }).m, { '<<': { a: 1 } }, 'a quoted << is an ordinary key');
+  });
+
+  it('rejects a merge-key bomb instead of expanding it', () => {
+    const rows = ['a0: &a0 {k: 1}'];
+    for (let i = 1; i < 12; i++) rows.push(`a${i}: &a${i} {<<: [${Array(9).fill(`*a${i - 1}`).join(', ')}]}`);
+    const started = performance.now();
+    const result = parseYaml(lines(...rows));
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error : '', /alias/i);
+    assert.ok(performance.now() - started < 2000);
+  });
+
   it('rejects an alias bomb instead of expanding it', () => {
     const bomb = lines(
       'a: &a [x, x, x, x, x, x, x, x, x]',

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/adr-structure.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const L = 'docs/features/loyalty-points';
@@ -44,6 +46,34 @@ function adr(n: string, status: string, ...extra: string[]): string {
 
 const SIBLINGS = [`${A}/0001-outbox.md`, `${A}/0002-choreography.md`];
 
+/** An ADR in the MADR template (Context and Problem Statement, Considered Options, Decision Outcome). */
+const MADR = [
+  '# ADR-0003: Use Temporal for the refund saga', // 1
+  '', // 2
+  '## Context and Problem Statement', // 3
+  'Refunds span payments, ledger and notifications and must compensate in order.', // 4
+  '', // 5
+  '## Considered Options', // 6
+  '* Temporal', // 7
+  '* Step Functions Standard', // 8
+  '* Event choreography', // 9
+  '', // 10
+  '## Decision Outcome', // 11
+  'Chosen option: "Temporal", because it keeps saga state queryable.', // 12
+  '', // 13
+  '### Consequences', // 14
+  '* Good, because of durable timers.', // 15
+  '* Bad, because it is a new runtime to operate.', // 16
+  '', // 17
+  '## Pros and Cons of the Options', // 18
+  '### Temporal', // 19
+  '* Good, because of local replay tests.', // 20
+  '### Step Functions Standard', // 21
+  '* Bad, because compensation logic cannot be replayed locally.', // 22
+  '### Event choreography', // 23
+  '* Bad, because no single place shows where a refund is stuck.', // 24
+];
+
 testDocsRule(rule, {
   valid: [
     { name: 'the loyalty-points example feature (artifacts.md §10)', files: loyalty },
@@ -68,6 +98,25 @@ testDocsRule(rule, {
         [ADR3]: adr('0003', 'Accepted', '', '## Related artifacts', '- Supersedes: [ADR-0002](0002-choreography.md)'),
       },
       extraPaths: [`${A}/0001-outbox.md`],
+    },
+    {
+      name: 'an ADR saying another ADR supersedes it, or that it is superseded, claims nothing itself',
+      files: {
+        [`${A}/0001-outbox.md`]: adr(
+          '0001',
+          'Superseded by ADR-0002',
+          '',
+          'Note: ADR-0002 supersedes this decision as of 2026-05-16; keep this file for history.',
+          'This ADR is superseded by [ADR-0002](0002-choreography.md), which supersedes it in full.',
+        ),
+        [`${A}/0002-choreography.md`]: adr('0002', 'Accepted', '', '## Related artifacts', '- Supersedes: [ADR-0001](0001-outbox.md)'),
+      },
+    },
+    { name: 'a MADR ADR: its headings are the Nygard sections, its Pros and Cons the reasons', files: { [ADR3]: md(...MADR) }, extraPaths: SIBLINGS },
+    {
+      name: 'MADR 2: Positive and Negative Consequences under the Decision Outcome',
+      files: { [ADR3]: md(...MADR.slice(0, 13), '### Positive Consequences', '* Durable timers.', '### Negative Consequences', '* A new runtime.', ...MADR.slice(17)) },
+      extraPaths: SIBLINGS,
     },
     {
       name: 'a platform ADR listing the feature READMEs it affects',
@@ -158,6 +207,40 @@ testDocsRule(rule, {
       ],
     },
     {
+      name: 'step 5: the ADR as the subject (a status parenthetical, "We", its own number); another subject on the same line is not',
+      files: {
+        [`${A}/0001-outbox.md`]: adr('0001', 'Accepted'),
+        [`${A}/0002-choreography.md`]: adr('0002', 'Accepted (supersedes ADR-0001)', '', 'ADR-0002 supersedes [ADR-0001](0001-outbox.md).'),
+        [ADR3]: adr('0003', 'Accepted', '', 'ADR-0009 supersedes this decision; we supersede ADR-0001 too.', '**Supersedes** ADR-0002.'),
+      },
+      errors: [
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 4 },
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 20 },
+        { messageId: 'supersession', path: ADR3, line: 20 },
+        { messageId: 'supersession', path: ADR3, line: 21 },
+      ],
+    },
+    {
+      name: 'MADR: an option whose Pros and Cons give no reason; without the Consequences and the Context',
+      files: { [ADR3]: md(...MADR.slice(0, 2), '## Problem', 'Refunds must compensate in order.', ...MADR.slice(4, 13), ...MADR.slice(17, 23), 'It is event-driven.') },
+      extraPaths: SIBLINGS,
+      errors: [
+        { messageId: 'missingSection', path: ADR3, line: 1 },
+        { messageId: 'missingSection', path: ADR3, line: 1 },
+        { messageId: 'alternativeWithoutReason', path: ADR3, line: 19, severity: 'Suggestion' },
+      ],
+    },
+    {
+      name: 'MADR without Pros and Cons: the Considered Options are judged for their reasons',
+      files: { [ADR3]: md(...MADR.slice(0, 17)) },
+      extraPaths: SIBLINGS,
+      errors: [
+        { messageId: 'alternativeWithoutReason', path: ADR3, line: 7, severity: 'Suggestion' },
+        { messageId: 'alternativeWithoutReason', path: ADR3, line: 8, severity: 'Suggestion' },
+        { messageId: 'alternativeWithoutReason', path: ADR3, line: 9, severity: 'Suggestion' },
+      ],
+    },
+    {
       name: 'step 6: a platform ADR that lists no feature README (Suggestion)',
       files: { 'docs/system/adrs/0001-one-broker.md': adr('0001', 'Accepted', '', '## Related artifacts', '- Catalog: [../catalog.md](../catalog.md)') },
       extraPaths: ['docs/system/catalog.md'],
@@ -175,4 +258,14 @@ testDocsRule(rule, {
       errors: [{ messageId: 'fewAlternatives', path: `${L}/adrs/0001-append-only-points-ledger.md`, line: 27 }],
     },
   ],
+});
+
+describe('adr-structure on hostile supersession lines', () => {
+  it('reads a 100,000-character line of supersede verbs in linear time', () => {
+    for (const hostile of ['supersedes '.repeat(9100), 'This ADR supersedes ADR-0001 and '.repeat(3000), `Supersedes ${' '.repeat(100_000)}ADR-0001`]) {
+      const started = performance.now();
+      runRuleOnCase(rule, { name: 'hostile', files: { [ADR3]: adr('0003', 'Accepted', '', hostile) }, extraPaths: SIBLINGS });
+      assert.ok(performance.now() - started < 2000, `${hostile.slice(0, 20)}… took too long`);
+    }
+  });
 });

@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/asyncapi-trace-headers.js';
 import type { Config } from '../../src/config/schema.js';
 import { defaultConfig } from '../../src/config/schema.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule, type FileTree } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const md = (...lines: string[]) => `${lines.join('\n')}\n`;
@@ -86,6 +88,29 @@ testDocsRule(rule, {
         ),
       },
     },
+    {
+      name: 'header properties brought in with a `<<: *anchor` merge key are declared',
+      files: withFile(
+        md(
+          ...HEAD.slice(0, 16),
+          '  schemas:',
+          '    TraceHeaders: &trace',
+          '      traceparent: { type: string }',
+          '      correlationid: { type: string }',
+          '      causationid: { type: string }',
+          '      partitionkey: { type: string }',
+          ...HEAD.slice(16),
+          CONTENT,
+          '      headers:',
+          '        type: object',
+          '        required: [traceparent]',
+          '        properties:',
+          '          <<: *trace',
+          '          specversion: { type: string }',
+          ...PAYLOAD,
+        ),
+      ),
+    },
   ],
   invalid: [
     {
@@ -164,4 +189,36 @@ testDocsRule(rule, {
       errors: [{ messageId: 'unresolvedRef', path: ASYNC, line: 21 }],
     },
   ],
+});
+
+describe('asyncapi-trace-headers 2.x message', () => {
+  const V2 = (headers: string[]) =>
+    md(
+      'asyncapi: 2.6.0',
+      'info: { title: Orders, version: 1.0.0 }',
+      'channels:',
+      '  orders.placed.v1:',
+      '    subscribe:',
+      '      message:',
+      '        name: OrderPlaced',
+      '        contentType: application/cloudevents+json',
+      ...headers,
+      '        payload:',
+      "          $ref: '../schemas/orders.placed.v1.json'",
+    );
+  const FULL = ['        headers:', '          type: object', '          required: [traceparent]', '          properties:', ...GOOD_HEADERS.slice(4).map((l) => `  ${l}`)];
+  const tail = (files: FileTree, config?: Config) =>
+    runRuleOnCase(rule, { name: 'v2', files, ...(config ? { config } : {}) })
+      .filter((f) => f.messageId === 'oldVersion')
+      .map((f) => f.message.split('targets 3.1. ')[1]);
+
+  it('says to migrate, and to declare the trace headers only when a message lacks them', () => {
+    const [declared] = tail(withFile(V2(FULL)));
+    assert.match(declared!, /^Migrate it to AsyncAPI 3\.1 \(.*`operations`.*\); the trace headers it declares carry over unchanged\.$/);
+    assert.doesNotMatch(declared!, /Messages must declare/);
+    const [missing] = tail(withFile(V2([])));
+    assert.match(missing!, /^Migrate it to AsyncAPI 3\.1 .*, and declare traceparent as a required header and document correlationid, causationid and partitionkey on its messages\.$/);
+    const [elsewhere] = tail(withFile(V2([])), openapi);
+    assert.match(elsewhere!, /^Migrate it to AsyncAPI 3\.1 \([^)]*\)\.$/);
+  });
 });

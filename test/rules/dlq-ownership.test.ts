@@ -94,6 +94,19 @@ testDocsRule(rule, {
       },
     },
     {
+      name: 'a Replay/redrive policy written as sub-bullets under the field is the policy',
+      files: {
+        [C1]: contract(
+          'orders.placed.v1',
+          GOOD_DLQ('orders.placed.v1')[0],
+          '- **Replay/redrive**:',
+          '  - operator-only redrive at 50 msg/s or less after the cause is fixed',
+          '  - see [../runbooks/dlq-triage.md](../runbooks/dlq-triage.md)',
+        ),
+        [RUNBOOK]: runbook(DASH),
+      },
+    },
+    {
       name: 'a consumed channel whose producer contract is not loaded is skipped',
       files: { [DESIGN]: design('- `billing.invoiced.v1` (consumed) — ordering key: `id`; idempotency key: `id`; DLQ owner: Orders Platform') },
     },

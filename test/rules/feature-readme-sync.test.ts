@@ -103,6 +103,21 @@ testDocsRule(rule, {
       extraPaths: [...TREE, `${O}/launches/2026-05-01.md`],
     },
     {
+      name: 'a field whose links are sub-bullets under it lists them',
+      files: {
+        [README]: readme({
+          artifacts: [
+            ...PASSES_ARTIFACTS.slice(0, 3),
+            '- **Runbooks**:',
+            '  - [runbooks/replay.md](runbooks/replay.md)',
+            '  - [runbooks/dlq-triage.md](./runbooks/dlq-triage.md)',
+            PASSES_ARTIFACTS[4],
+          ],
+        }),
+      },
+      extraPaths: [...TREE, `${O}/runbooks/dlq-triage.md`],
+    },
+    {
       name: 'a feature without README and without artifacts (only unclassified files) is fine',
       files: {},
       extraPaths: [`${O}/notes/ideas.txt`],

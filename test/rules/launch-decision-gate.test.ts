@@ -99,6 +99,24 @@ testDocsRule(rule, {
       files: { [L]: launch('GO', ['- None.'], ['- None.'], [ROLLBACK[0], ROLLBACK[1], `- **RTO**: ${rto}`]) },
     })),
     {
+      name: 'a Procedure written as a numbered list under the field is the procedure',
+      files: {
+        [L]: launch('GO', ['- None.'], ['- None.'], [
+          ROLLBACK[0],
+          '- **Procedure**:',
+          '  1. Switch off flag `inventory-v2`.',
+          '  2. Halt the CDC connector.',
+          ROLLBACK[2],
+        ]),
+      },
+    },
+    {
+      name: 'a Trigger written as sub-bullets is the trigger, and its criteria are concrete',
+      files: {
+        [L]: launch('GO', ['- None.'], ['- None.'], ['- **Trigger**:', '  - DLQ depth above 100 for 5 minutes', '  - end-to-end p95 above 5 s for 10 minutes', ROLLBACK[1], ROLLBACK[2]]),
+      },
+    },
+    {
       name: 'an unchanged launch file is not judged again',
       files: { [L]: launch('GO', [BLOCKER], ['- None.'], null) },
       baseFiles: { [L]: launch('GO', [BLOCKER], ['- None.'], null) },
@@ -118,6 +136,13 @@ testDocsRule(rule, {
         { messageId: 'goOverBlockers', path: L, line: 9, severity: 'Critical' },
         { messageId: 'incompleteRollback', path: L, line: 15, severity: 'Critical' },
       ],
+    },
+    {
+      name: 'an empty Procedure followed by a list elsewhere (after a blank line, outside the item) is still empty',
+      files: {
+        [L]: launch('GO', ['- None.'], ['- None.'], [ROLLBACK[0], '- **Procedure**:', ROLLBACK[2], '', 'Steps:', '', '1. Flip the flag.']),
+      },
+      errors: [{ messageId: 'incompleteRollback', path: L, line: 16, severity: 'Critical' }],
     },
     {
       name: 'GO without a rollback plan section: on the Status line',

@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/related-artifacts-integrity.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const L = 'docs/features/loyalty-points';
@@ -202,4 +204,26 @@ testDocsRule(rule, {
       errors: [{ messageId: 'missingSection', path: `${L}/runbooks/dlq-triage.md`, line: 1 }],
     },
   ],
+});
+
+describe('related-artifacts-integrity messages', () => {
+  const peersOf = (path: string, related: string[], extraPaths: string[]) =>
+    runRuleOnCase(rule, { name: 'message', files: { [path]: md('# Doc', '', '## Related artifacts', ...related) }, extraPaths })
+      .filter((f) => f.messageId === 'missingPeers')
+      .map((f) => f.message.split(': ').slice(1).join(': ').split('. Each entry')[0]);
+
+  it('names the files to link, one peer in the singular with its candidates', () => {
+    const RUNBOOK2 = `${O}/runbooks/replay.md`;
+    assert.deepEqual(peersOf(RUNBOOK, ['- Design: [../design.md](../design.md)', '- README: [../README.md](../README.md)'], [DESIGN, README, RUNBOOK2, CONTRACT]), [
+      'a contract (../contracts/orders.placed.v1.md) and a sibling runbook (replay.md) are not linked',
+    ]);
+    const ADR2 = `${O}/adrs/0002-relay.md`;
+    assert.deepEqual(peersOf(ADR, ['- Contract: [../contracts/orders.placed.v1.md](../contracts/orders.placed.v1.md)'], [ADR2, CONTRACT, README]), [
+      'a sibling ADR (0002-relay.md) and the README (../README.md) are not linked',
+    ]);
+    const many = ['a', 'b', 'c', 'd', 'e'].map((n) => `${O}/contracts/orders.${n}.v1.md`);
+    assert.deepEqual(peersOf(LAUNCH, ['- Design: [../design.md](../design.md)'], [DESIGN, ...many]), [
+      'a contract (../contracts/orders.a.v1.md, ../contracts/orders.b.v1.md, ../contracts/orders.c.v1.md or 2 more) is not linked',
+    ]);
+  });
 });

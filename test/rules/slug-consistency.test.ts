@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import rule from '../../rules/docs/slug-consistency.js';
-import { LOYALTY_POINTS_FIXTURE, readFixtureTree, testDocsRule } from '../harness/docs-rule-tester.js';
+import { LOYALTY_POINTS_FIXTURE, readFixtureTree, runRuleOnCase, testDocsRule } from '../harness/docs-rule-tester.js';
 
 const loyalty = readFixtureTree(LOYALTY_POINTS_FIXTURE);
 const L = 'docs/features/loyalty-points';
@@ -19,6 +21,10 @@ testDocsRule(rule, {
       files: { [`${GOOD}/contracts/order-fulfillment.shipped.v1.md`]: md('# Contract') },
       extraPaths: [`${GOOD}/schemas/order-fulfillment.shipped.v1.json`, `${GOOD}/adrs/0001-use-temporal.md`],
     },
+    ...['[order-fulfillment](../README.md)', '[`order-fulfillment`](../README.md "the feature")', '[order-fulfillment][readme]'].map((value) => ({
+      name: `a launch Feature written as a link names its text: ${value}`,
+      files: { [`${GOOD}/launches/2026-06-01.md`]: md('## Summary', `- **Feature**: ${value}`, '', '[readme]: ../README.md') },
+    })),
     {
       name: 'a launch whose Feature is still a template token is summary-metadata’s finding',
       files: { [`${GOOD}/launches/2026-06-01.md`]: md('## Summary', '- **Feature**: <slug>') },
@@ -41,6 +47,11 @@ testDocsRule(rule, {
     {
       name: 'step 2: a launch decision naming another feature (on the Feature line)',
       files: { [`${GOOD}/launches/2026-06-01.md`]: md('## Summary', '- **Status**: GO', '- **Feature**: orders') },
+      errors: [{ messageId: 'launchFeature', path: `${GOOD}/launches/2026-06-01.md`, line: 3 }],
+    },
+    {
+      name: 'step 2: a launch Feature linking another feature is that feature',
+      files: { [`${GOOD}/launches/2026-06-01.md`]: md('## Summary', '- **Status**: GO', '- **Feature**: [orders](../../orders/README.md)') },
       errors: [{ messageId: 'launchFeature', path: `${GOOD}/launches/2026-06-01.md`, line: 3 }],
     },
     {
@@ -68,4 +79,14 @@ testDocsRule(rule, {
       errors: [{ messageId: 'launchFeature', path: `${L}/launches/2026-05-20.md`, line: 4 }],
     },
   ],
+});
+
+describe('slug-consistency on a hostile Feature value', () => {
+  it('reads a 100,000-character unclosed link value in linear time', () => {
+    for (const hostile of [`[x](${'a'.repeat(100_000)}`, `[x](a ${' '.repeat(100_000)}`, `[${'x'.repeat(100_000)}`]) {
+      const started = performance.now();
+      runRuleOnCase(rule, { name: 'hostile', files: { [`${GOOD}/launches/2026-06-01.md`]: md('## Summary', `- **Feature**: ${hostile}`) } });
+      assert.ok(performance.now() - started < 2000, `${hostile.slice(0, 10)}… took too long`);
+    }
+  });
 });

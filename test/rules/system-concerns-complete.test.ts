@@ -49,6 +49,21 @@ testDocsRule(rule, {
     { name: 'the loyalty-points example feature (artifacts.md §10)', files: loyalty },
     { name: 'rule 21 Passes example (an annotated <TBD: ...> is fine)', files: { [DESIGN]: design(...PASSES_FIELDS) } },
     {
+      name: 'a key field written as sub-bullets under it; sub-fields under a grouping bullet stay fields',
+      files: {
+        [DESIGN]: design(
+          PASSES_FIELDS[0],
+          '- **Tenancy**:',
+          '  - multi-tenant, one partition key prefix and quota per merchant',
+          '- **Compliance**:',
+          '  - PCI',
+          '  - GDPR',
+          '- **Operations**:',
+          ...PASSES_FIELDS.slice(3).map((l) => `  ${l}`),
+        ),
+      },
+    },
+    {
       name: 'a contract may omit the block only with a Suggestion, but a complete block is clean',
       files: { [CONTRACT]: md('# Contract: `payments.authorized.v1`', '', ...SUMMARY, '## System concerns', ...PASSES_FIELDS) },
     },
