@@ -116,7 +116,7 @@ function tripletTargets(slug: string, channel: string): { label: string; paths: 
   const root = `docs/features/${slug}`;
   return [
     { label: '.{json,avsc,proto}', paths: ['json', 'avsc', 'proto'].map((ext) => `${root}/schemas/${channel}.${ext}`) },
-    { label: '.yaml', paths: ['yaml', 'yml'].map((ext) => `${root}/asyncapi/${channel}.${ext}`) },
+    { label: '.yaml', paths: ['yaml', 'yml', 'json'].map((ext) => `${root}/asyncapi/${channel}.${ext}`) },
   ];
 }
 
@@ -156,7 +156,7 @@ function expectedPeers(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
         ...folder('an ADR', `${root}adrs/`, /^[^/]+\.md$/),
         ...each(`${root}contracts/`, /^[^/]+\.md$/),
         ...each(`${root}schemas/`, /^[^/]+\.(json|avsc|proto)$/),
-        ...each(`${root}asyncapi/`, /^[^/]+\.ya?ml$/),
+        ...each(`${root}asyncapi/`, /^[^/]+\.(?:ya?ml|json)$/),
         ...folder('a runbook', `${root}runbooks/`, /^[^/]+\.md$/),
         ...folder('a launch decision', `${root}launches/`, /^[^/]+\.md$/),
         ...catalog,

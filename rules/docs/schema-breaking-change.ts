@@ -95,7 +95,7 @@ function diffSide(context: DocsRuleContext<MessageId>, base: ArtifactModel): voi
     const changes =
       type === 'schema'
         ? diffSchemaFiles(before as SchemaArtifact, head as SchemaArtifact)
-        : head.syntax === 'yaml' && before.syntax === 'yaml'
+        : (head.syntax === 'yaml' || head.syntax === 'json') && (before.syntax === 'yaml' || before.syntax === 'json')
           ? diffInlineSchemas(before, head)
           : null;
     if (!changes) continue;

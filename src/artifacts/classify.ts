@@ -115,7 +115,7 @@ const ROWS: Row[] = [
     build: (m) => ({ type: 'schema', slug: m[1], channel: m[2], format: m[3] as SchemaFormat }),
   },
   {
-    pattern: rx(`docs/features/${SEG}/asyncapi/${SEG}\\.ya?ml`),
+    pattern: rx(`docs/features/${SEG}/asyncapi/${SEG}\\.(?:ya?ml|json)`),
     build: (m) => ({ type: 'asyncapi', slug: m[1], channel: m[2] }),
   },
   {
@@ -148,7 +148,7 @@ const ROWS: Row[] = [
     build: (m) => ({ type: 'legacy-schema', channel: m[1], format: m[2] as SchemaFormat }),
   },
   {
-    pattern: rx(`asyncapi/${SEG}\\.ya?ml`),
+    pattern: rx(`asyncapi/${SEG}\\.(?:ya?ml|json)`),
     build: (m) => ({ type: 'legacy-asyncapi', channel: m[1] }),
   },
   {

@@ -221,7 +221,7 @@ function place(model: ArtifactModel, artifact: ParsedArtifact): void {
     }
   } else if (c.type === 'schema') {
     feature.schemas.set(channel, [...(feature.schemas.get(channel) ?? []), artifact]);
-  } else if (c.type === 'asyncapi' && artifact.syntax === 'yaml' && !feature.asyncapi.has(channel)) {
+  } else if (c.type === 'asyncapi' && (artifact.syntax === 'yaml' || artifact.syntax === 'json') && !feature.asyncapi.has(channel)) {
     feature.asyncapi.set(channel, artifact);
   }
 }

@@ -222,3 +222,19 @@ describe('asyncapi-trace-headers 2.x message', () => {
     assert.match(elsewhere!, /^Migrate it to AsyncAPI 3\.1 \([^)]*\)\.$/);
   });
 });
+
+describe('asyncapi-trace-headers on an AsyncAPI file written as JSON', () => {
+  it('reads asyncapi/<channel>.json like the YAML form: clean as written, a finding once traceparent goes', async () => {
+    const { parse } = await import('yaml');
+    const asJson = { ...loyalty };
+    delete asJson[LP_ASYNC];
+    const value = parse(loyalty[LP_ASYNC]!) as unknown;
+    const LP_JSON = LP_ASYNC.replace(/\.yaml$/, '.json');
+    asJson[LP_JSON] = `${JSON.stringify(value, null, 2)}\n`;
+    assert.deepEqual(runRuleOnCase(rule, { name: 'json', files: asJson }), []);
+    const stripped = JSON.parse(asJson[LP_JSON]!, (key, v) => (key === 'traceparent' ? undefined : v)) as unknown;
+    const without = { ...asJson, [LP_JSON]: `${JSON.stringify(stripped, null, 2)}\n` };
+    const found = runRuleOnCase(rule, { name: 'json without traceparent', files: without });
+    assert.ok(found.some((f) => f.location.path === LP_JSON && /traceparent/.test(f.message)), JSON.stringify(found.map((f) => f.message)));
+  });
+});
