@@ -160,7 +160,7 @@ function scannedUnits(artifact: MarkdownArtifact): ProseUnit[] | null {
     case 'design':
       return proseUnits(doc, { affirmative: true });
     case 'adr':
-      return within((k) => k === 'decision' || k === 'consequences');
+      return within((k) => k === 'decision' || k === 'decision outcome' || k === 'consequences');
     case 'archdoc':
       return within((k) => k.includes('flow') || (artifact.classification.doctype === 'rfc' && (k === 'recommendation' || k === 'decision')));
     case 'runbook':

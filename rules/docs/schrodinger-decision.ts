@@ -106,10 +106,12 @@ function checkDecision(context: DocsRuleContext<MessageId>, artifact: MarkdownAr
   }
   if (status && NOT_JUDGED.test(status.normalized)) return;
 
+  // MADR names the section `Decision Outcome`.
+  const isDecision = (k: string) => k === 'decision' || k === 'decision outcome';
   const section =
     type === 'adr'
-      ? findSectionBy(doc, (k) => k === 'decision')
-      : (findSectionBy(doc, (k) => k === 'decision') ?? findSectionBy(doc, (k) => k === 'recommendation'));
+      ? findSectionBy(doc, isDecision)
+      : (findSectionBy(doc, isDecision) ?? findSectionBy(doc, (k) => k === 'recommendation'));
   if (!section) return;
 
   // Step 1.

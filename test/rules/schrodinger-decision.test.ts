@@ -95,6 +95,11 @@ testDocsRule(rule, {
       errors: [{ messageId: 'uncommitted', path: ADR, line: 8, severity: 'Critical' }],
     },
     {
+      name: 'MADR: `## Decision Outcome` is the decision section',
+      files: { [ADR]: adr('Accepted', FAILS).replace('## Decision\n', '## Decision Outcome\n') },
+      errors: [{ messageId: 'uncommitted', path: ADR, line: 8, severity: 'Critical' }],
+    },
+    {
       name: 'a `## Decision:` heading with a trailing colon is the decision section',
       files: { [ADR]: adr('Accepted', FAILS).replace('## Decision\n', '## Decision:\n') },
       errors: [{ messageId: 'uncommitted', path: ADR, line: 8, severity: 'Critical' }],
