@@ -1,7 +1,7 @@
 // rules.md rule 41: no bound on in-flight messages, parallel work or buffered stream data.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { argumentsOf, calleeOf, keyName, objectProperty, propertyName, unwrap, type CallLike } from '../../src/code/ast.js';
-import { callsInHandler, findHandlers, mentionsMessage, resolveFunction, type Handler } from '../../src/code/handlers.js';
+import { callsInHandler, findHandlers, mentionsAny, messageDataNames, resolveFunction, type Handler } from '../../src/code/handlers.js';
 import type { CodeModel } from '../../src/code/model.js';
 import { createCodeRule } from '../../src/review/rule.js';
 
@@ -160,7 +160,8 @@ function unboundedFanOut(model: CodeModel, handler: Handler, call: CallLike): bo
   // A Lambda SQS batch is bounded outside the code (see lambdaBatch); fanning it out is AWS's idiom.
   if (lambdaBatch(handler, source)) return false;
   const text = model.text.slice(source.range[0], source.range[1]);
-  return mentionsMessage(model, source, handler) || /\.messages$/.test(text) || /\bRecords$/.test(text);
+  // `const order = JSON.parse(record.body)`: values derived from the message are the message's too.
+  return mentionsAny(model, source, messageDataNames(model, handler)) || /\.messages$/.test(text) || /\bRecords$/.test(text);
 }
 
 /**

@@ -156,12 +156,15 @@ export const handler = async (event: SQSEvent) => {
     await Promise.all(JSON.parse(record.body).lines.map(async (line: unknown) => reserve(line)));
     const notification = JSON.parse(record.body);
     await Promise.all(notification.Records.map(async (r: unknown) => reserve(r)));
+    const order = JSON.parse(record.body) as { lines: unknown[] };
+    await Promise.all(order.lines.map(async (line) => reserve(line)));
   }
 };
 `,
       errors: [
         { messageId: 'unbounded', line: 5, column: 11, variant: 'unbounded-fan-out', precision: 'Medium' },
         { messageId: 'unbounded', line: 7, column: 11, variant: 'unbounded-fan-out', precision: 'Medium' },
+        { messageId: 'unbounded', line: 9, column: 11, variant: 'unbounded-fan-out', precision: 'Medium' },
       ],
     },
   ],
