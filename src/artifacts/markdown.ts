@@ -175,7 +175,9 @@ function withoutFrontMatter(text: string): string {
   return text.slice(0, stop).replace(/[^\r\n]/g, ' ') + text.slice(stop);
 }
 
-const YAML_KEY = /^["']?[\w.$@-][\w .$@"'-]*:(?:[ \t]|$)/;
+// Any key a YAML mapping can hold in block style: `títol:`, `og:title:`, `see/also:`, quoted keys.
+const YAML_KEY = /^["']?[^\s#:"'{[].*?:(?:[ \t]|$)/u;
+const YAML_FLOW_MAP = /^\{.*\}[ \t]*\r?$/;
 const YAML_LIST_ITEM = /^-(?:[ \t]|$)/;
 const TOML_KEY = /^["']?[\w.-][\w ."'-]*=/;
 const TOML_TABLE = /^\[\[?[^\]]*\]\]?[ \t]*$/;
@@ -193,7 +195,7 @@ function looksLikeMetadata(block: string, yaml: boolean): boolean {
       if (keys === 0) return false;
       continue;
     }
-    if (yaml ? YAML_KEY.test(line) : TOML_KEY.test(line) || TOML_TABLE.test(line)) keys++;
+    if (yaml ? YAML_KEY.test(line) || YAML_FLOW_MAP.test(line) : TOML_KEY.test(line) || TOML_TABLE.test(line)) keys++;
     else if (!(yaml && keys > 0 && YAML_LIST_ITEM.test(line))) return false;
   }
   return keys > 0;

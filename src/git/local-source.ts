@@ -183,10 +183,18 @@ export async function resolveDefaultBase(repo: string, head: string): Promise<Re
   }
   const tried: string[] = [];
   let best: { sha: string; ref: string; distance: number } | null = null;
+  let atHead: { sha: string; ref: string } | null = null;
   for (const candidate of DEFAULT_BASE_CANDIDATES) {
     const sha = await tryResolveCommit(repo, candidate);
     if (sha === undefined) {
       tried.push(`${candidate} (not found)`);
+      continue;
+    }
+    const ref = candidate === 'refs/remotes/origin/HEAD' ? 'origin/HEAD' : candidate;
+    // The branch being reviewed (commits on a local `main`, ahead of `origin/main`) is no base for
+    // itself: its merge-base is head, and nothing would be reviewed. Only when nothing else is there.
+    if (sha === headSha) {
+      atHead ??= { sha, ref };
       continue;
     }
     const base = await mergeBase(repo, sha, headSha!);
@@ -195,9 +203,10 @@ export async function resolveDefaultBase(repo: string, head: string): Promise<Re
       continue;
     }
     const distance = Number((await git(['rev-list', '--count', `${base}..${headSha}`], { cwd: repo })).trim());
-    if (!best || distance < best.distance) best = { sha: base, ref: candidate === 'refs/remotes/origin/HEAD' ? 'origin/HEAD' : candidate, distance };
+    if (!best || distance < best.distance) best = { sha: base, ref, distance };
   }
   if (best) return { sha: best.sha, ref: best.ref };
+  if (atHead) return atHead;
   const shallow = await isShallow(repo);
   throw new Error(
     `Could not find a default branch to compare ${head} against in ${repo}; tried ${tried.join(', ')}. ` +

@@ -109,6 +109,10 @@ describe('front matter', () => {
       [['summary', 11]],
     );
     assert.deepEqual(parse(md('+++', '[params]', 'a = 1', '+++', '## Summary')).headings.map((s) => [s.key, s.line]), [['summary', 5]]);
+    // Keys in other scripts, with `:` or `/`, and a flow mapping.
+    for (const block of [['títol: Comandes', 'estat: acceptat'], ['og:title: Orders', 'see/also: ADR-0002'], ['{title: Orders, status: accepted}']]) {
+      assert.deepEqual(parse(md('---', ...block, '---', '# ADR-0001: X')).headings.map((s) => [s.depth, s.key]), [[1, 'adr-0001: x']], block.join(' '));
+    }
   });
 });
 

@@ -295,6 +295,17 @@ describe('resolveDefaultBase', () => {
     assert.deepEqual(await resolveDefaultBase(r.dir, 'feature'), { sha: teammate, ref: 'origin/main' });
   });
 
+  it('on a local main ahead of origin/main, the unpushed commits are reviewed (main is no base for itself)', async () => {
+    const r = await freshRepo();
+    const run = { cwd: r.dir };
+    await git(['update-ref', 'refs/remotes/origin/main', r.base], run);
+    await git(['update-ref', 'refs/heads/main', r.head], run);
+    assert.deepEqual(await resolveDefaultBase(r.dir, 'main'), { sha: r.base, ref: 'origin/main' });
+    // With no other candidate, the branch itself is all there is: an empty change, as before.
+    await git(['update-ref', '-d', 'refs/remotes/origin/main'], run);
+    assert.deepEqual(await resolveDefaultBase(r.dir, 'main'), { sha: r.head, ref: 'main' });
+  });
+
   it('--base REF is the merge-base of REF with head, not REF\'s tip', async () => {
     const r = await freshRepo();
     const run = { cwd: r.dir, env: IDENTITY_ENV };
