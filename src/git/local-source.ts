@@ -184,6 +184,7 @@ export async function resolveDefaultBase(repo: string, head: string): Promise<Re
   const tried: string[] = [];
   let best: { sha: string; ref: string; distance: number } | null = null;
   let atHead: { sha: string; ref: string } | null = null;
+  const reviewedBranch = head === 'HEAD' ? await currentBranch(repo) : head.replace(/^refs\/heads\//, '');
   for (const candidate of DEFAULT_BASE_CANDIDATES) {
     const sha = await tryResolveCommit(repo, candidate);
     if (sha === undefined) {
@@ -193,8 +194,8 @@ export async function resolveDefaultBase(repo: string, head: string): Promise<Re
     const ref = candidate === 'refs/remotes/origin/HEAD' ? 'origin/HEAD' : candidate;
     // The branch being reviewed (commits on a local `main`, ahead of `origin/main`) is no base for
     // itself: its merge-base is head, and nothing would be reviewed. Only when nothing else is there.
-    if (sha === headSha) {
-      atHead ??= { sha, ref };
+    if (candidate === reviewedBranch) {
+      atHead ??= { sha: (await mergeBase(repo, sha, headSha!)) ?? sha, ref };
       continue;
     }
     const base = await mergeBase(repo, sha, headSha!);
