@@ -84,13 +84,15 @@ const NEST_DECORATORS: Record<string, Set<string>> = {
 const cache = new WeakMap<CodeModel, Handler[]>();
 const typedCache = new WeakMap<CodeModel, Handler[]>();
 
-/** Library types whose value is one delivery: a function taking one as its first parameter handles it. */
+/**
+ * Library types whose value is one delivery, and that only a handler takes: a function taking one as
+ * its first parameter handles it. BullMQ's `Job` and Pub/Sub's `Message` are not among them: event
+ * listeners (`worker.on('completed', onCompleted)`) and helpers take them too.
+ */
 const HANDLER_TYPES: Record<string, { library: HandlerLibrary; kind: HandlerKind; implicitSettlement: boolean }> = {
   'kafkajs#EachMessagePayload': { library: 'kafkajs', kind: 'eachMessage', implicitSettlement: true },
   'kafkajs#EachBatchPayload': { library: 'kafkajs', kind: 'eachBatch', implicitSettlement: true },
   'amqplib#ConsumeMessage': { library: 'amqplib', kind: 'consume', implicitSettlement: false },
-  'bullmq#Job': { library: 'bullmq', kind: 'worker', implicitSettlement: true },
-  '@google-cloud/pubsub#Message': { library: 'pubsub', kind: 'message-event', implicitSettlement: false },
 };
 
 /**
@@ -104,20 +106,25 @@ export function findHandlers(model: CodeModel, options: { typed?: boolean } = {}
   if (!options.typed) return registered;
   let typed = typedCache.get(model);
   if (!typed) {
-    typed = typedHandlers(model, new Set(registered.map((h) => h.fn).filter((fn): fn is FunctionLike => fn !== null)));
+    typed = typedHandlers(model, registered);
     typedCache.set(model, typed);
   }
   return typed.length === 0 ? registered : [...registered, ...typed];
 }
 
-function typedHandlers(model: CodeModel, known: Set<FunctionLike>): Handler[] {
+function typedHandlers(model: CodeModel, registered: Handler[]): Handler[] {
   const out: Handler[] = [];
+  // A function this file's own handlers run (as the handler or a helper they call) is read through them.
+  let known: Set<FunctionLike> | null = null;
+  const reached = () => {
+    known ??= new Set(registered.flatMap((h) => [h.fn, ...callsInHandler(model, h).map((c) => model.calleeFunction(c))]).filter((fn): fn is FunctionLike => !!fn));
+    return known;
+  };
   for (const fn of model.functions) {
-    if (known.has(fn)) continue;
     const param = fn.params[0];
     const annotated = param?.type === 'Identifier' || param?.type === 'ObjectPattern' ? param.typeAnnotation?.typeAnnotation : undefined;
     const spec = annotated ? HANDLER_TYPES[libraryTypeKey(model, annotated) ?? ''] : undefined;
-    if (!spec || !isExported(fn)) continue;
+    if (!spec || !isExported(fn) || reached().has(fn)) continue;
     const messageNames = spec.kind === 'eachBatch' ? batchMessageNames(model, fn) : spec.kind === 'eachMessage' ? boundNames(param, ['message']) : boundNames(param);
     if (spec.kind === 'eachMessage' && param?.type === 'Identifier') messageNames.add(`${param.name}.message`);
     out.push({

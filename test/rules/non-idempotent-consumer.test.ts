@@ -172,6 +172,16 @@ export const helpers = { record };
 `,
     },
     {
+      name: 'a BullMQ event listener taking a Job is no job handler (Job is not a delivery type only handlers take)',
+      code: `import type { Job } from 'bullmq';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function onCompleted(job: Job) {
+  await prisma.audit.create({ data: { jobId: job.id, event: 'completed' } });
+}
+`,
+    },
+    {
       name: 'an insert outside any consumer is not this rule',
       code: `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
@@ -183,9 +193,8 @@ export async function createUser(email: string) {
   ],
   invalid: [
     {
-      name: 'handlers another file registers, found by their parameter\'s delivery type (kafkajs, BullMQ, amqplib)',
+      name: 'handlers another file registers, found by their parameter\'s delivery type (kafkajs, amqplib)',
       code: `import type { EachMessagePayload } from 'kafkajs';
-import type { Job } from 'bullmq';
 import type { ConsumeMessage } from 'amqplib';
 import { PrismaClient } from '@prisma/client';
 import { Pool } from 'pg';
@@ -194,8 +203,8 @@ const db = new Pool();
 export async function handlePayment({ message }: EachMessagePayload) {
   await prisma.payment.create({ data: JSON.parse(message.value!.toString()) });
 }
-export const sendReceipt = async (job: Job<{ orderId: string }>) => {
-  await db.query('INSERT INTO receipts (order_id) VALUES ($1)', [job.data.orderId]);
+export const handleRefund = async (payload: EachMessagePayload) => {
+  await db.query('INSERT INTO refunds (id) VALUES ($1)', [payload.message.key?.toString()]);
 };
 export class Reservations {
   async onReserve(msg: ConsumeMessage | null) {
@@ -205,9 +214,9 @@ export class Reservations {
 }
 `,
       errors: [
-        { messageId: 'nonIdempotent', line: 9, column: 9 },
-        { messageId: 'nonIdempotent', line: 12, column: 9 },
-        { messageId: 'nonIdempotent', line: 17, column: 11 },
+        { messageId: 'nonIdempotent', line: 8, column: 9 },
+        { messageId: 'nonIdempotent', line: 11, column: 9 },
+        { messageId: 'nonIdempotent', line: 16, column: 11 },
       ],
     },
     {
@@ -223,6 +232,24 @@ await consumer.subscribe({ topic: 'payments.requested.v1' });
 await consumer.run({ eachMessage: handlePayment });
 `,
       errors: [{ messageId: 'nonIdempotent', line: 6, column: 9 }],
+    },
+    {
+      name: 'a typed handler the same file\'s handler calls (not a bare delegate) is reported once, through that handler',
+      code: `import { Kafka, type EachMessagePayload } from 'kafkajs';
+import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+const consumer = new Kafka({ clientId: 'payments', brokers: ['kafka:9092'] }).consumer({ groupId: 'payments' });
+export async function handlePayment({ message }: EachMessagePayload) {
+  await prisma.payment.create({ data: JSON.parse(message.value!.toString()) });
+}
+await consumer.run({
+  eachMessage: async (payload) => {
+    console.log('received', payload.message.offset);
+    await handlePayment(payload);
+  },
+});
+`,
+      errors: [{ messageId: 'nonIdempotent', line: 11, column: 11 }],
     },
     {
       name: 'BullMQ worker increments a balance (spec Fails)',
