@@ -186,12 +186,14 @@ function diffInlineSchemas(before: StructuredArtifact, after: StructuredArtifact
 
 function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), prefix = ''): Changes {
   const avro = head.format === 'avsc';
-  // Properties inside `oneOf` / `anyOf` branches compare like any other, under the branch's path.
-  const baseFields = [...base.fields, ...(base.branchFields ?? [])];
-  const headFields = [...head.fields, ...(head.branchFields ?? [])];
+  // Properties inside `oneOf` / `anyOf` branches compare like any other, under the branch's path,
+  // unless either side's branches ran past their budget: what was modelled then depends on order.
+  const branches = !base.branchesTruncated && !head.branchesTruncated;
+  const baseFields = [...base.fields, ...(branches ? base.branchFields ?? [] : [])];
+  const headFields = [...head.fields, ...(branches ? head.branchFields ?? [] : [])];
   const baseBy = new Map(baseFields.map((f) => [f.path, f]));
   const headBy = new Map(headFields.map((f) => [f.path, f]));
-  const branchesOf = (m: SchemaModel) => (m.elements ?? []).filter((e) => e.kind === 'branch');
+  const branchesOf = (m: SchemaModel) => (branches ? (m.elements ?? []).filter((e) => e.kind === 'branch') : []);
   const baseBranches = new Set(branchesOf(base).map((e) => e.path));
   const headBranches = new Set(branchesOf(head).map((e) => e.path));
   // Only the topmost removed or added path counts: the children of a removed object (or branch) go
@@ -304,7 +306,7 @@ function diffFields(base: SchemaModel, head: SchemaModel, out = new Changes(), p
   const baseElements = new Map((base.elements ?? []).map((e) => [e.path, e]));
   for (const h of head.elements ?? []) {
     const b = baseElements.get(h.path);
-    if (!b) continue;
+    if (!b || (!branches && h.path.includes('<'))) continue;
     const key = `field:${h.path}`;
     const n = `${prefix}${h.path}`;
     compareShape(out, key, n, h.line, b, h);

@@ -175,6 +175,11 @@ export interface SchemaModel {
   branchFields?: SchemaField[];
   /** JSON Schema only: every `oneOf` / `anyOf` list the walk reached. */
   unions?: SchemaUnion[];
+  /**
+   * JSON Schema only: the branches' own budget cut their walk short, so which branch properties are
+   * modelled depends on the branches' order and count; they cannot be compared between versions.
+   */
+  branchesTruncated?: boolean;
   /** Protobuf only: every message and enum of the file by full name. */
   protoMessages?: Map<string, ProtoMessageInfo>;
   protoEnums?: Map<string, ProtoEnumInfo>;
@@ -505,6 +510,7 @@ export function jsonSchemaModel(path: string, value: unknown, lineOf: LineOf, op
   model.elements = [...elements.values()];
   model.branchFields = branchFields;
   model.unions = unions;
+  model.branchesTruncated = branchNodes >= maxBranchNodes || branchFields.length >= MAX_SCHEMA_FIELDS || elementCount.branch >= MAX_SCHEMA_FIELDS;
   return { ok: true, model };
 }
 

@@ -751,6 +751,23 @@ describe('schema-breaking-change on hostile contracts', () => {
   });
 });
 
+describe('schema-breaking-change on oneOf branches past their budget', () => {
+  it('does not compare branches whose model was cut short (which properties were read depends on the order)', () => {
+    const P = `${F}/schemas/orders.placed.v1.json`;
+    const schema = (kinds: string[]) =>
+      JSON.stringify({
+        type: 'object',
+        $defs: { Envelope: { type: 'object', properties: Object.fromEntries(Array.from({ length: 200 }, (_, k) => [`e${k}`, { type: 'string' }])) } },
+        properties: { event: { oneOf: kinds.map((k) => ({ type: 'object', allOf: [{ $ref: '#/$defs/Envelope' }], properties: { kind: { const: k } } })) } },
+      }, null, 2);
+    const kinds = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    assert.deepEqual(runRuleOnCase(rule, { name: 'branch added in front', ...pair(P, schema(kinds), schema(['new', ...kinds])) }), []);
+    // Within the budget the same change is compared, and still reports nothing (a branch added is not breaking).
+    const few = kinds.slice(0, 3);
+    assert.deepEqual(runRuleOnCase(rule, { name: 'few branches', ...pair(P, schema(few), schema(['new', ...few])) }), []);
+  });
+});
+
 describe('schema-breaking-change messages', () => {
   const changes = (c: { files: FileTree; baseFiles: FileTree }) => runRuleOnCase(rule, { name: 'messages', ...c }).map((f) => f.message.split(': ')[1].split('. Consumers')[0]);
 
