@@ -222,8 +222,11 @@ export async function reviewPullRequest(ctx: RunContext, job: ReviewJob): Promis
     checkpoint();
     const current = new Set(headFindings(result.findings).map((f) => f.fingerprint));
     const openThreads = state.threads.filter((t) => !t.isResolved);
+    // A thread a person resolved dismissed its finding: not posted again. One the App resolved because
+    // the finding was gone is posted again when the finding comes back.
+    const commented = state.threads.filter((t) => !t.isResolved || !t.resolvedAsFixed);
     const plan = planInlineComments(
-      result.findings, changed, config.config, new Set(openThreads.map((t) => t.fingerprint)), openThreads.filter((t) => current.has(t.fingerprint)).length,
+      result.findings, changed, config.config, new Set(commented.map((t) => t.fingerprint)), openThreads.filter((t) => current.has(t.fingerprint)).length,
     );
     let inline = 0;
     if (plan.comments.length > 0) {

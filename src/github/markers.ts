@@ -13,6 +13,8 @@ const FP = /<!-- arch-review:fp=([0-9a-f]{8,64}) -->\s*$/;
 const ACCEPT = /\n<!-- arch-review:accept fp=([0-9a-f]{8,64}) by=([A-Za-z0-9-]+(?:\[bot\])?) reason=([^\s>]*) -->\s*$/;
 /** How the App's accept confirmation begins (review-pr.ts); no other comment of the App carries an accept. */
 export const ACCEPT_CONFIRMATION = 'Risk accepted by @';
+/** How the App's reply starts when it resolves a thread whose finding is gone. */
+export const RESOLVED_REPLY = 'Resolved in ';
 
 export function fingerprintMarker(fingerprint: string): string {
   return `<!-- arch-review:fp=${fingerprint} -->`;

@@ -5,7 +5,7 @@ import type { GitHubApi } from './api.js';
 import { BASELINE_PATH, MAX_BASELINE_BYTES } from '../review/baseline.js';
 import type { ReadResult } from '../review/source.js';
 import { CHECK_NAME } from './limits.js';
-import { acceptsIn, fingerprintIn, hasSummaryMarker, isOwnComment, type AcceptMarker } from './markers.js';
+import { acceptsIn, fingerprintIn, hasSummaryMarker, isOwnComment, RESOLVED_REPLY, type AcceptMarker } from './markers.js';
 
 export interface ExistingCheckRun {
   id: number;
@@ -18,6 +18,11 @@ export interface OwnThread {
   isResolved: boolean;
   path: string;
   fingerprint: string;
+  /**
+   * Resolved by the App itself (its last comment is the App's `Resolved in <sha>` reply): the finding
+   * was fixed. A thread a person resolved (to dismiss it) is not.
+   */
+  resolvedAsFixed: boolean;
 }
 
 export interface PullRequestState {
@@ -46,6 +51,7 @@ interface ThreadNode {
   isResolved: boolean;
   path: string;
   comments: { nodes: { body: string; author: { login: string } | null }[] };
+  latest: { nodes: { body: string; author: { login: string } | null }[] };
 }
 interface CommentNode {
   databaseId: number;
@@ -59,7 +65,7 @@ interface Page<T> {
   pageInfo: { hasNextPage?: boolean; endCursor?: string | null; hasPreviousPage?: boolean; startCursor?: string | null };
 }
 
-const THREAD_FIELDS = 'id isResolved path comments(first: 1) { nodes { body author { login } } }';
+const THREAD_FIELDS = 'id isResolved path comments(first: 1) { nodes { body author { login } } } latest: comments(last: 1) { nodes { body author { login } } }';
 const COMMENT_FIELDS = 'databaseId body author { login } editor { login }';
 
 const RUNS_OF_COMMIT = `... on Commit {
@@ -171,7 +177,9 @@ export async function fetchPullRequestState(api: GitHubApi, req: StateRequest): 
   for (const t of threads) {
     const first = t.comments.nodes[0];
     const fingerprint = first && own(first.author?.login) ? fingerprintIn(first.body) : null;
-    if (fingerprint) ownThreads.push({ id: t.id, isResolved: t.isResolved, path: t.path, fingerprint });
+    const last = t.latest?.nodes[0];
+    const resolvedAsFixed = t.isResolved && !!last && own(last.author?.login) && last.body.startsWith(RESOLVED_REPLY);
+    if (fingerprint) ownThreads.push({ id: t.id, isResolved: t.isResolved, path: t.path, fingerprint, resolvedAsFixed });
   }
   const ownComments = comments.filter((c) => own(c.author?.login));
   const summary = ownComments.find((c) => hasSummaryMarker(c.body));

@@ -5,7 +5,7 @@ import { isTransient, type GitHubApi } from './api.js';
 import { clip, type Annotation, type CheckOutput, type Conclusion } from './check-output.js';
 import type { ReviewCommentDraft } from './inline.js';
 import { ANNOTATIONS_PER_REQUEST, CHECK_NAME, MAX_COMMENT_BODY_CHARS, RE_REVIEW_ACTION } from './limits.js';
-import { fingerprintMarker, SUMMARY_MARKER } from './markers.js';
+import { fingerprintMarker, RESOLVED_REPLY, SUMMARY_MARKER } from './markers.js';
 import type { OwnThread } from './pr-state.js';
 
 export interface RepoRef {
@@ -244,7 +244,7 @@ export async function resolveThreads(api: GitHubApi, threads: readonly OwnThread
   if (threads.length === 0) return;
   const decls: string[] = ['$body: String!'];
   const fields: string[] = [];
-  const vars: Record<string, unknown> = { body: `Resolved in ${headSha}: this finding is no longer reported.` };
+  const vars: Record<string, unknown> = { body: `${RESOLVED_REPLY}${headSha}: this finding is no longer reported.` };
   threads.forEach((t, i) => {
     decls.push(`$t${i}: ID!`);
     vars[`t${i}`] = t.id;

@@ -250,6 +250,38 @@ describe('webhook handlers', () => {
     assert.equal(runsFor(first).length, 2);
   });
 
+  it('threads a person resolved stay resolved and are not posted again; a finding the App saw fixed is posted again when it returns', async () => {
+    const head = await variant('resolved-by-person');
+    const number = open(head);
+    await pr('opened', number, head);
+    await stack.settle();
+    const pull = stack.sim.pull(REPO.owner, REPO.name, number);
+    const posted = pull.threads.length;
+    assert.ok(posted > 0);
+    for (const t of pull.threads) t.isResolved = true;
+    await stack.send('check_run', checkRunEvent('rerequested', REPO, { headSha: head, appId: APP_ID, name: 'Architecture review', pullNumbers: [number] }));
+    await stack.settle();
+    assert.equal(runsFor(head).length, 2);
+    assert.equal(pull.threads.length, posted, 'dismissed threads are not re-posted');
+    assert.ok(pull.threads.every((t) => t.isResolved));
+
+    // Fixed (the App resolves the thread with its reply), then brought back: a new comment.
+    const fixedFile = readFileSync(new URL(`../github/demo-fix/${PLACE_ORDER}`, demo), 'utf8');
+    const fixed = await stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: fixedFile }, head);
+    const again = await stack.repo.commit({ ...baseFiles, [PLACE_ORDER]: `${readFileSync(new URL(`head/${PLACE_ORDER}`, demo), 'utf8')}// again\n` }, fixed);
+    for (const t of pull.threads) t.isResolved = false;
+    for (const [sha, before] of [[fixed, head], [again, fixed]] as const) {
+      pull.head = sha;
+      await stack.send('pull_request', { ...pullRequestEvent('synchronize', REPO, { number, head: sha, base }), before });
+      await stack.settle();
+    }
+    assert.equal(runsFor(fixed).at(-1)!.conclusion, 'success');
+    assert.ok(pull.threads.slice(0, posted).every((t) => t.isResolved && /^Resolved in /.test(t.comments.at(-1)!.body)));
+    assert.equal(runsFor(again).at(-1)!.conclusion, 'failure');
+    assert.ok(pull.threads.length > posted, 'the returning finding is commented again');
+    assert.ok(pull.threads.slice(posted).every((t) => !t.isResolved));
+  });
+
   it('a summary comment is brought up to date when the pull request no longer has anything in scope', async () => {
     const head = await variant('stale-summary');
     const number = open(head);
