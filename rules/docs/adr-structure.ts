@@ -212,7 +212,7 @@ function statusOf(adr: MarkdownArtifact): { value: string; line: number } | null
 /** How far back from the verb its subject is looked for. */
 const SUBJECT_WINDOW = 80;
 /** The subject of a `supersede(s)` that is this ADR: `This ADR`, `This decision`, `We`, `ADR-<own number>`. */
-const SUBJECT_THIS = /(?:^|[\s(])(?:this (?:adr|decision|record|document|one)|we|adr-?(\d{1,4}))(?: (?:also|now|hereby|partially|partly|fully|formally))?$/;
+const SUBJECT_THIS = /(?:^|[\s(])(?:this (?:adr|decision|record|document|one|proposal|rfc)|it|we|adr-?(\d{1,4}))(?: (?:also|now|hereby|partially|partly|fully|formally))?$/;
 
 /**
  * [from, to) column ranges of the line holding what this ADR says it supersedes: the words after a
@@ -234,7 +234,9 @@ function supersededSpans(text: string, number: string): [number, number][] {
     let before = window.replace(/\s+/g, ' ').trim().toLowerCase();
     if (verb.start <= SUBJECT_WINDOW) before = before.replace(/^(?:[-+]|\d{1,9}[.)])(?: |$)/, '').trim();
     const subject = SUBJECT_THIS.exec(before);
-    const self = before === '' || /[:(;,]$/.test(before) || (subject !== null && (subject[1] === undefined || subject[1].padStart(4, '0') === number));
+    // Nothing but a label, a sentence's or clause's end, a dash or a table cell before the verb:
+    // `Accepted. Supersedes ADR-0007`, `Accepted — supersedes …`, `| Supersedes | ADR-0007 |`.
+    const self = before === '' || /[:(;,.!?|\u2014\u2013-]$/.test(before) || (subject !== null && (subject[1] === undefined || subject[1].padStart(4, '0') === number));
     if (!self) return;
     if (nextEnd < verb.end) {
       clauseEnd.lastIndex = verb.end;

@@ -207,6 +207,20 @@ testDocsRule(rule, {
       ],
     },
     {
+      name: 'step 5: "Supersedes" after a sentence end, a dash or a table cell, and "It" / "This proposal" as the subject',
+      files: {
+        [`${A}/0001-outbox.md`]: adr('0001', 'Accepted'),
+        [`${A}/0002-choreography.md`]: adr('0002', 'Accepted', '', 'Accepted. Supersedes ADR-0001.', 'Accepted — supersedes ADR-0001', '| Supersedes | ADR-0001 |', 'It supersedes ADR-0001.', 'This proposal supersedes ADR-0001.'),
+      },
+      errors: [
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 20 },
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 21 },
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 22 },
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 23 },
+        { messageId: 'supersession', path: `${A}/0002-choreography.md`, line: 24 },
+      ],
+    },
+    {
       name: 'step 5: the ADR as the subject (a status parenthetical, "We", its own number); another subject on the same line is not',
       files: {
         [`${A}/0001-outbox.md`]: adr('0001', 'Accepted'),
