@@ -380,9 +380,11 @@ export function createArchReviewApp(options: ArchReviewOptions): ArchReviewApp {
     const data = task.data;
     if (!task.headSha || data.type === 'command' || data.type === 'sequence') return;
     const repo = data.type === 'review' ? { owner: data.job.owner, repo: data.job.repo } : data.repo;
-    await concludeCheckRun(data.api, repo, task.headSha, null, 'neutral', {
+    // `cancelled`, not a passing conclusion: a merge gate that is not run must not let the change
+    // through. The next push, a Re-review or a redelivery reviews it (a cancelled run is no review).
+    await concludeCheckRun(data.api, repo, task.headSha, null, 'cancelled', {
       title: 'Not reviewed: the reviewer is busy',
-      summary: 'Too many reviews are waiting. Press **Re-review** in a few minutes.',
+      summary: 'Too many reviews are waiting, so this commit was not reviewed; the check does not pass until it is. Press **Re-review** in a few minutes.',
     }, { appId: options.appId });
   }
 

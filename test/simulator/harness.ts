@@ -5,7 +5,7 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createProbot, type Probot } from 'probot';
-import { createArchReviewApp, type ArchReviewApp } from '../../src/app/app.js';
+import { createArchReviewApp, type ArchReviewApp, type ArchReviewOptions } from '../../src/app/app.js';
 import { archReviewOctokit } from '../../src/app/octokit.js';
 import type { RunOutcome, ReviewJob } from '../../src/app/review-pr.js';
 import { createAppServer } from '../../src/app/server.js';
@@ -59,7 +59,7 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { transport: 'http' | 'fetch' }): Promise<Stack> {
+export async function startStack(options: { transport: 'http' | 'fetch'; app?: Pick<ArchReviewOptions, 'maxPending' | 'startGate'> }): Promise<Stack> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -84,6 +84,7 @@ export async function startStack(options: { transport: 'http' | 'fetch' }): Prom
     concurrency: 2,
     retry: { fallbackWaitMs: 5 },
     onOutcome: (outcome, job) => outcomes.push({ outcome, job }),
+    ...options.app,
   });
   await probot.load(app.app);
 
