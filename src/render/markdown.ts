@@ -256,6 +256,7 @@ export function renderMarkdown(result: ReviewResult, options: { maxPerGroup?: nu
 
 const EVIDENCE_NAMED = 5;
 const SKIPS_NAMED = 50;
+const NOTES_NAMED = 5;
 
 const REASON_LABEL: Record<CoverageReason, string> = {
   'too-large': 'too large',
@@ -301,6 +302,13 @@ export function renderCoverageLine(coverage: Coverage): string {
   if (suppressed.length) {
     const total = suppressed.reduce((sum, [, n]) => sum + n, 0);
     line += `; suppressed ${total}: ${suppressed.map(([rule, n]) => `${rule} ×${n}`).join(', ')}`;
+  }
+  // A baseline not applied or a rule that failed changes what the report means: said in the report
+  // itself, not only on the CLI's stderr or the check run's details.
+  const notes = coverage.notes ?? [];
+  if (notes.length) {
+    const clipped = notes.slice(0, NOTES_NAMED).map((n) => (n.length > 300 ? `${n.slice(0, 299)}…` : n));
+    line += `; notes: ${clipped.join('; ')}${notes.length > NOTES_NAMED ? ` and ${notes.length - NOTES_NAMED} more` : ''}`;
   }
   return escapeInline(`${line}.`);
 }

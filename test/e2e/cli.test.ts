@@ -453,6 +453,8 @@ export function stillHeld(lease: { expiresAt: number }) {
     const all = await cli(['review', '--repo', broken.dir, '--head', broken.head, '--all', '--format', 'json']);
     assert.equal(all.code, 1);
     assert.match(all.stderr, /arch-review: baseline not applied: \.github\/arch-review-baseline\.json: version: /);
+    const report = await cli(['review', '--repo', broken.dir, '--head', broken.head, '--all']);
+    assert.match(report.stdout, /^Coverage: .*; notes: baseline not applied: \.github\/arch-review-baseline\.json: version: /m, 'a saved report keeps the note');
     const misuse = await cli(['baseline', '--repo', broken.dir, '--format', 'json']);
     assert.equal(misuse.code, 2);
     assert.match(misuse.stderr, /--format does not apply to "baseline"/);
