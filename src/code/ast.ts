@@ -139,3 +139,16 @@ export function nodesWithin<T>(sorted: readonly T[], root: TSESTree.Node, nodeOf
   }
   return out;
 }
+
+/** The name a call's result is kept under: `const t = await db.transaction()`, `lock = await redlock.acquire(…)`. */
+export function resultName(call: CallLike): string | null {
+  let node: TSESTree.Node = call;
+  let parent = parentOf(node);
+  while (parent && (parent.type === 'AwaitExpression' || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression')) {
+    node = parent;
+    parent = parentOf(parent);
+  }
+  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
+  if (parent?.type === 'AssignmentExpression' && parent.left.type === 'Identifier') return parent.left.name;
+  return null;
+}

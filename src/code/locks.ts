@@ -4,7 +4,7 @@
 // `SET NX` and `SETNX`, redlock (v4 `lock`, v5 `acquire` / `using`), redis-semaphore, PostgreSQL
 // advisory locks and MySQL `GET_LOCK` sent through a resolved DB handle.
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { argumentsOf, calleeOf, calleeText, type CallLike, type FunctionLike, isFunction, objectProperty, parentOf, propertyName, unwrap, contains } from './ast.js';
+import { argumentsOf, calleeOf, calleeText, type CallLike, type FunctionLike, isFunction, objectProperty, parentOf, propertyName, resultName, unwrap, contains } from './ast.js';
 import { httpCallOf, isMutatingHttpCall } from './http-calls.js';
 import type { CodeModel, Effect, RoleRef } from './model.js';
 import { normalizeSql, sqlCallOf, sqlTextOf } from './sql.js';
@@ -332,18 +332,6 @@ function expireMs(model: CodeModel, command: RedisCommand): number | null {
   const n = numberValue(model, command.args[1]);
   if (n === null) return null;
   return command.name === 'expire' ? n * 1000 : command.name === 'pexpire' ? n : null;
-}
-
-function resultName(call: CallLike): string | null {
-  let node: TSESTree.Node = call;
-  let parent = parentOf(node);
-  while (parent && (parent.type === 'AwaitExpression' || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression')) {
-    node = parent;
-    parent = parentOf(parent);
-  }
-  if (parent?.type === 'VariableDeclarator' && parent.id.type === 'Identifier') return parent.id.name;
-  if (parent?.type === 'AssignmentExpression' && parent.left.type === 'Identifier') return parent.left.name;
-  return null;
 }
 
 /** `if (await redis.get(k) === token) await redis.del(k)`: a GET of the same key earlier in the function. */

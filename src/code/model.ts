@@ -15,6 +15,7 @@ import {
   paramName,
   parentOf,
   propertyName,
+  resultName,
   toSnakeCase,
   unwrap,
   type CallLike,
@@ -172,13 +173,8 @@ function transactionHandles(call: TSESTree.Node): Set<string> {
 
 /** The handle a transaction marker acts on: the declared handle of `const t = await db.transaction()`, else its receiver's root. */
 function markerHandle(call: CallLike): string | null {
-  let current: TSESTree.Node = call;
-  let parent = parentOf(current);
-  while (parent && (parent.type === 'AwaitExpression' || parent.type === 'TSAsExpression' || parent.type === 'TSNonNullExpression')) {
-    current = parent;
-    parent = parentOf(current);
-  }
-  if (parent?.type === 'VariableDeclarator' && parent.init === current && parent.id.type === 'Identifier') return parent.id.name;
+  const declared = resultName(call);
+  if (declared) return declared;
   const callee = calleeOf(call);
   return callee.type === 'MemberExpression' ? rootName(callee.object) : null;
 }
